@@ -1,0 +1,90 @@
+package roster
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// LooksLikeEmail is the structural check every write path applies to a
+// stored email: one @, a non-empty local part and a dotted-or-not domain,
+// no spaces, lower case. The full syntax check lives in package normalize.
+func LooksLikeEmail(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || len(s) > 254 || !utf8.ValidString(s) {
+		return false
+	}
+	if strings.ContainsAny(s, " \t\r\n<>,;\"") || strings.Count(s, "@") != 1 {
+		return false
+	}
+	return s == strings.ToLower(s)
+}
+
+// IsE164 reports whether s has the E.164 shape: + and 2 to 15 digits, no leading zero.
+func IsE164(s string) bool {
+	if len(s) < 3 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsHTTPURL reports whether s is an absolute http or https URL with a host.
+func IsHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	return u.Scheme == "http" || u.Scheme == "https"
+}
+
+func looksLikeDomain(s string) bool {
+	if s == "" || len(s) > 253 || strings.ContainsAny(s, " /@:") {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+	}
+	return true
+}
+
+func checkLengths(values map[string]string) error {
+	for field, v := range values {
+		if n := utf8.RuneCountInString(v); n > DefaultMaxLength {
+			return Errorf(EINVALID, "%s is %d characters long; the maximum is %d", field, n, DefaultMaxLength).With("field", field)
+		}
+	}
+	return nil
+}
+
+// NormalizeTags trims tags, drops empty ones and de-duplicates them
+// case-insensitively, keeping the first spelling and the order.
+func NormalizeTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		t = strings.TrimSpace(t)
+		k := strings.ToLower(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+func checkTags(tags []string) error {
+	for _, t := range tags {
+		if n := utf8.RuneCountInString(t); n > DefaultMaxLength {
+			return Errorf(EINVALID, "tag %q is %d characters long; the maximum is %d", t[:32]+"…", n, DefaultMaxLength).With("field", "tags")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+// Package sqlite is Roster's embedded storage: one SQLite file, zero
+// setup. It supplies the SQLite dialect and migrations to sqlstore.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"roster/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Dialect is SQLite's dialect for sqlstore.
+var Dialect = sqlstore.Dialect{
+	Name:            "sqlite",
+	UniqueViolation: uniqueViolation,
+}
+
+// Open opens (creating if needed) the SQLite database at path and migrates it.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	// WAL lets readers go on while an import writes; IMMEDIATE transactions
+	// take the write lock up front so two writers queue instead of deadlocking.
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-65536)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := sqlstore.New(db, Dialect)
+	if err := Migrate(ctx, s); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Migrate applies SQLite's pending migrations.
+func Migrate(ctx context.Context, s *sqlstore.Store) error {
+	sub, _ := fs.Sub(migrations, "migrations")
+	return s.Migrate(ctx, sub)
+}
+
+// uniqueViolation reads "UNIQUE constraint failed: contacts.tenant_id, contacts.external_id";
+// the last column is the one that names the field (the tenant comes first).
+func uniqueViolation(err error) (string, string, bool) {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return "", "", false
+	}
+	if e.Code() != sqlite3.SQLITE_CONSTRAINT_UNIQUE && e.Code() != sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+		return "", "", false
+	}
+	msg := e.Error()
+	i := strings.LastIndex(msg, "failed: ")
+	if i < 0 {
+		return "", "", true
+	}
+	cols := strings.Split(msg[i+len("failed: "):], ", ")
+	last := strings.Fields(cols[len(cols)-1])[0]
+	table, column, _ := strings.Cut(last, ".")
+	return table, column, true
+}

@@ -1,0 +1,166 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"roster"
+)
+
+const companyColumns = `id, name, external_id, domains, website, phone, description, industry, address, tags, custom, created_at, updated_at`
+
+func scanCompany(sc interface{ Scan(...any) error }) (*roster.Company, error) {
+	c := &roster.Company{}
+	var domains, tags, custom string
+	var ext sql.NullString
+	err := sc.Scan(&c.ID, &c.Name, &ext, &domains, &c.Website, &c.Phone, &c.Description, &c.Industry, &c.Address,
+		&tags, &custom, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	c.ExternalID = ext.String
+	c.Domains, c.Tags, c.Custom = decodeList(domains), decodeList(tags), decodeCustom(custom)
+	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, nil
+}
+
+// CreateCompany validates and stores a new company.
+func (s *Store) CreateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
+	c.Normalize()
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.checkCompany(ctx, tx, tenantID, c); err != nil {
+			return err
+		}
+		c.CreatedAt = s.now()
+		c.UpdatedAt = c.CreatedAt
+		return s.InsertCompany(ctx, tx, tenantID, c)
+	})
+}
+
+func (s *Store) checkCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+	defs, err := s.listFields(ctx, tx, tenantID, roster.KindCompanies)
+	if err != nil {
+		return err
+	}
+	return c.Validate(defs)
+}
+
+// InsertCompany writes a validated company.
+func (s *Store) InsertCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (tenant_id, name, name_key, external_id, domains, website,
+		phone, description, industry, address, tags, custom, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+		tenantID, c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+}
+
+// FindCompany returns one company of the tenant.
+func (s *Store) FindCompany(ctx context.Context, tenantID, id int64) (*roster.Company, error) {
+	return s.findCompany(ctx, s.DB, tenantID, id)
+}
+
+func (s *Store) findCompany(ctx context.Context, q queryer, tenantID, id int64) (*roster.Company, error) {
+	c, err := scanCompany(q.QueryRowContext(ctx, s.Q(`SELECT `+companyColumns+` FROM companies WHERE tenant_id = ? AND id = ?`), tenantID, id))
+	if err == sql.ErrNoRows {
+		return nil, roster.Errorf(roster.ENOTFOUND, "company %d not found", id)
+	}
+	return c, err
+}
+
+// UpdateCompany replaces a company's values with c's.
+func (s *Store) UpdateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
+	c.Normalize()
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		old, err := s.findCompany(ctx, tx, tenantID, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkCompany(ctx, tx, tenantID, c); err != nil {
+			return err
+		}
+		c.CreatedAt, c.UpdatedAt = old.CreatedAt, s.now()
+		return s.RewriteCompany(ctx, tx, tenantID, c)
+	})
+}
+
+// RewriteCompany writes a validated company over the stored one with the same id.
+func (s *Store) RewriteCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+	_, err := tx.ExecContext(ctx, s.Q(`UPDATE companies SET name=?, name_key=?, external_id=?, domains=?, website=?, phone=?,
+		description=?, industry=?, address=?, tags=?, custom=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
+		c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), encodeCustom(c.Custom), c.UpdatedAt, tenantID, c.ID)
+	return err
+}
+
+// DeleteCompany removes a company and its memberships; its contacts stay.
+func (s *Store) DeleteCompany(ctx context.Context, tenantID, id int64) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		return s.deleteCompany(ctx, tx, tenantID, id)
+	})
+}
+
+func (s *Store) deleteCompany(ctx context.Context, tx *sql.Tx, tenantID, id int64) error {
+	if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM memberships WHERE tenant_id = ? AND company_id = ?`), tenantID, id); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM companies WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return roster.Errorf(roster.ENOTFOUND, "company %d not found", id)
+	}
+	return nil
+}
+
+// ListCompanies returns a page of the tenant's companies in id order.
+func (s *Store) ListCompanies(ctx context.Context, tenantID int64, f roster.CompanyFilter) ([]*roster.Company, string, error) {
+	f.Page = f.Page.Normalize()
+	after, err := decodeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	where := []string{"tenant_id = ?", "id > ?"}
+	args := []any{tenantID, after}
+	if f.Query != "" {
+		where = append(where, `name_key LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(roster.NameKey(f.Query))+"%")
+	}
+	if f.Name != "" {
+		where = append(where, `name_key = ?`)
+		args = append(args, roster.NameKey(f.Name))
+	}
+	if f.Tag != "" {
+		where = append(where, `tags LIKE ? ESCAPE '\'`)
+		args = append(args, tagPattern(f.Tag))
+	}
+	if f.ExternalID != "" {
+		where = append(where, `external_id = ?`)
+		args = append(args, f.ExternalID)
+	}
+	args = append(args, f.Limit+1)
+	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+companyColumns+` FROM companies WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []*roster.Company{}
+	for rows.Next() {
+		c, err := scanCompany(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		next = encodeCursor(out[len(out)-1].ID)
+	}
+	return out, next, nil
+}

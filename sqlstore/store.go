@@ -1,0 +1,155 @@
+// Package sqlstore implements roster.Store over database/sql. The SQL is
+// written once, in the subset SQLite and PostgreSQL share; what differs
+// (placeholders, error codes, bulk loading) comes from a Dialect supplied
+// by the sqlite and postgres packages, which also own the migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"roster"
+)
+
+// Dialect is what a database adapter tells the shared SQL code.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered placeholders ($1, $2…) instead of ?.
+	Numbered bool
+	// UniqueViolation reports the table and column of a unique-constraint
+	// error, or ok=false for any other error.
+	UniqueViolation func(err error) (table, column string, ok bool)
+	// MigrationLock is a statement run first in each migration transaction
+	// to serialize concurrent migrators ("" where transactions already do).
+	MigrationLock string
+}
+
+// Store is the SQL implementation of roster.Store.
+type Store struct {
+	DB      *sql.DB
+	Dialect Dialect
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+
+	queries sync.Map // query text with ? -> dialect text
+}
+
+var _ roster.Store = (*Store)(nil)
+
+// New returns a Store over db.
+func New(db *sql.DB, d Dialect) *Store {
+	return &Store{DB: db, Dialect: d, Now: time.Now}
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// now returns the store's clock in UTC at the microsecond precision both
+// databases keep, so a value read back equals the value written.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// Q rewrites a query written with ? placeholders for the dialect.
+func (s *Store) Q(query string) string {
+	if !s.Dialect.Numbered {
+		return query
+	}
+	if q, ok := s.queries.Load(query); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	s.queries.Store(query, b.String())
+	return b.String()
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// InTx runs fn in a transaction, committing if it returns nil.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return s.interpret(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.interpret(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// conflictFields names the field a unique index protects, by table.column.
+var conflictFields = map[string]string{
+	"tenants.name":             "name",
+	"contacts.external_id":     "external_id",
+	"contacts.username":        "username",
+	"contact_emails.email":     "email",
+	"companies.name_key":       "name",
+	"companies.external_id":    "external_id",
+	"fields.key":               "key",
+	"import_profiles.name":     "name",
+	"tokens.hash":              "token",
+	"memberships.company_id":   "companies",
+	"import_locks.tenant_id":   "tenant",
+	"import_rows.row":          "row",
+	"import_changes.record_id": "record",
+}
+
+// interpret turns driver errors into domain errors: unique violations
+// become ECONFLICT naming the field; sql.ErrNoRows becomes ENOTFOUND.
+func (s *Store) interpret(err error) error {
+	var re *roster.Error
+	if err == nil || errors.As(err, &re) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return roster.Errorf(roster.ENOTFOUND, "not found")
+	}
+	if table, column, ok := s.Dialect.UniqueViolation(err); ok {
+		field := conflictFields[table+"."+column]
+		if field == "" {
+			field = column
+		}
+		return roster.Errorf(roster.ECONFLICT, "%s already exists", strings.ReplaceAll(field, "_", " ")).With("field", field)
+	}
+	return err
+}
+
+// nullable stores "" as NULL, so that optional unique columns allow many blanks.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// placeholders returns "?,?,?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// SetNow replaces the store's clock (tests).
+func (s *Store) SetNow(now func() time.Time) { s.Now = now }
