@@ -1,0 +1,190 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Mapping is how the columns of one file map to field keys; a column ignored
+// with a warning (a duplicate, a blank header) is not listed in Unmapped too.
+type Mapping struct {
+	Columns  []string // per header column: the key it maps to, or "" if unmapped
+	Unmapped []string // header names left unmapped, in file order (reported as warnings)
+	Warnings []string // e.g. two columns map to the same key: the later one is ignored
+}
+
+// Match tiers, strongest first: when two columns want one key the stronger
+// match keeps it, and between equals the earlier column does.
+const (
+	tierKey    = iota // the header is the canonical key itself
+	tierCustom        // a custom field's key or label
+	tierSyn           // a synonym
+	tierNumber        // any of the above once a trailing number is cut ("Phone 2")
+)
+
+// matcher finds the key a folded header means, for one kind and tenant.
+type matcher struct {
+	canon  map[string]string // Fold(key) -> canonical key
+	custom map[string]string // Fold(custom key or label) -> custom key
+	syn    map[string]string // Fold(synonym) -> canonical key
+}
+
+func newMatcher(kind Kind, custom []Custom) *matcher {
+	m := &matcher{canon: map[string]string{}, custom: map[string]string{}, syn: synonymIndex[kind]}
+	for _, k := range canonicalKeys[kind] {
+		m.canon[Fold(k)] = k
+	}
+	// Keys first, then labels, so one field's label cannot shadow another's key.
+	for _, c := range custom {
+		if f := Fold(c.Key); f != "" && c.Key != "" {
+			if _, ok := m.custom[f]; !ok {
+				m.custom[f] = c.Key
+			}
+		}
+	}
+	for _, c := range custom {
+		if f := Fold(c.Label); f != "" && c.Key != "" {
+			if _, ok := m.custom[f]; !ok {
+				m.custom[f] = c.Key
+			}
+		}
+	}
+	return m
+}
+
+// match returns the key folded header f means and how strongly.
+func (m *matcher) match(f string) (key string, tier int, ok bool) {
+	if key, tier, ok = m.exact(f); ok {
+		return key, tier, true
+	}
+	// "Phone 2", "Email 2", "Work Address 2": numbered repeats of a known
+	// column. They map like the column, so they lose to it and are reported
+	// rather than silently stealing another key (Phone 2 is not mobile).
+	if stem, cut := trimNumber(f); cut {
+		if key, _, ok = m.exact(stem); ok {
+			return key, tierNumber, true
+		}
+	}
+	return "", 0, false
+}
+
+func (m *matcher) exact(f string) (string, int, bool) {
+	if k, ok := m.canon[f]; ok {
+		return k, tierKey, true
+	}
+	if k, ok := m.custom[f]; ok {
+		return k, tierCustom, true
+	}
+	if k, ok := m.syn[f]; ok {
+		return k, tierSyn, true
+	}
+	return "", 0, false
+}
+
+// Auto maps header automatically: per column the canonical key (folded), then
+// a custom field's key or label, then the synonym table; each key is given to
+// one column only.
+func Auto(kind Kind, header []string, custom []Custom) Mapping {
+	m := newMapping(header)
+	m.auto(kind, header, custom, make([]bool, len(header)), map[string]claim{})
+	return m
+}
+
+func newMapping(header []string) Mapping {
+	return Mapping{Columns: make([]string, len(header))}
+}
+
+// claim records which column holds a key, and whether an explicit mapping gave it.
+type claim struct {
+	col      int
+	explicit bool
+}
+
+// noted is a message tied to a column, so warnings come out in file order.
+type noted struct {
+	col int
+	msg string
+}
+
+// auto maps the columns not yet done, never giving out a key already claimed.
+func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool, claimed map[string]claim) {
+	mt := newMatcher(kind, custom)
+	type candidate struct {
+		col, tier int
+		key       string
+	}
+	var cands []candidate
+	var notes []noted
+	unmapped := make([]bool, len(header))
+	for i, h := range header {
+		if done[i] {
+			continue
+		}
+		if strings.TrimSpace(h) == "" {
+			notes = append(notes, blankNote(i))
+			continue
+		}
+		key, tier, ok := mt.match(Fold(h))
+		if !ok {
+			unmapped[i] = true
+			continue
+		}
+		cands = append(cands, candidate{i, tier, key})
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].tier < cands[b].tier })
+	for _, c := range cands {
+		if cl, taken := claimed[c.key]; taken {
+			notes = append(notes, noted{c.col, dupWarning(header, c.key, cl, c.col)})
+			continue
+		}
+		claimed[c.key] = claim{col: c.col}
+		m.Columns[c.col] = c.key
+	}
+	for i, u := range unmapped {
+		if u {
+			m.Unmapped = append(m.Unmapped, header[i])
+		}
+	}
+	m.addNotes(notes)
+}
+
+// leaveRest reports the columns not yet done as unmapped, for Apply without auto.
+func (m *Mapping) leaveRest(header []string, done []bool) {
+	var notes []noted
+	for i, h := range header {
+		switch {
+		case done[i]:
+		case strings.TrimSpace(h) == "":
+			notes = append(notes, blankNote(i))
+		default:
+			m.Unmapped = append(m.Unmapped, h)
+		}
+	}
+	m.addNotes(notes)
+}
+
+func (m *Mapping) addNotes(notes []noted) {
+	sort.SliceStable(notes, func(a, b int) bool { return notes[a].col < notes[b].col })
+	for _, n := range notes {
+		m.Warnings = append(m.Warnings, n.msg)
+	}
+}
+
+// blankNote is a warning rather than an Unmapped entry: there is no name to list.
+func blankNote(col int) noted {
+	return noted{col, fmt.Sprintf("column %d has no header name; it is ignored", col+1)}
+}
+
+func dupWarning(header []string, key string, cl claim, ignored int) string {
+	if cl.explicit {
+		return fmt.Sprintf("column %q would map to %s, which the explicit mapping gives to %q; %q is ignored",
+			header[ignored], key, header[cl.col], header[ignored])
+	}
+	first, second := cl.col, ignored
+	if first > second {
+		first, second = second, first
+	}
+	return fmt.Sprintf("columns %q and %q both map to %s; %q is ignored",
+		header[first], header[second], key, header[ignored])
+}
