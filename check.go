@@ -83,7 +83,7 @@ func NormalizeTags(tags []string) []string {
 func checkTags(tags []string) error {
 	for _, t := range tags {
 		if n := utf8.RuneCountInString(t); n > DefaultMaxLength {
-			return Errorf(EINVALID, "tag %q is %d characters long; the maximum is %d", t[:32]+"…", n, DefaultMaxLength).With("field", "tags")
+			return Errorf(EINVALID, "tag %q… is %d characters long; the maximum is %d", string([]rune(t)[:32]), n, DefaultMaxLength).With("field", "tags")
 		}
 	}
 	return nil

@@ -76,7 +76,7 @@ func (c *Contact) Normalize() {
 		c.Name = strings.TrimSpace(c.FirstName + " " + c.LastName)
 	}
 	c.Email = strings.ToLower(strings.TrimSpace(c.Email))
-	others := c.OtherEmails[:0:0]
+	others := make([]string, 0, len(c.OtherEmails))
 	seen := map[string]bool{c.Email: true}
 	for _, e := range c.OtherEmails {
 		e = strings.ToLower(strings.TrimSpace(e))

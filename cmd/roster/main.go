@@ -1,0 +1,124 @@
+// Command roster runs Roster: the API server, imports and exports, and
+// the administration of tenants, tokens and custom fields.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes scripts depend on.
+const (
+	exitOK         = 0
+	exitFatal      = 1
+	exitUsage      = 2
+	exitInProgress = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	os.Exit(m.Run(ctx, os.Args[1:]))
+}
+
+// Main is the program, with its streams and environment, so tests run the
+// real thing end to end.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, if set, receives the address serve listens on (tests).
+	Ready chan<- string
+}
+
+// NewMain returns a Main wired to the process's streams and environment.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(m *Main, ctx context.Context, args []string) error
+}
+
+func (m *Main) commands() []command {
+	return []command{
+		{"serve", "run the HTTP API server", (*Main).serve},
+		{"migrate", "apply pending database migrations", (*Main).migrate},
+		{"tenants", "list or create tenants", (*Main).tenants},
+		{"tokens", "create API tokens", (*Main).tokens},
+		{"fields", "add, list or remove custom fields", (*Main).fields},
+		{"contacts", "list or show contacts", (*Main).contacts},
+		{"companies", "list or show companies", (*Main).companies},
+	}
+}
+
+// Run runs the command line args and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		m.usage()
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range m.commands() {
+		if c.name == args[0] {
+			return m.exit(c.run(m, ctx, args[1:]))
+		}
+	}
+	fmt.Fprintf(m.Stderr, "roster: unknown command %q\n\n", args[0])
+	m.usage()
+	return exitUsage
+}
+
+func (m *Main) usage() {
+	fmt.Fprintln(m.Stderr, "Usage: roster <command> [flags]\n\nCommands:")
+	for _, c := range m.commands() {
+		fmt.Fprintf(m.Stderr, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (or ROSTER_DB) and --tenant; 'roster <command> --help' for more.")
+}
+
+// usageError marks errors in how a command was called (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// exitError carries a specific exit code with its message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func (m *Main) exit(err error) int {
+	var ue *usageError
+	var ee *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintln(m.Stderr, "roster:", err)
+		return exitUsage
+	case errors.As(err, &ee):
+		fmt.Fprintln(m.Stderr, "roster:", err)
+		return ee.code
+	default:
+		fmt.Fprintln(m.Stderr, "roster:", err)
+		return exitFatal
+	}
+}

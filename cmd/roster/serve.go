@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"roster"
+	"roster/web"
+)
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("serve", "[--addr :8080]", &c)
+	addr := fs.String("addr", envOr(m.Getenv("ROSTER_ADDR"), ":8080"), "address to listen on (env ROSTER_ADDR)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	store, err := open(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := m.firstStart(ctx, store); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.New(store, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("roster serving", "addr", ln.Addr().String(), "db", redact(c.db))
+	if m.Ready != nil {
+		m.Ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Let requests in flight finish, within reason.
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// firstStart creates the default tenant and prints its first token when
+// the database has no tenant yet, so a fresh install works at once.
+func (m *Main) firstStart(ctx context.Context, store roster.Store) error {
+	ts, err := store.ListTenants(ctx)
+	if err != nil || len(ts) > 0 {
+		return err
+	}
+	t, err := store.CreateTenant(ctx, roster.DefaultTenant)
+	if err != nil {
+		return err
+	}
+	secret := roster.NewTokenSecret()
+	if err := store.CreateToken(ctx, &roster.Token{TenantID: t.ID, Name: "first start"}, secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "Created tenant %q. Its API token, shown only this once:\n\n    %s\n\nUse it as: curl -H 'Authorization: Bearer %s' http://localhost:8080/api/v1/contacts\n\n", t.Name, secret, secret)
+	return nil
+}
+
+func envOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"roster"
+	"roster/postgres"
+	"roster/sqlite"
+	"roster/sqlstore"
+)
+
+// common holds the flags every command takes.
+type common struct {
+	db     string
+	tenant string
+}
+
+// flags returns a FlagSet for a subcommand with --db and --tenant bound.
+func (m *Main) flags(name, usage string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet("roster "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	def := m.Getenv("ROSTER_DB")
+	if def == "" {
+		def = "roster.db"
+	}
+	fs.StringVar(&c.db, "db", def, "database: a SQLite file path or a postgres:// URL (env ROSTER_DB)")
+	fs.StringVar(&c.tenant, "tenant", roster.DefaultTenant, "tenant to act for")
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: roster %s %s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args, turning flag errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// open opens the database a --db value names: a postgres:// URL or a SQLite file.
+func open(ctx context.Context, db string) (*sqlstore.Store, error) {
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		return postgres.Open(ctx, db)
+	}
+	return sqlite.Open(ctx, db)
+}
+
+// openTenant opens the database and finds the tenant.
+func (c *common) openTenant(ctx context.Context) (*sqlstore.Store, *roster.Tenant, error) {
+	s, err := open(ctx, c.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.FindTenant(ctx, c.tenant)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, t, nil
+}
