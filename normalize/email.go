@@ -1,0 +1,232 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+const (
+	maxEmailLocal  = 64  // RFC 5321 4.5.3.1.1, in octets
+	maxEmailLength = 254 // RFC 5321 path limit (256) minus the angle brackets
+	maxDomain      = 253 // RFC 1035, without the trailing dot
+	maxLabel       = 63
+
+	// MaxEmails caps how many addresses one cell may hold; more than that is
+	// almost always a mis-mapped column rather than a contact's addresses.
+	MaxEmails = 50
+)
+
+// Email validates one e-mail address and returns it trimmed and lower-cased.
+//
+// It accepts what mail systems deliver to in practice: a dot-atom local part
+// (ASCII atext, or Unicode letters, marks and digits per RFC 6531) and a DNS
+// host name, possibly internationalized. It rejects quoted local parts,
+// comments, folding whitespace, IP literals and all-numeric top-level labels:
+// they are legal in RFC 5322 but in a customer directory they are typos or
+// junk. Single-label domains (user@localhost-style, "test@io") are accepted,
+// following the isemail test suite's verdicts, since TLDs can carry MX records.
+func Email(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	// Lower first so the length limits apply to what we return; Unicode
+	// lower-casing can change the byte length and we must stay idempotent.
+	// strings.ToLower does not allocate for ASCII input that is already lower.
+	addr := strings.ToLower(s)
+	at := strings.IndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 {
+		return "", invalidEmail(s)
+	}
+	local, domain := addr[:at], addr[at+1:]
+	if len(local) > maxEmailLocal || !validLocal(local) {
+		return "", invalidEmail(s)
+	}
+	ascii, out, ok := emailDomain(domain)
+	if !ok || len(local)+1+len(ascii) > maxEmailLength {
+		return "", invalidEmail(s)
+	}
+	if out == domain {
+		return addr, nil
+	}
+	return local + "@" + out, nil
+}
+
+func invalidEmail(s string) *Error {
+	return errorf(CodeInvalidEmail, "not a valid email address: %q", s)
+}
+
+// atext marks the ASCII characters RFC 5322 allows in a dot-atom, minus '.'.
+var atext = func() (t [128]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "!#$%&'*+/=?^_`{|}~-" {
+		t[c] = true
+	}
+	return t
+}()
+
+// validLocal reports whether s is a dot-atom local part.
+func validLocal(s string) bool {
+	prevDot := true // a leading dot is as bad as a doubled one
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == '.' {
+				if prevDot {
+					return false
+				}
+				prevDot = true
+				continue
+			}
+			if !atext[c] {
+				return false
+			}
+			prevDot = false
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		// U+FFFD is what broken encodings turn into; never a real address.
+		if r == utf8.RuneError || !unicode.In(r, unicode.L, unicode.M, unicode.N) {
+			return false
+		}
+		i += n
+		prevDot = false
+	}
+	return !prevDot
+}
+
+// emailDomain validates a host name and returns its ASCII (A-label) form,
+// used for the length limits, and the form to put in the normalized address.
+func emailDomain(d string) (ascii, out string, ok bool) {
+	if isASCII(d) {
+		if !validHostname(d) {
+			return "", "", false
+		}
+		// Only run IDNA for A-labels, to catch broken punycode cheaply.
+		if strings.Contains(d, "xn--") {
+			if _, err := idna.Lookup.ToASCII(d); err != nil {
+				return "", "", false
+			}
+		}
+		return d, d, true
+	}
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil || !validHostname(a) {
+		return "", "", false
+	}
+	// Return the mapped Unicode form (NFC, case-folded, U+3002 read as a
+	// dot) so that spellings of the same domain compare equal.
+	u, err := idna.Lookup.ToUnicode(a)
+	if err != nil {
+		return "", "", false
+	}
+	return a, u, true
+}
+
+// validHostname checks an ASCII, lower-case DNS name: labels of 1-63
+// letters, digits and inner hyphens, and a top-level label that is not all
+// digits (that would be an IPv4 address or a typo).
+func validHostname(d string) bool {
+	if len(d) == 0 || len(d) > maxDomain {
+		return false
+	}
+	start := 0
+	digitsOnly := true
+	for i := 0; i <= len(d); i++ {
+		if i == len(d) || d[i] == '.' {
+			n := i - start
+			if n == 0 || n > maxLabel || d[start] == '-' || d[i-1] == '-' {
+				return false
+			}
+			if i == len(d) && digitsOnly {
+				return false
+			}
+			start, digitsOnly = i+1, true
+			continue
+		}
+		c := d[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c >= 'a' && c <= 'z', c == '-':
+			digitsOnly = false
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Emails splits a cell holding several addresses on ",", ";" or "||",
+// validates each and returns them normalized, de-duplicated, in order.
+// A lone "|" is not a separator: it is legal in a local part.
+func Emails(s string) ([]string, error) {
+	var out []string
+	add := func(part string) error {
+		if strings.TrimSpace(part) == "" {
+			return nil
+		}
+		e, err := Email(part)
+		if err != nil {
+			return err
+		}
+		if contains(out, e) {
+			return nil
+		}
+		if len(out) == MaxEmails {
+			return errorf(CodeTooManyEmails, "too many email addresses in one value; the maximum is %d", MaxEmails)
+		}
+		out = append(out, e)
+		return nil
+	}
+	start := 0
+	for i := 0; i < len(s); i++ {
+		sep := 0
+		switch {
+		case s[i] == ',' || s[i] == ';':
+			sep = 1
+		case s[i] == '|' && i+1 < len(s) && s[i+1] == '|':
+			sep = 2
+		}
+		if sep == 0 {
+			continue
+		}
+		if err := add(s[start:i]); err != nil {
+			return nil, err
+		}
+		i += sep - 1
+		start = i + 1
+	}
+	if err := add(s[start:]); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// contains is a linear scan: cells hold a handful of addresses, so this
+// beats allocating a map.
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

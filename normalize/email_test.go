@@ -1,0 +1,230 @@
+package normalize
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+const isemailVectors = "../../shared/testdata/email/isemail-js-skeggse/tests.json"
+
+// TestEmailIsemailVectors checks every isemail (skeggse/isemail, BSD-3)
+// vector. We agree with all "valid" verdicts and all err* verdicts. We
+// deliberately differ as follows:
+//
+//   - Surrounding whitespace (cfwsFWS, errFWSCRLFEnd, errCRNoLF and the like
+//     when the CR/LF/space is only at the ends) is trimmed, as for every cell,
+//     so such a vector gets the verdict of its trimmed form.
+//
+//   - Everything RFC 5322/5321 allows but no customer directory needs is
+//     rejected: quoted local parts (rfc5321QuotedString), address and domain
+//     literals (rfc5321AddressLiteral, rfc5322DomainLiteral*, rfc5322IPv6*),
+//     comments and folding whitespace (cfwsComment, deprecated*), general
+//     domain syntax (rfc5322Domain) and numeric TLDs (rfc5321TLDNumeric).
+//
+//   - Single-label domains ("test@io", "test@org") are accepted, as isemail
+//     does.
+//
+//   - One "valid" vector's domain starts with U+103FF, an unassigned code
+//     point that IDNA (UTS #46, which we validate domains with) disallows; no
+//     registry can issue such a name, so we reject it.
+//
+// Go's JSON decoder turns the lone surrogates of the errMalformedUnicode
+// vectors into U+FFFD, which we reject like the malformed input it stands for.
+func TestEmailIsemailVectors(t *testing.T) {
+	data, err := os.ReadFile(isemailVectors)
+	if err != nil {
+		t.Fatalf("email vectors missing (shared/testdata must sit beside the repo): %v", err)
+	}
+	var vectors [][2]string
+	if err := json.Unmarshal(data, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	if len(vectors) < 200 {
+		t.Fatalf("only %d vectors", len(vectors))
+	}
+	valid := 0
+	for _, v := range vectors {
+		addr, verdict := v[0], v[1]
+		t.Run(verdict, func(t *testing.T) {
+			got, err := Email(addr)
+			if trimmed := strings.TrimSpace(addr); trimmed != addr {
+				want, werr := Email(trimmed)
+				if got != want || (err == nil) != (werr == nil) {
+					t.Errorf("Email(%q) = %q, %v; want the verdict for %q: %q, %v", addr, got, err, trimmed, want, werr)
+				}
+				return
+			}
+			if verdict == "valid" && strings.HasPrefix(addr, "test@\U000103ff") {
+				valid++
+				if err == nil {
+					t.Errorf("Email(%q) = %q; want the unassigned code point rejected", addr, got)
+				}
+				return
+			}
+			if verdict == "valid" {
+				valid++
+				if err != nil {
+					t.Errorf("Email(%q): %v; isemail says valid", addr, err)
+				}
+				return
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeInvalidEmail {
+				t.Errorf("Email(%q) = %q, %v; isemail says %s, want invalid_email", addr, got, err, verdict)
+			}
+		})
+	}
+	if valid != 20 {
+		t.Errorf("checked %d valid vectors, want 20", valid)
+	}
+}
+
+func TestEmail(t *testing.T) {
+	tests := []struct {
+		rule, in, want string // want "" means invalid
+	}{
+		{"lower-cases", "Bob.Smith@Example.COM", "bob.smith@example.com"},
+		{"trims", "  bob@example.com\t", "bob@example.com"},
+		{"plus tag", "bob+crm@example.co.uk", "bob+crm@example.co.uk"},
+		{"unicode local part lower-cased", "ÉLODIE@example.fr", "élodie@example.fr"},
+		{"idn domain kept in unicode", "info@Bücher.DE", "info@bücher.de"},
+		{"ideographic full stop mapped", "a@例え。テスト", "a@例え.テスト"},
+		{"punycode domain", "a@xn--bcher-kva.de", "a@xn--bcher-kva.de"},
+		{"single label domain", "root@localhost", "root@localhost"},
+		{"double at", "bob@@x", ""},
+		{"two addresses", "a@b.com b@c.com", ""},
+		{"no at", "bob.example.com", ""},
+		{"leading dot", ".bob@example.com", ""},
+		{"trailing dot", "bob.@example.com", ""},
+		{"double dot", "bo..b@example.com", ""},
+		{"space inside", "bob smith@example.com", ""},
+		{"quoted local part", `"bob"@example.com`, ""},
+		{"ip literal", "bob@[127.0.0.1]", ""},
+		{"comment", "bob(x)@example.com", ""},
+		{"underscore in domain", "bob@ex_ample.com", ""},
+		{"hyphen label start", "bob@-example.com", ""},
+		{"numeric tld", "bob@1.2.3.4", ""},
+		{"broken punycode", "a@xn--a.com", ""},
+		{"emoji local part", "😆@example.com", ""},
+		{"invalid utf-8", "bo\xffb@example.com", ""},
+		{"local part 65 octets", strings.Repeat("a", 65) + "@example.com", ""},
+		{"local part 64 octets", strings.Repeat("a", 64) + "@example.com", strings.Repeat("a", 64) + "@example.com"},
+		{"total over 254", strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 63), ""},
+		{"empty", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			got, err := Email(tc.in)
+			if tc.want == "" {
+				var e *Error
+				if !errors.As(err, &e) || e.Code != CodeInvalidEmail {
+					t.Fatalf("Email(%q) = %q, %v; want invalid_email", tc.in, got, err)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("Email(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+		})
+	}
+	t.Run("message names the value", func(t *testing.T) {
+		_, err := Email("bob@@x")
+		if err == nil || err.Error() != `not a valid email address: "bob@@x"` {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestEmails(t *testing.T) {
+	tests := []struct {
+		rule, in string
+		want     []string
+		code     string
+	}{
+		{"comma", "a@x.com, b@x.com", []string{"a@x.com", "b@x.com"}, ""},
+		{"semicolon", "a@x.com;b@x.com", []string{"a@x.com", "b@x.com"}, ""},
+		{"double pipe", "a@x.com || b@x.com", []string{"a@x.com", "b@x.com"}, ""},
+		{"single pipe is atext", "a|b@x.com", []string{"a|b@x.com"}, ""},
+		{"drops empties", " ; a@x.com,, ;", []string{"a@x.com"}, ""},
+		{"dedupes case-insensitively", "A@x.com, a@X.com, b@x.com", []string{"a@x.com", "b@x.com"}, ""},
+		{"empty cell", "  ", nil, ""},
+		{"bad one named", "a@x.com, bob@@x", nil, CodeInvalidEmail},
+		{"too many", strings.Repeat("a@x.com,b@x.com,", 0) + manyEmails(MaxEmails+1), nil, CodeTooManyEmails},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			got, err := Emails(tc.in)
+			if tc.code != "" {
+				var e *Error
+				if !errors.As(err, &e) || e.Code != tc.code {
+					t.Fatalf("Emails(%q) = %v, %v; want %s", tc.in, got, err, tc.code)
+				}
+				if tc.code == CodeInvalidEmail && !strings.Contains(e.Message, "bob@@x") {
+					t.Errorf("message %q does not name the bad address", e.Message)
+				}
+				return
+			}
+			if err != nil || strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Fatalf("Emails(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+			}
+		})
+	}
+}
+
+func manyEmails(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("u")
+		b.WriteString(strings.Repeat("x", i))
+		b.WriteString("@example.com,")
+	}
+	return b.String()
+}
+
+func FuzzEmail(f *testing.F) {
+	for _, s := range []string{"bob@example.com", "Ä@Bücher.de", "a@例え。テスト", "x@xn--bcher-kva.de", `"q"@x.com`, "a@b", "İ@x.com", "\u023a@x.com"} {
+		f.Add(s)
+	}
+	if data, err := os.ReadFile(isemailVectors); err == nil {
+		var vectors [][2]string
+		if json.Unmarshal(data, &vectors) == nil {
+			for _, v := range vectors {
+				f.Add(v[0])
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := Email(s)
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error %T is not *Error", err)
+			}
+			return
+		}
+		again, err := Email(out)
+		if err != nil || again != out {
+			t.Fatalf("not idempotent: Email(%q) = %q; Email(%q) = %q, %v", s, out, out, again, err)
+		}
+		if !utf8.ValidString(out) || strings.Count(out, "@") != 1 {
+			t.Fatalf("Email(%q) = %q is malformed", s, out)
+		}
+	})
+}
+
+var benchEmails = []string{"bob.smith@example.com", "Alice+crm@Sub.Example.co.uk", "  x@y.io ", "jörg@bücher.de", "bad@@x"}
+
+func BenchmarkEmail(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Email(benchEmails[i%4])
+	}
+}
+
+func BenchmarkEmailASCII(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Email("bob.smith@example.com")
+	}
+}

@@ -1,0 +1,90 @@
+package normalize
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Phones normalizes phone numbers to E.164 with libphonenumber semantics for
+// one default region. It is safe for concurrent use by many goroutines.
+//
+// Extensions ("x123", "ext. 12") are dropped, as libphonenumber's E.164
+// format does: the number itself is still reachable, and rejecting it would
+// lose the whole value.
+type Phones struct {
+	region string // ISO 3166 alpha-2, upper case; "" means no default
+	meta   *fastMeta
+	cache  *phoneCache
+}
+
+// phoneCacheSize bounds the per-Phones cache of recent results.
+const phoneCacheSize = 1 << 16
+
+// NewPhones returns a normalizer that reads numbers without a country prefix
+// as numbers of defaultRegion ("KR", "US", ...). With "" every number must
+// start with "+" or "00" and a country code.
+func NewPhones(defaultRegion string) (*Phones, error) {
+	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
+	p := &Phones{region: region, cache: newPhoneCache(phoneCacheSize)}
+	if region == "" {
+		return p, nil
+	}
+	if region == "001" || !phonenumbers.GetSupportedRegions()[region] {
+		return nil, errorf(CodeInvalidRegion, "unknown phone region %q; use an ISO 3166 alpha-2 code such as US, GB or KR", defaultRegion)
+	}
+	p.meta = fastMetaForRegion(region)
+	return p, nil
+}
+
+// Region returns the default region, "" if none.
+func (p *Phones) Region() string { return p.region }
+
+// E164 parses s and returns it in E.164 form ("+821012345678") if it is a
+// valid number according to libphonenumber's metadata.
+func (p *Phones) E164(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if v, code, ok := p.cache.get(s); ok {
+		return p.result(s, v, code)
+	}
+	v, ok := p.fastE164(s)
+	if !ok {
+		v = p.slowE164(s)
+	}
+	code := uint8(0)
+	if v == "" {
+		code = 1
+	}
+	p.cache.put(s, v, code)
+	return p.result(s, v, code)
+}
+
+func (p *Phones) result(s, v string, code uint8) (string, error) {
+	if code == 0 {
+		return v, nil
+	}
+	if p.region == "" {
+		return "", errorf(CodeInvalidPhone, "phone number %q is not valid; write it with its country code, e.g. +44 20 7946 0958", s)
+	}
+	return "", errorf(CodeInvalidPhone, "phone number %q is not valid for region %s", s, p.region)
+}
+
+// prepare applies the one rule we add to libphonenumber: without a default
+// region, a leading "00" is read as "+" (with a region, libphonenumber's own
+// per-region international prefix rules apply instead).
+func (p *Phones) prepare(s string) string {
+	if p.region == "" && strings.HasPrefix(s, "00") {
+		return "+" + s[2:]
+	}
+	return s
+}
+
+// slowE164 is the reference: plain libphonenumber. It returns "" if s is
+// not a valid number.
+func (p *Phones) slowE164(s string) string {
+	num, err := phonenumbers.Parse(p.prepare(s), p.slowRegion())
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return ""
+	}
+	return phonenumbers.Format(num, phonenumbers.E164)
+}

@@ -1,0 +1,25 @@
+package normalize
+
+import "strings"
+
+// Tags splits a cell on commas (also the full-width "，" and the
+// ideographic "、"), trims and drops empty tags, and removes case-insensitive
+// duplicates keeping the first spelling and the order.
+func Tags(s string) []string {
+	var out, keys []string
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、'
+	}) {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		k := strings.ToLower(t)
+		if contains(keys, k) {
+			continue
+		}
+		keys = append(keys, k)
+		out = append(out, t)
+	}
+	return out
+}
