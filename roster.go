@@ -72,6 +72,8 @@ type Store interface {
 	FieldStore
 	ContactStore
 	CompanyStore
+	ImportStore
+	ProfileStore
 	Close() error
 }
 

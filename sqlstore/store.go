@@ -103,19 +103,18 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // conflictFields names the field a unique index protects, by table.column.
 var conflictFields = map[string]string{
-	"tenants.name":             "name",
-	"contacts.external_id":     "external_id",
-	"contacts.username":        "username",
-	"contact_emails.email":     "email",
-	"companies.name_key":       "name",
-	"companies.external_id":    "external_id",
-	"fields.key":               "key",
-	"import_profiles.name":     "name",
-	"tokens.hash":              "token",
-	"memberships.company_id":   "companies",
-	"import_locks.tenant_id":   "tenant",
-	"import_rows.row":          "row",
-	"import_changes.record_id": "record",
+	"tenants.name":           "name",
+	"contacts.external_id":   "external_id",
+	"contacts.username":      "username",
+	"contact_emails.email":   "email",
+	"companies.name_key":     "name",
+	"companies.external_id":  "external_id",
+	"fields.key":             "key",
+	"import_profiles.name":   "name",
+	"tokens.hash":            "token",
+	"memberships.company_id": "companies",
+	"import_locks.tenant_id": "tenant",
+	"import_errors.row":      "row",
 }
 
 // interpret turns driver errors into domain errors: unique violations

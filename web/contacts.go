@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -89,8 +91,25 @@ func (s *Server) contactUpdate(w http.ResponseWriter, r *http.Request, c *caller
 // readContact decodes the body over ct and normalizes phones and emails
 // the way the import does, so every write path stores the same forms.
 func (s *Server) readContact(r *http.Request, ct *roster.Contact) error {
-	if err := decode(r, ct); err != nil {
+	// encoding/json decodes array elements over the ones already in the
+	// slice, so on PATCH a membership sent without view_all_tickets would
+	// inherit it from the stored membership at the same position. The
+	// shadowing field gets the memberships into fresh memory instead.
+	body := struct {
+		*roster.Contact
+		Companies json.RawMessage `json:"companies"`
+	}{Contact: ct}
+	if err := decode(r, &body); err != nil {
 		return err
+	}
+	if body.Companies != nil {
+		var ms []roster.Membership
+		dec := json.NewDecoder(bytes.NewReader(body.Companies))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ms); err != nil {
+			return roster.Errorf(roster.EINVALID, "invalid JSON body: companies: %v", err).With("field", "companies")
+		}
+		ct.Companies = ms
 	}
 	var err error
 	if ct.Phone, err = s.phone("phone", ct.Phone); err != nil {

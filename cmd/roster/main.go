@@ -56,6 +56,10 @@ func (m *Main) commands() []command {
 		{"tenants", "list or create tenants", (*Main).tenants},
 		{"tokens", "create API tokens", (*Main).tokens},
 		{"fields", "add, list or remove custom fields", (*Main).fields},
+		{"import", "import contacts or companies from a CSV or XLSX file", (*Main).importCmd},
+		{"imports", "list imports, show one, or get its failed rows", (*Main).imports},
+		{"undo", "undo an import", (*Main).undo},
+		{"profiles", "save, list or delete import profiles", (*Main).profiles},
 		{"contacts", "list or show contacts", (*Main).contacts},
 		{"companies", "list or show companies", (*Main).companies},
 	}

@@ -1,0 +1,233 @@
+package roster
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Import states.
+const (
+	ImportRunning   = "running"
+	ImportDone      = "done"
+	ImportFailed    = "failed"
+	ImportCancelled = "cancelled"
+	ImportUndone    = "undone"
+)
+
+// Import is the journal entry of one import run: what was imported, with
+// which options, and what came of it.
+type Import struct {
+	ID         int64         `json:"id"`
+	TenantID   int64         `json:"-"`
+	Label      string        `json:"label"`
+	Kind       Kind          `json:"kind"`
+	FileName   string        `json:"file_name"`
+	FileSHA256 string        `json:"file_sha256"`
+	Options    ImportOptions `json:"options"`
+	Status     string        `json:"status"`
+	DryRun     bool          `json:"dry_run"`
+	Counts     ImportCounts  `json:"counts"`
+	Message    string        `json:"message,omitempty"` // why a failed import failed
+	StartedAt  time.Time     `json:"started_at"`
+	FinishedAt *time.Time    `json:"finished_at,omitempty"`
+	UndoneAt   *time.Time    `json:"undone_at,omitempty"`
+}
+
+// ImportCounts are the outcomes of an import's rows.
+type ImportCounts struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	// CompaniesCreated counts companies made because contacts named them.
+	CompaniesCreated int `json:"companies_created"`
+	// Merged counts contacts removed by --merge all.
+	Merged int `json:"merged"`
+}
+
+// ImportOptions are the options an import ran with; profiles save them.
+type ImportOptions struct {
+	Kind            Kind              `json:"kind"`
+	Map             map[string]string `json:"map,omitempty"`
+	Match           []string          `json:"match"`
+	Merge           string            `json:"merge"`
+	Region          string            `json:"region,omitempty"`
+	Encoding        string            `json:"encoding,omitempty"`
+	Delimiter       string            `json:"delimiter,omitempty"`
+	Sheet           string            `json:"sheet,omitempty"`
+	DateFormat      string            `json:"date_format,omitempty"`
+	Blank           string            `json:"blank"`
+	Lists           string            `json:"lists"`
+	CreateCompanies bool              `json:"create_companies"`
+	CustomFields    string            `json:"custom_fields"`
+	MaxRows         int               `json:"max_rows,omitempty"`
+}
+
+// Import option values.
+const (
+	MergeFirst        = "first"
+	MergeAll          = "all"
+	BlankKeep         = "keep"
+	BlankClear        = "clear"
+	ListsUnion        = "union"
+	ListsReplace      = "replace"
+	CustomAll         = "all"
+	CustomNewOnly     = "new-only"
+	MatchEmail        = "email"
+	MatchPhone        = "phone"
+	MatchExternalID   = "external_id"
+	MatchUsername     = "username"
+	MatchName         = "name" // companies
+	DefaultMatchField = MatchEmail
+)
+
+// RowError says why a row (or one of its cells) failed.
+type RowError struct {
+	Row     int    `json:"row"`    // line in the file, header = 1
+	Column  string `json:"column"` // the header name, "" for the whole row
+	Cell    string `json:"cell"`   // the cell reference in a spreadsheet ("F3"), "" for CSV
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// FailedRow is a row that did not import: its original cells and why.
+type FailedRow struct {
+	Row    int        `json:"row"`
+	Cells  []string   `json:"cells"`
+	Errors []RowError `json:"errors"`
+}
+
+// Change is one journaled change of a record by an import, enough to undo it.
+type Change struct {
+	Row      int    // the row that caused it
+	Kind     Kind   // contacts or companies
+	RecordID int64  //
+	Action   string // created, updated or deleted
+	// Before is the record as it was (JSON of Contact or Company), for updated and deleted.
+	Before []byte
+	// After is the record's updated_at after the change; undo leaves a record
+	// that has changed since alone.
+	After time.Time
+}
+
+// Change actions.
+const (
+	ActionCreated = "created"
+	ActionUpdated = "updated"
+	ActionDeleted = "deleted"
+)
+
+// ImportLock is who holds a tenant's import lock, for the "in progress" message.
+type ImportLock struct {
+	ImportID    int64     `json:"import_id"`
+	Holder      string    `json:"holder"`
+	StartedAt   time.Time `json:"started_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	RowsDone    int       `json:"rows_done"`
+	RowsTotal   int       `json:"rows_total"`
+	HeartbeatAt time.Time `json:"heartbeat_at"`
+}
+
+// UndoReport is what undoing an import did and what it left alone.
+type UndoReport struct {
+	Deleted   int        `json:"deleted"`
+	Restored  int        `json:"restored"`
+	Recreated int        `json:"recreated"`
+	Conflicts []UndoNote `json:"conflicts"` // changed since the import: left alone
+	Kept      []UndoNote `json:"kept"`      // created by the import but now linked: left alone
+}
+
+// UndoNote names a record undo left alone and why.
+type UndoNote struct {
+	Kind     Kind   `json:"kind"`
+	RecordID int64  `json:"record_id"`
+	Reason   string `json:"reason"`
+}
+
+// ImportStore keeps the import journal and the per-tenant import lock,
+// and runs the writes of an import.
+type ImportStore interface {
+	// StartImport records a new running import (filling its ID and label)
+	// and takes the tenant's import lock for it, for a lease, in one step;
+	// or returns EINPROGRESS with the holder's ImportLock under the detail
+	// "lock" and records nothing. An expired lease is taken over and the
+	// import that held it is marked failed.
+	StartImport(ctx context.Context, imp *Import, holder string, lease time.Duration) error
+	// RenewImportLock extends the lease and records progress.
+	RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) error
+	ReleaseImportLock(ctx context.Context, tenantID, importID int64) error
+	FindImportLock(ctx context.Context, tenantID int64) (*ImportLock, error)
+
+	// FinishImport records the import's final status, counts and message.
+	FinishImport(ctx context.Context, imp *Import) error
+	FindImport(ctx context.Context, tenantID, id int64) (*Import, error)
+	ListImports(ctx context.Context, tenantID int64, p Page) ([]*Import, string, error)
+	// FailedRows calls fn for each failed row of an import in row order.
+	FailedRows(ctx context.Context, tenantID, importID int64, fn func(FailedRow) error) error
+
+	// ImportBatch runs fn in one transaction with access to the tenant's
+	// records; everything fn wrote is committed together, or nothing.
+	ImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx ImportTx) error) error
+	// UndoImport reverts what the import journaled and records the undo.
+	UndoImport(ctx context.Context, tenantID, importID int64) (*UndoReport, error)
+}
+
+// ImportTx is the view of the directory one import batch works in. Look-ups
+// take many keys at once so a batch needs few queries; writes take records
+// the importer has already validated.
+type ImportTx interface {
+	ContactIDsByEmail(emails []string) (map[string]int64, error)
+	ContactIDsByPhone(phones []string) (map[string][]int64, error)
+	ContactIDsByExternalID(ids []string) (map[string]int64, error)
+	ContactIDsByUsername(names []string) (map[string]int64, error)
+	Contacts(ids []int64) (map[int64]*Contact, error)
+	CompaniesByName(names []string) (map[string]*Company, error) // keyed by NameKey
+	CompaniesByExternalID(ids []string) (map[string]*Company, error)
+
+	CreateContact(c *Contact) error
+	UpdateContact(c *Contact) error
+	DeleteContact(id int64) error
+	CreateCompany(c *Company) error
+	UpdateCompany(c *Company) error
+
+	// Journal records changes and failed rows, and the import's progress.
+	Journal(changes []Change, failed []FailedRow, counts ImportCounts) error
+	// Now is the time this batch stamps on what it writes.
+	Now() time.Time
+}
+
+// Profile is a saved set of import options, so a recurring import is one command.
+type Profile struct {
+	Name      string        `json:"name"`
+	Options   ImportOptions `json:"options"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+}
+
+// ProfileStore keeps import profiles.
+type ProfileStore interface {
+	// SaveProfile creates or replaces the profile with p's name.
+	SaveProfile(ctx context.Context, tenantID int64, p *Profile) error
+	FindProfile(ctx context.Context, tenantID int64, name string) (*Profile, error)
+	ListProfiles(ctx context.Context, tenantID int64) ([]*Profile, error)
+	DeleteProfile(ctx context.Context, tenantID int64, name string) error
+}
+
+// FailedRowMessage joins a failed row's errors into the text of the
+// failed-rows file's error column.
+func FailedRowMessage(fr FailedRow) string {
+	var b strings.Builder
+	for i, e := range fr.Errors {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if e.Column != "" {
+			b.WriteString(e.Column)
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}

@@ -1,0 +1,88 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+
+	"roster"
+)
+
+// batch plans and writes one chunk of records inside one transaction: the
+// "plan" and "database" stages. Look-ups are made for the whole chunk up
+// front; the caches are then kept in step with every write, so a later
+// row sees what an earlier row of the same file created or changed.
+type batch struct {
+	run *run
+	tx  roster.ImportTx
+
+	emailOwner map[string]int64
+	phoneOwner map[string][]int64
+	extOwner   map[string]int64
+	userOwner  map[string]int64
+	contacts   map[int64]*roster.Contact
+
+	companyByKey map[string]*roster.Company
+	companyByExt map[string]*roster.Company
+
+	changes []roster.Change
+	failed  []roster.FailedRow
+}
+
+// rowError is a planning failure of one row.
+type rowError struct {
+	column, code, msg string
+}
+
+func (e *rowError) Error() string { return e.msg }
+
+func failRow(column, code, format string, args ...any) *rowError {
+	return &rowError{column: column, code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// handle records the outcome of a row: failures go to the failed list;
+// any other error is fatal for the import.
+func (b *batch) handle(r *record, err error) error {
+	var re *rowError
+	if err != nil && errors.As(err, &re) {
+		r.errs = append(r.errs, b.run.parser.rowErr(r, re.column, re.code, re.msg))
+	} else if err != nil {
+		return err
+	}
+	if r.failed() {
+		b.fail(r)
+	}
+	return nil
+}
+
+func (b *batch) fail(r *record) {
+	b.run.counts.Failed++
+	b.failed = append(b.failed, roster.FailedRow{Row: r.row, Cells: r.cells, Errors: r.errs})
+	b.run.addErrors(r.errs)
+}
+
+// domainError turns a validation error of the domain into a row error.
+func domainError(err error) error {
+	var de *roster.Error
+	if errors.As(err, &de) && de.Code != roster.EINTERNAL {
+		field, _ := de.Details["field"].(string)
+		code := de.Code
+		if code == roster.ECONFLICT {
+			code = "duplicate_" + field
+		}
+		return &rowError{column: field, code: code, msg: de.Message}
+	}
+	return err
+}
+
+func (b *batch) change(r *record, kind roster.Kind, id int64, action string, before any, after roster.Contact, afterCo roster.Company) {
+	c := roster.Change{Row: r.row, Kind: kind, RecordID: id, Action: action}
+	if before != nil {
+		c.Before = snapshot(before)
+	}
+	if kind == roster.KindContacts {
+		c.After = after.UpdatedAt
+	} else {
+		c.After = afterCo.UpdatedAt
+	}
+	b.changes = append(b.changes, c)
+}

@@ -1,0 +1,125 @@
+package importer
+
+import (
+	"slices"
+
+	"roster"
+)
+
+func (b *batch) prefetchCompanies(recs []*record) error {
+	var names, exts []string
+	for _, r := range recs {
+		if !r.failed() {
+			names = append(names, r.company.Name)
+			exts = append(exts, r.company.ExternalID)
+		}
+	}
+	var err error
+	if b.companyByKey, err = b.tx.CompaniesByName(compact(names)); err != nil {
+		return err
+	}
+	b.companyByExt, err = b.tx.CompaniesByExternalID(compact(exts))
+	return err
+}
+
+// importCompany plans and writes one company row.
+func (b *batch) importCompany(r *record) error {
+	row := &r.company
+	var target *roster.Company
+	for _, m := range b.run.opts.Match {
+		if target != nil {
+			break
+		}
+		switch {
+		case m == roster.MatchName && row.Name != "":
+			target = b.companyByKey[roster.NameKey(row.Name)]
+		case m == roster.MatchExternalID && row.ExternalID != "":
+			target = b.companyByExt[row.ExternalID]
+		}
+	}
+	next := &roster.Company{Custom: map[string]any{}}
+	if target != nil {
+		next = cloneCompany(target)
+	} else if row.Name == "" {
+		return failRow(b.run.parser.firstMapped("name"), "missing_name", "a new company needs a name")
+	}
+	b.applyCompanyRow(next, r, target == nil)
+	next.Normalize()
+	if err := next.Validate(b.run.companyDefs); err != nil {
+		return domainError(err)
+	}
+	if c := b.companyByKey[roster.NameKey(next.Name)]; c != nil && (target == nil || c.ID != target.ID) {
+		return failRow("name", "duplicate_name", "company name %s already belongs to company %d", next.Name, c.ID)
+	}
+	if c := b.companyByExt[next.ExternalID]; next.ExternalID != "" && c != nil && (target == nil || c.ID != target.ID) {
+		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to company %d", next.ExternalID, c.ID)
+	}
+	if target == nil {
+		next.CreatedAt = b.tx.Now()
+		next.UpdatedAt = next.CreatedAt
+		if err := b.tx.CreateCompany(next); err != nil {
+			return domainError(err)
+		}
+		b.rememberCompany(next)
+		b.change(r, roster.KindCompanies, next.ID, roster.ActionCreated, nil, roster.Contact{}, *next)
+		b.run.counts.Created++
+		return nil
+	}
+	if sameCompany(target, next) {
+		b.run.counts.Unchanged++
+		return nil
+	}
+	next.UpdatedAt = b.tx.Now()
+	if err := b.tx.UpdateCompany(next); err != nil {
+		return domainError(err)
+	}
+	b.forgetCompany(target)
+	b.rememberCompany(next)
+	b.change(r, roster.KindCompanies, next.ID, roster.ActionUpdated, target, roster.Contact{}, *next)
+	b.run.counts.Updated++
+	return nil
+}
+
+func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
+	o := b.run.opts
+	p := b.run.parser
+	clear := o.Blank == roster.BlankClear
+	row := &r.company
+	for _, f := range []struct {
+		key      string
+		dst, src *string
+	}{
+		{"name", &c.Name, &row.Name}, {"external_id", &c.ExternalID, &row.ExternalID}, {"website", &c.Website, &row.Website},
+		{"phone", &c.Phone, &row.Phone}, {"description", &c.Description, &row.Description},
+		{"industry", &c.Industry, &row.Industry}, {"address", &c.Address, &row.Address},
+	} {
+		// A blank name never clears: a company always has one.
+		if r.has[f.key] || clear && p.mapped(f.key) && f.key != "name" {
+			*f.dst = *f.src
+		}
+	}
+	replace := o.Lists == roster.ListsReplace
+	for _, l := range []struct {
+		key      string
+		dst, src *[]string
+	}{{"domains", &c.Domains, &row.Domains}, {"tags", &c.Tags, &row.Tags}} {
+		switch {
+		case r.has[l.key] && !replace:
+			*l.dst = append(slices.Clone(*l.dst), *l.src...)
+		case r.has[l.key] || clear && p.mapped(l.key):
+			*l.dst = *l.src
+		}
+	}
+	if creating || o.CustomFields == roster.CustomAll {
+		for k, v := range r.custom {
+			c.Custom[k] = v
+		}
+		if clear {
+			for _, k := range p.customKeys() {
+				if _, ok := r.custom[k]; !ok {
+					delete(c.Custom, k)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,435 @@
+package importer
+
+import (
+	"slices"
+
+	"roster"
+	"roster/normalize"
+)
+
+// prefetchContacts looks up, for a chunk, every contact and company its
+// rows could touch.
+func (b *batch) prefetchContacts(recs []*record) error {
+	var emails, phones, exts, users, names, companyExts []string
+	for _, r := range recs {
+		if r.failed() {
+			continue
+		}
+		c := &r.contact
+		emails = append(append(emails, c.Email), c.OtherEmails...)
+		phones = append(phones, c.Phone, c.Mobile)
+		exts = append(exts, c.ExternalID)
+		users = append(users, c.Username)
+		for _, ref := range r.refs {
+			names = append(names, ref.name)
+			companyExts = append(companyExts, ref.externalID)
+		}
+	}
+	var err error
+	if b.emailOwner, err = b.tx.ContactIDsByEmail(compact(emails)); err != nil {
+		return err
+	}
+	b.phoneOwner = map[string][]int64{}
+	if slices.Contains(b.run.opts.Match, roster.MatchPhone) {
+		if b.phoneOwner, err = b.tx.ContactIDsByPhone(compact(phones)); err != nil {
+			return err
+		}
+	}
+	if b.extOwner, err = b.tx.ContactIDsByExternalID(compact(exts)); err != nil {
+		return err
+	}
+	if b.userOwner, err = b.tx.ContactIDsByUsername(compact(users)); err != nil {
+		return err
+	}
+	ids := map[int64]bool{}
+	for _, m := range []map[string]int64{b.emailOwner, b.extOwner, b.userOwner} {
+		for _, id := range m {
+			ids[id] = true
+		}
+	}
+	for _, l := range b.phoneOwner {
+		for _, id := range l {
+			ids[id] = true
+		}
+	}
+	if b.contacts, err = b.tx.Contacts(keys(ids)); err != nil {
+		return err
+	}
+	if b.companyByKey, err = b.tx.CompaniesByName(compact(names)); err != nil {
+		return err
+	}
+	b.companyByExt, err = b.tx.CompaniesByExternalID(compact(companyExts))
+	return err
+}
+
+// compact drops blanks and duplicates.
+func compact(l []string) []string {
+	seen := make(map[string]bool, len(l))
+	out := l[:0]
+	for _, s := range l {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// matchContacts returns the contacts a row matches, in --match order.
+func (b *batch) matchContacts(c *roster.Contact) []int64 {
+	var ids []int64
+	add := func(id int64) {
+		if id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, m := range b.run.opts.Match {
+		switch m {
+		case roster.MatchEmail:
+			for _, e := range c.Emails() {
+				add(b.emailOwner[e])
+			}
+		case roster.MatchPhone:
+			for _, p := range []string{c.Phone, c.Mobile} {
+				if p != "" {
+					for _, id := range b.phoneOwner[p] {
+						add(id)
+					}
+				}
+			}
+		case roster.MatchExternalID:
+			if c.ExternalID != "" {
+				add(b.extOwner[c.ExternalID])
+			}
+		case roster.MatchUsername:
+			if c.Username != "" {
+				add(b.userOwner[c.Username])
+			}
+		}
+	}
+	return ids
+}
+
+// importContact plans and writes one contact row.
+func (b *batch) importContact(r *record) error {
+	o := b.run.opts
+	matched := b.matchContacts(&r.contact)
+	if len(matched) == 0 {
+		return b.createContact(r)
+	}
+	target := b.contacts[matched[0]]
+	next := cloneContact(target)
+	var merged []*roster.Contact
+	if o.Merge == roster.MergeAll {
+		for _, id := range matched[1:] {
+			m := b.contacts[id]
+			merged = append(merged, m)
+			mergeContact(next, m)
+		}
+	}
+	b.applyRow(next, r, false)
+	if err := b.checkContact(next, append([]*roster.Contact{target}, merged...)); err != nil {
+		return err
+	}
+	ms, err := b.resolveCompanies(r)
+	if err != nil {
+		return err
+	}
+	next.Companies = mergeMemberships(next.Companies, ms, o.Lists == roster.ListsReplace && len(ms) > 0,
+		o.Blank == roster.BlankClear && b.run.parser.mapped("company", "company_external_id") && len(ms) == 0)
+	if len(merged) == 0 && sameContact(target, next) {
+		b.run.counts.Unchanged++
+		return nil
+	}
+	for _, m := range merged {
+		if err := b.tx.DeleteContact(m.ID); err != nil {
+			return err
+		}
+		b.forget(m)
+		b.change(r, roster.KindContacts, m.ID, roster.ActionDeleted, m, roster.Contact{UpdatedAt: m.UpdatedAt}, roster.Company{})
+		b.run.counts.Merged++
+	}
+	next.UpdatedAt = b.tx.Now()
+	if err := b.tx.UpdateContact(next); err != nil {
+		return domainError(err)
+	}
+	b.forget(target)
+	b.remember(next)
+	b.change(r, roster.KindContacts, next.ID, roster.ActionUpdated, target, *next, roster.Company{})
+	b.run.counts.Updated++
+	return nil
+}
+
+func (b *batch) createContact(r *record) error {
+	c := cloneContact(&r.contact)
+	c.Custom = r.custom
+	c.Normalize()
+	if c.Name == "" {
+		return failRow(b.run.parser.firstMapped("name", "first_name", "last_name"), "missing_name", "a new contact needs a name (or a first and last name)")
+	}
+	if err := b.checkContact(c, nil); err != nil {
+		return err
+	}
+	ms, err := b.resolveCompanies(r)
+	if err != nil {
+		return err
+	}
+	c.Companies = ms
+	c.CreatedAt = b.tx.Now()
+	c.UpdatedAt = c.CreatedAt
+	if err := b.tx.CreateContact(c); err != nil {
+		return domainError(err)
+	}
+	b.remember(c)
+	b.change(r, roster.KindContacts, c.ID, roster.ActionCreated, nil, *c, roster.Company{})
+	b.run.counts.Created++
+	return nil
+}
+
+// checkContact validates c and makes sure no contact outside of selves
+// holds one of its unique identifiers.
+func (b *batch) checkContact(c *roster.Contact, selves []*roster.Contact) error {
+	c.Normalize()
+	if n := len(c.Emails()); n > roster.MaxEmails {
+		return failRow("other_emails", "too_many_emails", "the contact would have %d emails; at most %d are allowed", n, roster.MaxEmails)
+	}
+	if err := c.Validate(b.run.contactDefs); err != nil {
+		return domainError(err)
+	}
+	mine := func(id int64) bool {
+		return id == 0 || slices.ContainsFunc(selves, func(s *roster.Contact) bool { return s.ID == id })
+	}
+	for _, e := range c.Emails() {
+		if id := b.emailOwner[e]; !mine(id) {
+			return failRow(b.run.parser.firstMapped("email", "other_emails"), "duplicate_email", "email %s already belongs to contact %d", e, id)
+		}
+	}
+	if id := b.extOwner[c.ExternalID]; c.ExternalID != "" && !mine(id) {
+		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to contact %d", c.ExternalID, id)
+	}
+	if id := b.userOwner[c.Username]; c.Username != "" && !mine(id) {
+		return failRow("username", "duplicate_username", "username %s already belongs to contact %d", c.Username, id)
+	}
+	return nil
+}
+
+// applyRow writes a row's values over a contact: present cells win, blank
+// cells keep (or with --blank clear, clear) the stored value, lists are
+// united (or with --lists replace, replaced).
+func (b *batch) applyRow(c *roster.Contact, r *record, creating bool) {
+	o := b.run.opts
+	p := b.run.parser
+	clear := o.Blank == roster.BlankClear
+	row := &r.contact
+	for _, f := range []struct {
+		key      string
+		dst, src *string
+	}{
+		{"name", &c.Name, &row.Name}, {"first_name", &c.FirstName, &row.FirstName}, {"last_name", &c.LastName, &row.LastName},
+		{"job_title", &c.JobTitle, &row.JobTitle}, {"external_id", &c.ExternalID, &row.ExternalID},
+		{"username", &c.Username, &row.Username}, {"role", &c.Role, &row.Role}, {"language", &c.Language, &row.Language},
+		{"time_zone", &c.TimeZone, &row.TimeZone}, {"address", &c.Address, &row.Address},
+		{"description", &c.Description, &row.Description}, {"phone", &c.Phone, &row.Phone}, {"mobile", &c.Mobile, &row.Mobile},
+	} {
+		if r.has[f.key] || clear && p.mapped(f.key) {
+			*f.dst = *f.src
+		}
+	}
+	if !r.has["name"] && (r.has["first_name"] || r.has["last_name"]) {
+		c.Name = normalize.Name(c.FirstName, c.LastName)
+	}
+	replace := o.Lists == roster.ListsReplace
+	// Emails: the row's primary becomes the primary; the rest are kept
+	// as other emails unless the list is replaced.
+	if r.has["email"] || r.has["other_emails"] || clear && p.mapped("email", "other_emails") {
+		primary := c.Email
+		if r.has["email"] || clear && p.mapped("email") {
+			primary = row.Email
+		}
+		var others []string
+		if !replace {
+			others = append(others, c.Email)
+			others = append(others, c.OtherEmails...)
+		} else if !r.has["other_emails"] && !(clear && p.mapped("other_emails")) {
+			others = append(others, c.OtherEmails...)
+		}
+		others = append(others, row.OtherEmails...)
+		c.Email, c.OtherEmails = primary, slices.DeleteFunc(others, func(e string) bool { return e == primary })
+	}
+	switch {
+	case r.has["tags"] && !replace:
+		c.Tags = roster.NormalizeTags(append(c.Tags, row.Tags...))
+	case r.has["tags"] || clear && p.mapped("tags"):
+		c.Tags = row.Tags
+	}
+	if creating || o.CustomFields == roster.CustomAll {
+		for k, v := range r.custom {
+			c.Custom[k] = v
+		}
+		if clear {
+			for _, k := range p.customKeys() {
+				if _, ok := r.custom[k]; !ok {
+					delete(c.Custom, k)
+				}
+			}
+		}
+	}
+}
+
+// mergeContact folds a duplicate into c for --merge all: c's values win,
+// blanks are filled from m, lists and memberships are united.
+func mergeContact(c, m *roster.Contact) {
+	for _, f := range [][2]*string{
+		{&c.Name, &m.Name}, {&c.FirstName, &m.FirstName}, {&c.LastName, &m.LastName}, {&c.JobTitle, &m.JobTitle},
+		{&c.ExternalID, &m.ExternalID}, {&c.Username, &m.Username}, {&c.Language, &m.Language},
+		{&c.TimeZone, &m.TimeZone}, {&c.Address, &m.Address}, {&c.Description, &m.Description},
+		{&c.Phone, &m.Phone}, {&c.Mobile, &m.Mobile},
+	} {
+		if *f[0] == "" {
+			*f[0] = *f[1]
+		}
+	}
+	c.OtherEmails = append(c.OtherEmails, m.Emails()...)
+	c.Tags = roster.NormalizeTags(append(c.Tags, m.Tags...))
+	c.Companies = mergeMemberships(c.Companies, m.Companies, false, false)
+	for k, v := range m.Custom {
+		if _, ok := c.Custom[k]; !ok {
+			c.Custom[k] = v
+		}
+	}
+}
+
+// mergeMemberships unites memberships in order (a flag the file gives
+// wins), or replaces them, or clears them.
+func mergeMemberships(old, add []roster.Membership, replace, clear bool) []roster.Membership {
+	if clear {
+		return []roster.Membership{}
+	}
+	if replace {
+		return add
+	}
+	out := slices.Clone(old)
+	for _, m := range add {
+		i := slices.IndexFunc(out, func(x roster.Membership) bool { return x.CompanyID == m.CompanyID })
+		if i < 0 {
+			out = append(out, m)
+		} else if m.ViewAllTickets {
+			out[i].ViewAllTickets = true
+		}
+	}
+	return out
+}
+
+// resolveCompanies finds (or creates) the companies a contact row names.
+func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
+	var out []roster.Membership
+	for _, ref := range r.refs {
+		var co *roster.Company
+		if ref.externalID != "" {
+			co = b.companyByExt[ref.externalID]
+		}
+		if co == nil && ref.name != "" {
+			co = b.companyByKey[roster.NameKey(ref.name)]
+		}
+		if co == nil {
+			var err error
+			if co, err = b.createNamedCompany(r, ref); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, roster.Membership{CompanyID: co.ID, CompanyName: co.Name, ViewAllTickets: ref.viewAll != nil && *ref.viewAll})
+	}
+	return out, nil
+}
+
+func (b *batch) createNamedCompany(r *record, ref companyRef) (*roster.Company, error) {
+	col := b.run.parser.firstMapped("company", "company_external_id")
+	what := ref.name
+	if what == "" {
+		what = "external id " + ref.externalID
+	}
+	if !b.run.opts.CreateCompanies {
+		return nil, failRow(col, "company_not_found", "company not found: %s", what)
+	}
+	if ref.name == "" {
+		return nil, failRow(col, "company_not_found", "company not found: %s (a new company needs a name)", what)
+	}
+	co := &roster.Company{Name: ref.name, ExternalID: ref.externalID}
+	co.Normalize()
+	if err := co.Validate(b.run.companyDefs); err != nil {
+		return nil, failRow(col, "invalid_company", "cannot create company %s: %s", ref.name, roster.ErrorMessage(err))
+	}
+	co.CreatedAt = b.tx.Now()
+	co.UpdatedAt = co.CreatedAt
+	if err := b.tx.CreateCompany(co); err != nil {
+		return nil, domainError(err)
+	}
+	b.rememberCompany(co)
+	b.change(r, roster.KindCompanies, co.ID, roster.ActionCreated, nil, roster.Contact{}, *co)
+	b.run.counts.CompaniesCreated++
+	return co, nil
+}
+
+// remember puts a written contact into the batch's caches.
+func (b *batch) remember(c *roster.Contact) {
+	for _, e := range c.Emails() {
+		b.emailOwner[e] = c.ID
+	}
+	for _, p := range []string{c.Phone, c.Mobile} {
+		if p != "" && !slices.Contains(b.phoneOwner[p], c.ID) {
+			b.phoneOwner[p] = append(b.phoneOwner[p], c.ID)
+		}
+	}
+	if c.ExternalID != "" {
+		b.extOwner[c.ExternalID] = c.ID
+	}
+	if c.Username != "" {
+		b.userOwner[c.Username] = c.ID
+	}
+	b.contacts[c.ID] = cloneContact(c)
+}
+
+// forget takes a contact's old identifiers out of the caches.
+func (b *batch) forget(c *roster.Contact) {
+	for _, e := range c.Emails() {
+		if b.emailOwner[e] == c.ID {
+			delete(b.emailOwner, e)
+		}
+	}
+	for _, p := range []string{c.Phone, c.Mobile} {
+		b.phoneOwner[p] = slices.DeleteFunc(b.phoneOwner[p], func(id int64) bool { return id == c.ID })
+	}
+	if b.extOwner[c.ExternalID] == c.ID {
+		delete(b.extOwner, c.ExternalID)
+	}
+	if b.userOwner[c.Username] == c.ID {
+		delete(b.userOwner, c.Username)
+	}
+	delete(b.contacts, c.ID)
+}
+
+func (b *batch) rememberCompany(co *roster.Company) {
+	b.companyByKey[roster.NameKey(co.Name)] = co
+	if co.ExternalID != "" {
+		b.companyByExt[co.ExternalID] = co
+	}
+}
+
+func (b *batch) forgetCompany(co *roster.Company) {
+	if c := b.companyByKey[roster.NameKey(co.Name)]; c != nil && c.ID == co.ID {
+		delete(b.companyByKey, roster.NameKey(co.Name))
+	}
+	if c := b.companyByExt[co.ExternalID]; c != nil && c.ID == co.ID {
+		delete(b.companyByExt, co.ExternalID)
+	}
+}
+

@@ -1,0 +1,320 @@
+// Package importer is the import pipeline: file -> rows -> records ->
+// plan -> database -> report. It reads with tabular, maps with mapping,
+// normalizes with normalize and writes through roster.ImportStore; it
+// holds no SQL and knows no database.
+package importer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"roster"
+	"roster/mapping"
+	"roster/normalize"
+	"roster/tabular"
+)
+
+// MaxReportedErrors caps the row errors a Result carries; the journal keeps all.
+const MaxReportedErrors = 1000
+
+// Importer runs imports against a store.
+type Importer struct {
+	Store roster.Store
+	// Lease is how long the import lock lives without a heartbeat (default 30 s).
+	Lease time.Duration
+}
+
+// Result is what an import did.
+type Result struct {
+	Import   *roster.Import
+	Info     tabular.Info
+	Header   []string
+	Columns  []string // per header column: the key it maps to, "" if ignored
+	Errors   []roster.RowError
+	Warnings []string
+}
+
+// run is the state of one import while it runs.
+type run struct {
+	opts        roster.ImportOptions
+	parser      *parser
+	contactDefs []*roster.FieldDef
+	companyDefs []*roster.FieldDef
+	counts      roster.ImportCounts
+	errors      []roster.RowError
+}
+
+func (r *run) addErrors(errs []roster.RowError) {
+	for _, e := range errs {
+		if len(r.errors) >= MaxReportedErrors {
+			return
+		}
+		r.errors = append(r.errors, e)
+	}
+}
+
+// errDryRun rolls back a dry run's one transaction.
+var errDryRun = errors.New("dry run")
+
+// Run imports the file at path for tenant. Problems with the file or the
+// options are returned as *roster.Error (EINVALID, ETOOLARGE, EINPROGRESS)
+// before anything is written; bad rows are reported in the Result and the
+// good rows still import.
+func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string, o Options) (*Result, error) {
+	o.ImportOptions = Defaults(o.ImportOptions)
+	if err := Validate(o.ImportOptions); err != nil {
+		return nil, err
+	}
+	if o.FileName == "" {
+		o.FileName = filepath.Base(path)
+	}
+	sum, err := fileSHA256(path)
+	if err != nil {
+		return nil, err
+	}
+	run := &run{opts: o.ImportOptions}
+	res := &Result{}
+	total, err := im.prepare(ctx, tenant, path, run, res)
+	if err != nil {
+		return nil, err
+	}
+	imp := &roster.Import{TenantID: tenant.ID, Kind: o.Kind, FileName: o.FileName, FileSHA256: sum,
+		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}}
+	res.Import = imp
+	if !o.DryRun {
+		if err := im.Store.StartImport(ctx, imp, o.Holder, im.lease()); err != nil {
+			return nil, err
+		}
+	} else {
+		imp.Status, imp.StartedAt = roster.ImportRunning, time.Now().UTC()
+	}
+
+	var done atomic.Int64
+	stopBeat := im.heartbeat(imp, &done, total, o.DryRun)
+	err = im.write(ctx, path, run, imp, &o, total, &done)
+	stopBeat()
+	imp.Counts = run.counts
+	res.Errors = run.errors
+	switch {
+	case err == nil:
+		imp.Status = roster.ImportDone
+	case ctx.Err() != nil:
+		imp.Status, imp.Message = roster.ImportCancelled, "cancelled after "+fmt.Sprint(run.counts.Rows)+" rows"
+	default:
+		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
+	}
+	if !o.DryRun {
+		// The import's own context may be cancelled; the journal must still be closed.
+		bg := context.WithoutCancel(ctx)
+		if ferr := im.Store.FinishImport(bg, imp); ferr != nil && err == nil {
+			err = ferr
+		}
+		im.Store.ReleaseImportLock(bg, tenant.ID, imp.ID)
+	} else {
+		now := time.Now().UTC()
+		imp.FinishedAt = &now
+	}
+	if err != nil && ctx.Err() == nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func (im *Importer) lease() time.Duration {
+	if im.Lease <= 0 {
+		return 30 * time.Second
+	}
+	return im.Lease
+}
+
+// heartbeat renews the import lock while the import runs, with progress.
+func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int, dry bool) (stop func()) {
+	if dry {
+		return func() {}
+	}
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(im.lease() / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				ctx, cancel := context.WithTimeout(context.Background(), im.lease()/3)
+				im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), int(done.Load()), total)
+				cancel()
+			}
+		}
+	}()
+	return func() { close(quit); wg.Wait() }
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", roster.Errorf(roster.EINVALID, "cannot open %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", roster.Errorf(roster.EINVALID, "cannot read %s: %v", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tabularOptions are the reading options of an import.
+func tabularOptions(o roster.ImportOptions) tabular.Options {
+	t := tabular.Options{Encoding: o.Encoding, Sheet: o.Sheet}
+	if d := []rune(o.Delimiter); len(d) == 1 {
+		t.Delimiter = d[0]
+	}
+	if o.Delimiter == `\t` || o.Delimiter == "tab" {
+		t.Delimiter = '\t'
+	}
+	return t
+}
+
+// openFile opens the reader, turning the file's fatal errors into EINVALID.
+func openFile(path string, o roster.ImportOptions) (tabular.Reader, error) {
+	rd, err := tabular.Open(path, tabularOptions(o))
+	if err != nil {
+		return nil, fileError(err)
+	}
+	return rd, nil
+}
+
+func fileError(err error) error {
+	var fe *tabular.FatalError
+	if errors.As(err, &fe) {
+		return roster.Errorf(roster.EINVALID, "%s", fe.Message).With("code", fe.Code)
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return roster.Errorf(roster.EINVALID, "cannot read %s: %v", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// prepare reads the header, maps it, checks the required columns and
+// counts the rows: everything that can refuse the file before a write.
+func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path string, run *run, res *Result) (int, error) {
+	o := run.opts
+	rd, err := openFile(path, o)
+	if err != nil {
+		return 0, err
+	}
+	res.Info, res.Header = rd.Info(), slices.Clone(rd.Header())
+	total := 0
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rd.Close()
+			return 0, fileError(err)
+		}
+		_ = row
+		total++
+	}
+	rd.Close()
+	if o.MaxRows > 0 && total > o.MaxRows {
+		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (--max-rows)", total, o.MaxRows)
+	}
+	if run.contactDefs, err = im.Store.ListFields(ctx, tenant.ID, roster.KindContacts); err != nil {
+		return 0, err
+	}
+	if run.companyDefs, err = im.Store.ListFields(ctx, tenant.ID, roster.KindCompanies); err != nil {
+		return 0, err
+	}
+	defs := run.contactDefs
+	if o.Kind == roster.KindCompanies {
+		defs = run.companyDefs
+	}
+	custom := make([]mapping.Custom, len(defs))
+	byKey := map[string]*roster.FieldDef{}
+	for i, d := range defs {
+		custom[i] = mapping.Custom{Key: d.Key, Label: d.Label}
+		byKey[d.Key] = d
+	}
+	m, err := mapping.Apply(mapping.Kind(o.Kind), res.Header, o.Map, custom, true)
+	if err != nil {
+		return 0, roster.Errorf(roster.EINVALID, "%v", err)
+	}
+	res.Columns = m.Columns
+	for _, h := range m.Unmapped {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("column %q is not mapped to a field and was ignored", h))
+	}
+	res.Warnings = append(res.Warnings, m.Warnings...)
+	phones, err := normalize.NewPhones(o.Region)
+	if err != nil {
+		return 0, roster.Errorf(roster.EINVALID, "--region: %v", err)
+	}
+	var dates normalize.DateLayout
+	if o.DateFormat != "" {
+		if dates, err = normalize.ParseDateLayout(o.DateFormat); err != nil {
+			return 0, roster.Errorf(roster.EINVALID, "--date-format: %v", err)
+		}
+	}
+	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, defs: byKey, phones: phones, dates: dates,
+		xlsx: res.Info.Format == "xlsx", match: o.Match}
+	return total, requiredColumns(run.parser, o)
+}
+
+// requiredColumns refuses a file that could not import a single row, or
+// whose rows could never be matched (every re-import would duplicate).
+func requiredColumns(p *parser, o roster.ImportOptions) error {
+	missing := func(what string) error {
+		return roster.Errorf(roster.EINVALID, "the file has no %s column (columns: %q)", what, p.header)
+	}
+	if o.Kind == roster.KindCompanies {
+		if !p.mapped("name", "external_id") {
+			return missing("company name")
+		}
+	} else {
+		if !p.mapped("name", "first_name", "last_name") && !slices.Contains(o.Match, roster.MatchExternalID) {
+			return missing("name")
+		}
+		if !p.mapped("email", "other_emails", "phone", "mobile", "external_id", "username") {
+			return missing("email or phone")
+		}
+	}
+	for _, m := range o.Match {
+		keys := []string{m}
+		switch m {
+		case roster.MatchEmail:
+			keys = []string{"email", "other_emails"}
+		case roster.MatchPhone:
+			keys = []string{"phone", "mobile"}
+		}
+		if p.mapped(keys...) {
+			return nil
+		}
+	}
+	return roster.Errorf(roster.EINVALID, "none of the --match identifiers (%v) is a column of the file, so no row could be matched", o.Match)
+}
+
+// ReadHeader opens a file as an import would and returns what was
+// detected and its header, or the file's fatal error.
+func ReadHeader(path string, o roster.ImportOptions) (tabular.Info, []string, error) {
+	rd, err := openFile(path, o)
+	if err != nil {
+		return tabular.Info{}, nil, err
+	}
+	defer rd.Close()
+	return rd.Info(), slices.Clone(rd.Header()), nil
+}

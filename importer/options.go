@@ -1,0 +1,123 @@
+package importer
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+	"slices"
+	"strings"
+
+	"roster"
+)
+
+// Options are one import's options: the journaled ImportOptions plus how
+// this run behaves.
+type Options struct {
+	roster.ImportOptions
+	DryRun   bool
+	FileName string // as the user named it, for the journal
+	Holder   string // who runs it (host and pid), for "in progress" messages
+	// Progress, if set, is called after each batch with rows done and the total.
+	Progress func(done, total int)
+	// OnFailed, if set, receives each failed row as the import goes (the
+	// failed-rows file of a dry run, which journals nothing).
+	OnFailed func(roster.FailedRow)
+	// BatchSize is how many rows one transaction writes (default 2000).
+	BatchSize int
+	// Workers parse and normalize rows in parallel (default GOMAXPROCS).
+	Workers int
+}
+
+// Defaults fills in every unset option with its documented default.
+func Defaults(o roster.ImportOptions) roster.ImportOptions {
+	if o.Kind == "" {
+		o.Kind = roster.KindContacts
+	}
+	if len(o.Match) == 0 {
+		o.Match = []string{roster.MatchEmail}
+		if o.Kind == roster.KindCompanies {
+			o.Match = []string{roster.MatchName}
+		}
+	}
+	if o.Merge == "" {
+		o.Merge = roster.MergeFirst
+	}
+	if o.Blank == "" {
+		o.Blank = roster.BlankKeep
+	}
+	if o.Lists == "" {
+		o.Lists = roster.ListsUnion
+	}
+	if o.CustomFields == "" {
+		o.CustomFields = roster.CustomAll
+	}
+	return o
+}
+
+// Validate checks options after Defaults; errors are EINVALID.
+func Validate(o roster.ImportOptions) error {
+	bad := func(format string, args ...any) error { return roster.Errorf(roster.EINVALID, format, args...) }
+	if !o.Kind.Valid() {
+		return bad("--kind must be contacts or companies, not %q", o.Kind)
+	}
+	allowed := []string{roster.MatchEmail, roster.MatchPhone, roster.MatchExternalID, roster.MatchUsername}
+	if o.Kind == roster.KindCompanies {
+		allowed = []string{roster.MatchName, roster.MatchExternalID}
+	}
+	seen := map[string]bool{}
+	for _, m := range o.Match {
+		if !slices.Contains(allowed, m) {
+			return bad("--match for %s takes %s, not %q", o.Kind, strings.Join(allowed, ", "), m)
+		}
+		if seen[m] {
+			return bad("--match names %q twice", m)
+		}
+		seen[m] = true
+	}
+	checks := []struct {
+		flag, value string
+		allowed     []string
+	}{
+		{"--merge", o.Merge, []string{roster.MergeFirst, roster.MergeAll}},
+		{"--blank", o.Blank, []string{roster.BlankKeep, roster.BlankClear}},
+		{"--lists", o.Lists, []string{roster.ListsUnion, roster.ListsReplace}},
+		{"--custom-fields", o.CustomFields, []string{roster.CustomAll, roster.CustomNewOnly}},
+	}
+	for _, c := range checks {
+		if !slices.Contains(c.allowed, c.value) {
+			return bad("%s must be %s, not %q", c.flag, strings.Join(c.allowed, " or "), c.value)
+		}
+	}
+	if o.MaxRows < 0 {
+		return bad("--max-rows must not be negative")
+	}
+	if len([]rune(o.Delimiter)) > 1 {
+		return bad("--delimiter is one character, not %q", o.Delimiter)
+	}
+	return nil
+}
+
+func (o *Options) batchSize() int {
+	if o.BatchSize <= 0 {
+		return 2000
+	}
+	return o.BatchSize
+}
+
+func (o *Options) workers() int {
+	if o.Workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return o.Workers
+}
+
+// cellRef names a spreadsheet cell such as "F3" (column 0-based).
+func cellRef(col, row int) string {
+	name := ""
+	for col++; col > 0; col = (col - 1) / 26 {
+		name = string(rune('A'+(col-1)%26)) + name
+	}
+	return fmt.Sprintf("%s%d", name, row)
+}
+
+var zeroTime time.Time

@@ -1,0 +1,210 @@
+package importer
+
+import (
+	"context"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"roster"
+	"roster/tabular"
+)
+
+// chunk is a slice of rows on its way through the pipeline: the reader
+// fills raw, a worker turns it into records, the writer takes chunks in
+// file order.
+type chunk struct {
+	raw    []rawRow
+	recs   []*record
+	parsed chan struct{}
+}
+
+type rawRow struct {
+	number int
+	cells  []string
+	err    *tabular.RowError
+}
+
+// write streams the file through parallel parsers into batched writes.
+// Memory holds at most a few chunks, whatever the file size.
+func (im *Importer) write(ctx context.Context, path string, run *run, imp *roster.Import, o *Options, total int, done *atomic.Int64) error {
+	rd, err := openFile(path, run.opts)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	workers := o.workers()
+	work := make(chan *chunk, workers)
+	ordered := make(chan *chunk, workers+1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(work)
+		defer close(ordered)
+		readErr <- readChunks(ctx, rd, o.batchSize(), work, ordered)
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				c.recs = make([]*record, len(c.raw))
+				for i, raw := range c.raw {
+					c.recs[i] = run.parser.record(raw)
+				}
+				close(c.parsed)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer cancel() // on early return, stop the reader first
+
+	next := func() (*chunk, bool) {
+		select {
+		case c, ok := <-ordered:
+			if !ok {
+				return nil, false
+			}
+			select {
+			case <-c.parsed:
+				return c, true
+			case <-ctx.Done():
+				return nil, false
+			}
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+	progress := func() {
+		done.Store(int64(run.counts.Rows))
+		if o.Progress != nil {
+			o.Progress(run.counts.Rows, total)
+		}
+	}
+	if o.DryRun {
+		// One transaction, rolled back: later rows still see what earlier
+		// rows would have created, so the summary equals a real run's.
+		err = im.Store.ImportBatch(ctx, imp.TenantID, 0, func(tx roster.ImportTx) error {
+			for c, ok := next(); ok; c, ok = next() {
+				if _, err := run.writeChunk(tx, c.recs, true, o.OnFailed); err != nil {
+					return err
+				}
+				progress()
+			}
+			return errDryRun
+		})
+		if err == errDryRun {
+			err = nil
+		}
+	} else {
+		for c, ok := next(); ok && err == nil; c, ok = next() {
+			saved := run.counts
+			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
+				run.counts = saved // a retried or failed batch must not count twice
+				_, err := run.writeChunk(tx, c.recs, false, o.OnFailed)
+				return err
+			})
+			progress()
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return <-readErr
+}
+
+// readChunks reads rows into chunks and hands each to the workers and,
+// in the same order, to the writer.
+func readChunks(ctx context.Context, rd tabular.Reader, size int, work, ordered chan<- *chunk) error {
+	c := &chunk{parsed: make(chan struct{})}
+	send := func() bool {
+		select {
+		case ordered <- c:
+		case <-ctx.Done():
+			return false
+		}
+		select {
+		case work <- c:
+		case <-ctx.Done():
+			return false
+		}
+		c = &chunk{parsed: make(chan struct{})}
+		return true
+	}
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fileError(err)
+		}
+		c.raw = append(c.raw, rawRow{number: row.Number, cells: slices.Clone(row.Cells), err: row.Err})
+		if len(c.raw) == size && !send() {
+			return ctx.Err()
+		}
+	}
+	if len(c.raw) > 0 && !send() {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// record turns one raw row into a record, keeping the reader's verdict.
+func (p *parser) record(raw rawRow) *record {
+	if raw.err != nil {
+		r := &record{row: raw.number, cells: raw.cells}
+		e := roster.RowError{Row: raw.number, Cell: raw.err.Ref, Code: raw.err.Code, Message: raw.err.Message}
+		if raw.err.Column >= 0 && raw.err.Column < len(p.header) {
+			e.Column = p.header[raw.err.Column]
+		}
+		r.errs = append(r.errs, e)
+		return r
+	}
+	return p.parse(raw.number, raw.cells)
+}
+
+// writeChunk plans and writes one chunk's records in tx and journals them.
+func (run *run) writeChunk(tx roster.ImportTx, recs []*record, dry bool, onFailed func(roster.FailedRow)) (*batch, error) {
+	b := &batch{run: run, tx: tx}
+	var err error
+	if run.opts.Kind == roster.KindCompanies {
+		err = b.prefetchCompanies(recs)
+	} else {
+		err = b.prefetchContacts(recs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		run.counts.Rows++
+		if r.failed() {
+			b.fail(r)
+			continue
+		}
+		if run.opts.Kind == roster.KindCompanies {
+			err = b.importCompany(r)
+		} else {
+			err = b.importContact(r)
+		}
+		if err := b.handle(r, err); err != nil {
+			return nil, err
+		}
+	}
+	if onFailed != nil {
+		for _, f := range b.failed {
+			onFailed(f)
+		}
+	}
+	if dry {
+		return b, nil
+	}
+	return b, tx.Journal(b.changes, b.failed, run.counts)
+}

@@ -1,0 +1,419 @@
+package importer
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"roster"
+	"roster/normalize"
+)
+
+// record is one row turned into normalized values: the "records" stage
+// of the pipeline. It knows nothing of the database yet.
+type record struct {
+	row   int
+	cells []string // the original cells, for the failed-rows file
+	errs  []roster.RowError
+
+	has     map[string]bool // canonical keys with a non-blank cell
+	contact roster.Contact  // contacts: the row's values
+	refs    []companyRef    // contacts: the companies the row names
+	company roster.Company  // companies: the row's values
+	custom  map[string]any  // custom values of non-blank cells
+}
+
+// companyRef is a company a contact row names, by name or external id.
+type companyRef struct {
+	name, externalID string
+	viewAll          *bool
+}
+
+func (r *record) failed() bool { return len(r.errs) > 0 }
+
+// parser turns rows into records for one file and one set of options.
+type parser struct {
+	kind     roster.Kind
+	header   []string
+	keys     []string // per column: canonical or custom key, "" if unmapped
+	defs     map[string]*roster.FieldDef
+	phones   *normalize.Phones
+	dates    normalize.DateLayout
+	xlsx     bool
+	match    []string
+}
+
+// fail records an error on a cell (col >= 0) or the whole row (col < 0).
+func (p *parser) fail(r *record, col int, code, msg string) {
+	e := roster.RowError{Row: r.row, Code: code, Message: msg}
+	if col >= 0 {
+		e.Column = p.header[col]
+		if p.xlsx {
+			e.Cell = cellRef(col, r.row)
+		}
+	}
+	r.errs = append(r.errs, e)
+}
+
+// failErr records a normalize error (or any error) on a cell.
+func (p *parser) failErr(r *record, col int, err error) {
+	var ne *normalize.Error
+	if errors.As(err, &ne) {
+		p.fail(r, col, ne.Code, ne.Message)
+		return
+	}
+	p.fail(r, col, "invalid", err.Error())
+}
+
+// parse builds the record of one row. Cells are trimmed; a blank cell
+// means "no value" (kept or cleared later, per --blank).
+func (p *parser) parse(row int, cells []string) *record {
+	r := &record{row: row, cells: cells, has: map[string]bool{}, custom: map[string]any{}}
+	var companies, companyIDs, viewAll []string
+	companiesCol, viewAllCol := -1, -1
+	for col, key := range p.keys {
+		if key == "" || col >= len(cells) {
+			continue
+		}
+		v := unneutralize(strings.TrimSpace(cells[col]))
+		if v == "" {
+			continue
+		}
+		if def, ok := p.defs[key]; ok {
+			p.customValue(r, col, def, v)
+			continue
+		}
+		r.has[key] = true
+		switch key {
+		case "company":
+			companies, companiesCol = splitList(v), col
+		case "company_external_id":
+			companyIDs = splitList(v)
+			if companiesCol < 0 {
+				companiesCol = col
+			}
+		case "view_all_tickets":
+			viewAll, viewAllCol = splitList(v), col
+		default:
+			if p.kind == roster.KindContacts {
+				p.contactValue(r, col, key, v)
+			} else {
+				p.companyValue(r, col, key, v)
+			}
+		}
+	}
+	if p.kind == roster.KindContacts {
+		p.companyRefs(r, companies, companyIDs, viewAll, companiesCol, viewAllCol)
+		p.checkContact(r)
+	} else {
+		p.checkCompany(r)
+	}
+	return r
+}
+
+// splitList splits a multi-company cell on "||".
+func splitList(v string) []string {
+	parts := strings.Split(v, "||")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+func (p *parser) text(r *record, col int, v string, max int) (string, bool) {
+	if err := normalize.Text(v, max); err != nil {
+		p.failErr(r, col, err)
+		return "", false
+	}
+	return v, true
+}
+
+func (p *parser) contactValue(r *record, col int, key, v string) {
+	c := &r.contact
+	set := func(dst *string, max int) {
+		if s, ok := p.text(r, col, v, max); ok {
+			*dst = s
+		}
+	}
+	switch key {
+	case "name":
+		set(&c.Name, roster.DefaultMaxLength)
+	case "first_name":
+		set(&c.FirstName, roster.DefaultMaxLength)
+	case "last_name":
+		set(&c.LastName, roster.DefaultMaxLength)
+	case "job_title":
+		set(&c.JobTitle, roster.DefaultMaxLength)
+	case "external_id":
+		set(&c.ExternalID, roster.DefaultMaxLength)
+	case "username":
+		set(&c.Username, roster.DefaultMaxLength)
+	case "language":
+		set(&c.Language, roster.DefaultMaxLength)
+	case "time_zone":
+		set(&c.TimeZone, roster.DefaultMaxLength)
+	case "address":
+		set(&c.Address, roster.DefaultMaxLength)
+	case "description":
+		set(&c.Description, roster.MaxParagraph)
+	case "role":
+		switch role := strings.ToLower(v); role {
+		case roster.RoleCustomer, roster.RoleAgent:
+			c.Role = role
+		default:
+			p.fail(r, col, "invalid_role", "role must be customer or agent, not "+strconv.Quote(v))
+		}
+	case "email":
+		if e, err := normalize.Email(v); err != nil {
+			p.failErr(r, col, err)
+		} else {
+			c.Email = e
+		}
+	case "other_emails":
+		es, err := normalize.Emails(v)
+		switch {
+		case err != nil:
+			p.failErr(r, col, err)
+		case len(es) > roster.MaxEmails-1:
+			p.fail(r, col, "too_many_emails", strconv.Itoa(len(es))+" other emails; a contact has at most "+strconv.Itoa(roster.MaxEmails-1)+" besides the primary one")
+		default:
+			c.OtherEmails = es
+		}
+	case "phone", "mobile":
+		e, err := p.phones.E164(v)
+		if err != nil {
+			p.failErr(r, col, err)
+		} else if key == "phone" {
+			c.Phone = e
+		} else {
+			c.Mobile = e
+		}
+	case "tags":
+		c.Tags = normalize.Tags(v)
+	}
+}
+
+func (p *parser) companyValue(r *record, col int, key, v string) {
+	c := &r.company
+	set := func(dst *string, max int) {
+		if s, ok := p.text(r, col, v, max); ok {
+			*dst = s
+		}
+	}
+	switch key {
+	case "name":
+		set(&c.Name, roster.DefaultMaxLength)
+	case "external_id":
+		set(&c.ExternalID, roster.DefaultMaxLength)
+	case "industry":
+		set(&c.Industry, roster.DefaultMaxLength)
+	case "address":
+		set(&c.Address, roster.DefaultMaxLength)
+	case "description":
+		set(&c.Description, roster.MaxParagraph)
+	case "domains":
+		for _, d := range normalize.Tags(v) {
+			d = strings.ToLower(d)
+			if strings.ContainsAny(d, " /@:") || !strings.Contains(d, ".") {
+				p.fail(r, col, "invalid_domain", "not a domain: "+strconv.Quote(d))
+				return
+			}
+			c.Domains = append(c.Domains, d)
+		}
+	case "website":
+		if u, err := normalize.URL(v); err != nil {
+			p.failErr(r, col, err)
+		} else {
+			c.Website = u
+		}
+	case "phone":
+		if e, err := p.phones.E164(v); err != nil {
+			p.failErr(r, col, err)
+		} else {
+			c.Phone = e
+		}
+	case "tags":
+		c.Tags = normalize.Tags(v)
+	}
+}
+
+// customValue parses a custom field cell by its definition's type.
+func (p *parser) customValue(r *record, col int, def *roster.FieldDef, v string) {
+	var val any
+	var err error
+	switch def.Type {
+	case roster.FieldNumber:
+		val, err = normalize.Number(v)
+	case roster.FieldDecimal:
+		var s string
+		if s, err = normalize.Decimal(v); err == nil {
+			val, err = strconv.ParseFloat(s, 64)
+		}
+	case roster.FieldDate:
+		val, err = normalize.Date(v, p.dates)
+	case roster.FieldDropdown:
+		val, err = normalize.Choice(v, def.Choices)
+	case roster.FieldCheckbox:
+		val = normalize.Checkbox(v)
+	case roster.FieldTags:
+		val = normalize.Tags(v)
+	case roster.FieldURL:
+		val, err = normalize.URL(v)
+	case roster.FieldEmail:
+		val, err = normalize.Email(v)
+	case roster.FieldPhone:
+		val, err = p.phones.E164(v)
+	default:
+		err = normalize.Text(v, def.MaxLength)
+		val = v
+	}
+	if err == nil && def.Type != roster.FieldText && def.Type != roster.FieldParagraph {
+		_, err = def.Value(val) // the same check every write path applies
+	}
+	if err != nil {
+		p.failErr(r, col, err)
+		return
+	}
+	r.custom[def.Key] = val
+}
+
+// companyRefs lines up the company, company_external_id and
+// view_all_tickets lists of a contact row ("A||B", "yes||no").
+func (p *parser) companyRefs(r *record, names, ids, viewAll []string, col, viewCol int) {
+	n := max(len(names), len(ids))
+	if n == 0 {
+		if len(viewAll) > 0 {
+			p.fail(r, viewCol, "no_company", "view_all_tickets is set but the row names no company")
+		}
+		return
+	}
+	if len(viewAll) > n {
+		p.fail(r, viewCol, "misaligned", strconv.Itoa(len(viewAll))+" view_all_tickets values for "+strconv.Itoa(n)+" companies")
+		return
+	}
+	for i := range n {
+		ref := companyRef{}
+		if i < len(names) {
+			ref.name = names[i]
+		}
+		if i < len(ids) {
+			ref.externalID = ids[i]
+		}
+		if ref.name == "" && ref.externalID == "" {
+			continue
+		}
+		if len([]rune(ref.name)) > roster.DefaultMaxLength {
+			p.fail(r, col, "too_long", "company name is longer than 255 characters")
+			return
+		}
+		if i < len(viewAll) && viewAll[i] != "" {
+			b := normalize.Checkbox(viewAll[i])
+			ref.viewAll = &b
+		}
+		r.refs = append(r.refs, ref)
+	}
+}
+
+// checkContact applies the row-level rules that need no database.
+func (p *parser) checkContact(r *record) {
+	c := &r.contact
+	if r.failed() {
+		return
+	}
+	if len(c.OtherEmails)+1 > roster.MaxEmails && c.Email != "" {
+		p.fail(r, -1, "too_many_emails", "a contact has at most 10 emails")
+	}
+	if c.Email != "" || c.Phone != "" || c.Mobile != "" || len(c.OtherEmails) > 0 {
+		return
+	}
+	for _, m := range p.match {
+		if m == roster.MatchExternalID && c.ExternalID != "" || m == roster.MatchUsername && c.Username != "" {
+			return
+		}
+	}
+	p.fail(r, -1, "missing_identifier", "the row has no email or phone")
+}
+
+func (p *parser) checkCompany(r *record) {
+	if r.failed() {
+		return
+	}
+	if r.company.Name == "" && r.company.ExternalID == "" {
+		p.fail(r, -1, "missing_name", "a company needs a name")
+	}
+	if r.company.ExternalID == "" && p.match[0] == roster.MatchExternalID && len(p.match) == 1 {
+		p.fail(r, -1, "missing_external_id", "companies are matched by external id and the row has none")
+	}
+}
+
+// key returns the column index mapped to key, or -1.
+func (p *parser) column(key string) int {
+	for i, k := range p.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// mapped reports whether any of keys is mapped to a column.
+func (p *parser) mapped(keys ...string) bool {
+	for _, k := range keys {
+		if p.column(k) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// firstMapped returns the header of the first of keys that is mapped, for
+// errors that concern a field rather than one cell.
+func (p *parser) firstMapped(keys ...string) string {
+	for _, k := range keys {
+		if i := p.column(k); i >= 0 {
+			return p.header[i]
+		}
+	}
+	return ""
+}
+
+// customKeys lists the custom fields mapped to a column.
+func (p *parser) customKeys() []string {
+	var out []string
+	for _, k := range p.keys {
+		if _, ok := p.defs[k]; ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// rowErr builds a row error for a column named by header or canonical key.
+func (p *parser) rowErr(r *record, column, code, msg string) roster.RowError {
+	e := roster.RowError{Row: r.row, Code: code, Message: msg}
+	col := -1
+	for i, h := range p.header {
+		if h == column {
+			col = i
+		}
+	}
+	if col < 0 {
+		col = p.column(column)
+	}
+	if col >= 0 {
+		e.Column = p.header[col]
+		if p.xlsx {
+			e.Cell = cellRef(col, r.row)
+		}
+	}
+	return e
+}
+
+// unneutralize undoes the apostrophe exports put before a cell that a
+// spreadsheet would run as a formula ('=…, '+…), so exports import back.
+func unneutralize(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}

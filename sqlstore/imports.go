@@ -1,0 +1,286 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"roster"
+)
+
+// StartImport records the import and takes the tenant's import lock in one
+// transaction, so no import row exists for an import that never ran.
+func (s *Store) StartImport(ctx context.Context, imp *roster.Import, holder string, lease time.Duration) error {
+	err := s.startImport(ctx, imp, holder, lease)
+	if roster.ErrorCode(err) == roster.ECONFLICT {
+		// Another process inserted the lock between our read and write
+		// (PostgreSQL): read again, now we see who holds it.
+		err = s.startImport(ctx, imp, holder, lease)
+	}
+	return err
+}
+
+func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder string, lease time.Duration) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		lock, err := s.findImportLock(ctx, tx, imp.TenantID)
+		if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
+			return err
+		}
+		if lock != nil {
+			if lock.ExpiresAt.After(now) {
+				return roster.Errorf(roster.EINPROGRESS,
+					"another import (#%d) of this tenant is in progress since %s (%d of %d rows done); try again when it has finished",
+					lock.ImportID, lock.StartedAt.Format(time.RFC3339), lock.RowsDone, lock.RowsTotal).With("lock", lock)
+			}
+			// Its process died: the lease ran out. Never leave it "in progress".
+			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ?`),
+				roster.ImportFailed, "the process running this import stopped before it finished", now, lock.ImportID, roster.ImportRunning); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ?`), imp.TenantID); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM imports WHERE tenant_id = ?`), imp.TenantID).Scan(&n); err != nil {
+			return err
+		}
+		imp.StartedAt, imp.Status = now, roster.ImportRunning
+		imp.Label = fmt.Sprintf("import #%d · %s", n+1, now.Format("2006-01-02 15:04"))
+		opts, _ := json.Marshal(imp.Options)
+		counts, _ := json.Marshal(imp.Counts)
+		if err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
+			dry_run, counts, started_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+			imp.TenantID, imp.Label, string(imp.Kind), imp.FileName, imp.FileSHA256, string(opts), imp.Status, imp.DryRun,
+			string(counts), imp.StartedAt).Scan(&imp.ID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at)
+			VALUES (?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease))
+		return err
+	})
+}
+
+// RenewImportLock extends the lease of the import holding the lock.
+func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) error {
+	now := s.now()
+	res, err := s.DB.ExecContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?, rows_done = ?, rows_total = ?
+		WHERE tenant_id = ? AND import_id = ?`), now, now.Add(lease), done, total, tenantID, importID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return roster.Errorf(roster.ECONFLICT, "import #%d no longer holds the import lock", importID)
+	}
+	return nil
+}
+
+// ReleaseImportLock frees the lock if importID holds it.
+func (s *Store) ReleaseImportLock(ctx context.Context, tenantID, importID int64) error {
+	_, err := s.DB.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), tenantID, importID)
+	return err
+}
+
+// FindImportLock returns the tenant's lock, expired or not, or ENOTFOUND.
+func (s *Store) FindImportLock(ctx context.Context, tenantID int64) (*roster.ImportLock, error) {
+	return s.findImportLock(ctx, s.DB, tenantID)
+}
+
+func (s *Store) findImportLock(ctx context.Context, q queryer, tenantID int64) (*roster.ImportLock, error) {
+	l := &roster.ImportLock{}
+	err := q.QueryRowContext(ctx, s.Q(`SELECT import_id, holder, started_at, heartbeat_at, expires_at, rows_done, rows_total
+		FROM import_locks WHERE tenant_id = ?`), tenantID).
+		Scan(&l.ImportID, &l.Holder, &l.StartedAt, &l.HeartbeatAt, &l.ExpiresAt, &l.RowsDone, &l.RowsTotal)
+	if err == sql.ErrNoRows {
+		return nil, roster.Errorf(roster.ENOTFOUND, "no import is running")
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.StartedAt, l.HeartbeatAt, l.ExpiresAt = l.StartedAt.UTC(), l.HeartbeatAt.UTC(), l.ExpiresAt.UTC()
+	return l, nil
+}
+
+// FinishImport records the final status, counts and message.
+func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
+	now := s.now()
+	imp.FinishedAt = &now
+	counts, _ := json.Marshal(imp.Counts)
+	_, err := s.DB.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
+		imp.Status, string(counts), imp.Message, now, imp.TenantID, imp.ID)
+	return err
+}
+
+const importColumns = `id, tenant_id, label, kind, file_name, file_sha256, options, status, dry_run, counts, message, started_at, finished_at, undone_at`
+
+func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
+	imp := &roster.Import{}
+	var kind, opts, counts string
+	var finished, undone sql.NullTime
+	if err := sc.Scan(&imp.ID, &imp.TenantID, &imp.Label, &kind, &imp.FileName, &imp.FileSHA256, &opts, &imp.Status, &imp.DryRun,
+		&counts, &imp.Message, &imp.StartedAt, &finished, &undone); err != nil {
+		return nil, err
+	}
+	imp.Kind = roster.Kind(kind)
+	json.Unmarshal([]byte(opts), &imp.Options)
+	json.Unmarshal([]byte(counts), &imp.Counts)
+	imp.StartedAt = imp.StartedAt.UTC()
+	if finished.Valid {
+		t := finished.Time.UTC()
+		imp.FinishedAt = &t
+	}
+	if undone.Valid {
+		t := undone.Time.UTC()
+		imp.UndoneAt = &t
+	}
+	return imp, nil
+}
+
+// FindImport returns one import of the tenant.
+func (s *Store) FindImport(ctx context.Context, tenantID, id int64) (*roster.Import, error) {
+	imp, err := scanImport(s.DB.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, id))
+	if err == sql.ErrNoRows {
+		return nil, roster.Errorf(roster.ENOTFOUND, "import %d not found", id)
+	}
+	return imp, err
+}
+
+// ListImports returns the tenant's imports, newest first.
+func (s *Store) ListImports(ctx context.Context, tenantID int64, p roster.Page) ([]*roster.Import, string, error) {
+	p = p.Normalize()
+	before, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	if before == 0 {
+		before = 1 << 62
+	}
+	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+		tenantID, before, p.Limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []*roster.Import{}
+	for rows.Next() {
+		imp, err := scanImport(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, imp)
+	}
+	next := ""
+	if len(out) > p.Limit {
+		out = out[:p.Limit]
+		next = encodeCursor(out[len(out)-1].ID)
+	}
+	return out, next, rows.Err()
+}
+
+// FailedRows streams an import's failed rows in row order.
+func (s *Store) FailedRows(ctx context.Context, tenantID, importID int64, fn func(roster.FailedRow) error) error {
+	if _, err := s.FindImport(ctx, tenantID, importID); err != nil {
+		return err
+	}
+	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT row, cells, errors FROM import_errors WHERE import_id = ? ORDER BY row`), importID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fr roster.FailedRow
+		var cells, errs string
+		if err := rows.Scan(&fr.Row, &cells, &errs); err != nil {
+			return err
+		}
+		json.Unmarshal([]byte(cells), &fr.Cells)
+		json.Unmarshal([]byte(errs), &fr.Errors)
+		if err := fn(fr); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// SaveProfile creates or replaces a profile.
+func (s *Store) SaveProfile(ctx context.Context, tenantID int64, p *roster.Profile) error {
+	if p.Name == "" || len(p.Name) > 64 {
+		return roster.Errorf(roster.EINVALID, "a profile name has 1 to 64 characters")
+	}
+	opts, _ := json.Marshal(p.Options)
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		old, err := s.findProfile(ctx, tx, tenantID, p.Name)
+		switch {
+		case err == nil:
+			p.CreatedAt, p.UpdatedAt = old.CreatedAt, now
+			_, err = tx.ExecContext(ctx, s.Q(`UPDATE import_profiles SET options = ?, updated_at = ? WHERE tenant_id = ? AND name = ?`),
+				string(opts), now, tenantID, p.Name)
+			return err
+		case roster.ErrorCode(err) == roster.ENOTFOUND:
+			p.CreatedAt, p.UpdatedAt = now, now
+			_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO import_profiles (tenant_id, name, options, created_at, updated_at) VALUES (?,?,?,?,?)`),
+				tenantID, p.Name, string(opts), now, now)
+			return err
+		default:
+			return err
+		}
+	})
+}
+
+// FindProfile returns a profile by name.
+func (s *Store) FindProfile(ctx context.Context, tenantID int64, name string) (*roster.Profile, error) {
+	return s.findProfile(ctx, s.DB, tenantID, name)
+}
+
+func (s *Store) findProfile(ctx context.Context, q queryer, tenantID int64, name string) (*roster.Profile, error) {
+	p := &roster.Profile{Name: name}
+	var opts string
+	err := q.QueryRowContext(ctx, s.Q(`SELECT options, created_at, updated_at FROM import_profiles WHERE tenant_id = ? AND name = ?`),
+		tenantID, name).Scan(&opts, &p.CreatedAt, &p.UpdatedAt)
+	if err == sql.ErrNoRows {
+		return nil, roster.Errorf(roster.ENOTFOUND, "import profile %q not found", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	json.Unmarshal([]byte(opts), &p.Options)
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return p, nil
+}
+
+// ListProfiles returns the tenant's profiles by name.
+func (s *Store) ListProfiles(ctx context.Context, tenantID int64) ([]*roster.Profile, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT name, options, created_at, updated_at FROM import_profiles WHERE tenant_id = ? ORDER BY name`), tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*roster.Profile{}
+	for rows.Next() {
+		p := &roster.Profile{}
+		var opts string
+		if err := rows.Scan(&p.Name, &opts, &p.CreatedAt, &p.UpdatedAt); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(opts), &p.Options)
+		p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// DeleteProfile removes a profile.
+func (s *Store) DeleteProfile(ctx context.Context, tenantID int64, name string) error {
+	res, err := s.DB.ExecContext(ctx, s.Q(`DELETE FROM import_profiles WHERE tenant_id = ? AND name = ?`), tenantID, name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return roster.Errorf(roster.ENOTFOUND, "import profile %q not found", name)
+	}
+	return nil
+}

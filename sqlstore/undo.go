@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"roster"
+)
+
+// UndoImport reverts an import's journaled changes, newest first, in one
+// transaction: records it created are deleted unless something else now
+// links to them; records it updated or removed get their previous values
+// back unless they changed since. What it leaves alone is reported.
+func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*roster.UndoReport, error) {
+	rep := &roster.UndoReport{Conflicts: []roster.UndoNote{}, Kept: []roster.UndoNote{}}
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, importID))
+		if err == sql.ErrNoRows {
+			return roster.Errorf(roster.ENOTFOUND, "import %d not found", importID)
+		}
+		if err != nil {
+			return err
+		}
+		switch imp.Status {
+		case roster.ImportUndone:
+			return roster.Errorf(roster.ECONFLICT, "import %d was already undone", importID)
+		case roster.ImportRunning:
+			return roster.Errorf(roster.EINPROGRESS, "import %d is still running", importID)
+		}
+		changes, err := s.loadChanges(ctx, tx, importID)
+		if err != nil {
+			return err
+		}
+		for i := len(changes) - 1; i >= 0; i-- {
+			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep); err != nil {
+				return fmt.Errorf("undo change of %s %d: %w", changes[i].Kind, changes[i].RecordID, err)
+			}
+		}
+		now := s.now()
+		b, _ := json.Marshal(rep)
+		_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, undone_at = ?, undo_report = ? WHERE id = ?`),
+			roster.ImportUndone, now, string(b), importID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func (s *Store) loadChanges(ctx context.Context, tx *sql.Tx, importID int64) ([]roster.Change, error) {
+	rows, err := tx.QueryContext(ctx, s.Q(`SELECT row, kind, record_id, action, before, after_at FROM import_changes WHERE import_id = ? ORDER BY id`), importID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []roster.Change
+	for rows.Next() {
+		var c roster.Change
+		var kind string
+		var before sql.NullString
+		if err := rows.Scan(&c.Row, &kind, &c.RecordID, &c.Action, &before, &c.After); err != nil {
+			return nil, err
+		}
+		c.Kind = roster.Kind(kind)
+		if before.Valid {
+			c.Before = []byte(before.String)
+		}
+		c.After = c.After.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) undoChange(ctx context.Context, tx *sql.Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
+	note := func(list *[]roster.UndoNote, reason string) {
+		*list = append(*list, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: reason})
+	}
+	table := "contacts"
+	if c.Kind == roster.KindCompanies {
+		table = "companies"
+	}
+	var updated time.Time
+	err := tx.QueryRowContext(ctx, s.Q(`SELECT updated_at FROM `+table+` WHERE tenant_id = ? AND id = ?`), tenantID, c.RecordID).Scan(&updated)
+	exists := err == nil
+	if err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	if c.Action == roster.ActionDeleted {
+		if exists {
+			note(&rep.Conflicts, "a record with its id exists again")
+			return nil
+		}
+		return s.recreate(ctx, tx, tenantID, c, rep, note)
+	}
+	if !exists {
+		note(&rep.Conflicts, "deleted since the import")
+		return nil
+	}
+	if !updated.UTC().Equal(c.After) {
+		note(&rep.Conflicts, "changed since the import")
+		return nil
+	}
+	if c.Action == roster.ActionCreated {
+		if c.Kind == roster.KindCompanies {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM memberships WHERE tenant_id = ? AND company_id = ?`), tenantID, c.RecordID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				note(&rep.Kept, fmt.Sprintf("%d contacts not created by this import belong to it", n))
+				return nil
+			}
+			rep.Deleted++
+			return s.deleteCompany(ctx, tx, tenantID, c.RecordID)
+		}
+		rep.Deleted++
+		return s.deleteContact(ctx, tx, tenantID, c.RecordID)
+	}
+	// Updated: put the previous values back.
+	if c.Kind == roster.KindCompanies {
+		var co roster.Company
+		if err := json.Unmarshal(c.Before, &co); err != nil {
+			return err
+		}
+		rep.Restored++
+		return s.RewriteCompany(ctx, tx, tenantID, &co)
+	}
+	ct, err := s.snapshotContact(ctx, tx, tenantID, c.Before)
+	if err != nil {
+		return err
+	}
+	if err := s.checkEmails(ctx, tx, tenantID, ct.ID, ct.Emails()); err != nil {
+		note(&rep.Conflicts, roster.ErrorMessage(err))
+		return nil
+	}
+	rep.Restored++
+	return s.RewriteContact(ctx, tx, tenantID, ct)
+}
+
+// snapshotContact decodes a journaled contact, dropping memberships of
+// companies that no longer exist.
+func (s *Store) snapshotContact(ctx context.Context, tx *sql.Tx, tenantID int64, before []byte) (*roster.Contact, error) {
+	var ct roster.Contact
+	if err := json.Unmarshal(before, &ct); err != nil {
+		return nil, err
+	}
+	ct.Custom = decodeCustom(encodeCustom(ct.Custom))
+	kept := ct.Companies[:0]
+	for _, m := range ct.Companies {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM companies WHERE tenant_id = ? AND id = ?`), tenantID, m.CompanyID).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			kept = append(kept, m)
+		}
+	}
+	ct.Companies = kept
+	return &ct, nil
+}
+
+// recreate puts back a contact that --merge all removed, with its old id.
+func (s *Store) recreate(ctx context.Context, tx *sql.Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, note func(*[]roster.UndoNote, string)) error {
+	ct, err := s.snapshotContact(ctx, tx, tenantID, c.Before)
+	if err != nil {
+		return err
+	}
+	if err := s.checkEmails(ctx, tx, tenantID, 0, ct.Emails()); err != nil {
+		note(&rep.Conflicts, roster.ErrorMessage(err))
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO contacts (id, tenant_id, name, updated_at, created_at) VALUES (?, ?, ?, ?, ?)`),
+		ct.ID, tenantID, ct.Name, ct.UpdatedAt, ct.CreatedAt)
+	if err != nil {
+		return err
+	}
+	rep.Recreated++
+	return s.RewriteContact(ctx, tx, tenantID, ct)
+}

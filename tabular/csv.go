@@ -1,0 +1,225 @@
+package tabular
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/transform"
+)
+
+// sniffBytes is how much raw input is examined to choose the encoding; a
+// large window catches the first non-ASCII name in a long ASCII file.
+const sniffBytes = 1 << 20
+
+// delimSniffBytes and delimSniffLines bound the decoded text examined to
+// choose the delimiter.
+const (
+	delimSniffBytes = 64 << 10
+	delimSniffLines = 50
+)
+
+// csvReader implements Reader for delimited text.
+type csvReader struct {
+	p      *csvParser
+	info   Info
+	header []string
+	cells  []string
+	utf8   bool // input passed through undecoded: validate cells instead
+}
+
+// NewCSV reads delimited text from r, detecting encoding and delimiter
+// unless opts fixes them. Errors about the content are *FatalError.
+//
+// Rows: blank lines and rows whose cells are all empty are skipped; a row
+// with more cells than the header is accepted when the extra cells are
+// empty (Excel writes those) and trimmed to the header's width; any other
+// count mismatch gives Row.Err with code "wrong_cell_count".
+func NewCSV(r io.Reader, opts Options) (Reader, error) {
+	// Read the sniff window into a buffer that grows only as needed, so
+	// small uploads do not cost a full window.
+	var sb bytes.Buffer
+	if _, err := sb.ReadFrom(io.LimitReader(r, sniffBytes)); err != nil {
+		return nil, fatalf(CodeIO, "cannot read the file: %v", err)
+	}
+	sample := sb.Bytes()
+	truncated := len(sample) == sniffBytes
+	if len(sample) == 0 {
+		return nil, fatalf(CodeEmptyFile, "the file is empty")
+	}
+	var enc textEncoding
+	skip := 0
+	if opts.Encoding != "" {
+		var ok bool
+		if enc, ok = lookupEncoding(opts.Encoding); !ok {
+			return nil, fatalf(CodeBadOption, "unknown encoding %q", opts.Encoding)
+		}
+		if bomEnc, n, ok := detectBOM(sample); ok && bomEnc == enc {
+			skip = n
+		}
+	} else {
+		var ferr *FatalError
+		if enc, skip, ferr = sniffEncoding(sample, truncated); ferr != nil {
+			return nil, ferr
+		}
+	}
+	var text io.Reader = io.MultiReader(bytes.NewReader(sample[skip:]), r)
+	if enc.enc != nil {
+		text = transform.NewReader(text, enc.enc.NewDecoder())
+	}
+
+	// Look at the decoded start for "sep=" and the delimiter.
+	tb := bufio.NewReaderSize(text, delimSniffBytes)
+	head, err := tb.Peek(delimSniffBytes)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fatalf(CodeIO, "cannot read the file: %v", err)
+	}
+	headTruncated := err == nil
+	if len(head) == 0 {
+		return nil, fatalf(CodeEmptyFile, "the file is empty")
+	}
+	firstLine := 1
+	delim := opts.Delimiter
+	if d, n, ok := sepLine(head); ok {
+		if delim == 0 {
+			delim = d
+		}
+		tb.Discard(n)
+		head = head[n:]
+		firstLine = 2
+	}
+	if delim == 0 {
+		delim = rune(detectDelimiter(sniffLines(head, delimSniffLines, headTruncated)))
+	}
+	if delim >= utf8.RuneSelf || delim == '"' || delim == '\r' || delim == '\n' {
+		return nil, fatalf(CodeBadOption, "delimiter %q is not supported; use an ASCII character other than a quote or line end", delim)
+	}
+
+	c := &csvReader{
+		p:    newCSVParser(tb, byte(delim), opts.maxCell(), firstLine),
+		info: Info{Format: "csv", Encoding: enc.name, Delimiter: string(delim)},
+		utf8: enc.enc == nil,
+	}
+	for {
+		if err := c.read(); err != nil {
+			if err == io.EOF {
+				return nil, fatalf(CodeEmptyFile, "the file has no header row")
+			}
+			return nil, err
+		}
+		if !allEmpty(c.cells) {
+			break
+		}
+	}
+	if col := c.badEncodingColumn(); col >= 0 {
+		return nil, fatalf(CodeBadEncoding, "header column %d is not valid %s text", col+1, enc.name)
+	}
+	h, ferr := cleanHeader(c.cells)
+	if ferr != nil {
+		return nil, ferr
+	}
+	c.header = h
+	return c, nil
+}
+
+// read parses the next record into c.cells, converting parser errors to
+// FatalError.
+func (c *csvReader) read() error {
+	err := c.p.next()
+	if err != nil {
+		var big *fieldTooLarge
+		var open *unterminatedQuote
+		switch {
+		case err == io.EOF:
+			return err
+		case errors.As(err, &big):
+			return fatalf(CodeCellTooLarge, "the cell in row %d, column %s is larger than %d bytes", big.line, c.columnName(big.field), c.p.maxCell)
+		case errors.As(err, &open):
+			return fatalf(CodeUnterminatedQuote, "the quoted cell starting in row %d, column %s is never closed", open.line, c.columnName(open.field))
+		case err == errRowTooLarge:
+			return fatalf(CodeTooLarge, "row %d is too large (over %d cells or %d bytes)", c.p.startLine, maxRowCells, maxRowBytes)
+		default:
+			return fatalf(CodeIO, "cannot read the file: %v", err)
+		}
+	}
+	// One string per record; cells are slices of it.
+	s := string(c.p.rec)
+	c.cells = c.cells[:0]
+	start := 0
+	for _, end := range c.p.ends {
+		c.cells = append(c.cells, s[start:end])
+		start = end
+	}
+	return nil
+}
+
+// columnName names a 0-based column by number and, once known, header name.
+func (c *csvReader) columnName(i int) string {
+	if i < len(c.header) {
+		return fmt.Sprintf("%d (%q)", i+1, c.header[i])
+	}
+	return fmt.Sprint(i + 1)
+}
+
+var replacementChar = []byte("\uFFFD")
+
+// badEncodingColumn returns the first cell that failed to decode, or -1.
+func (c *csvReader) badEncodingColumn() int {
+	rec := c.p.rec
+	if c.utf8 {
+		if utf8.Valid(rec) {
+			return -1
+		}
+		for i, cell := range c.cells {
+			if !utf8.ValidString(cell) {
+				return i
+			}
+		}
+		return -1
+	}
+	// Decoders turn undecodable input into U+FFFD.
+	if !bytes.Contains(rec, replacementChar) {
+		return -1
+	}
+	for i, cell := range c.cells {
+		if strings.ContainsRune(cell, utf8.RuneError) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *csvReader) Header() []string { return c.header }
+func (c *csvReader) Info() Info       { return c.info }
+func (c *csvReader) Close() error     { return nil }
+
+func (c *csvReader) Next() (Row, error) {
+	for {
+		if err := c.read(); err != nil {
+			return Row{}, err
+		}
+		if allEmpty(c.cells) {
+			continue
+		}
+		row := Row{Number: c.p.startLine, Cells: c.cells}
+		n, h := len(c.cells), len(c.header)
+		if n > h && allEmpty(c.cells[h:]) {
+			c.cells = c.cells[:h]
+			row.Cells, n = c.cells, h
+		}
+		col := c.badEncodingColumn()
+		switch {
+		case col >= 0:
+			row.Err = &RowError{Column: col, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is not valid %s text", c.info.Encoding)}
+		case n != h:
+			row.Err = &RowError{Column: -1, Code: CodeWrongCellCount, Message: fmt.Sprintf("row has %d cells; the header has %d", n, h)}
+		case c.p.badQuote >= 0:
+			row.Err = &RowError{Column: c.p.badQuote, Code: CodeBadQuote, Message: fmt.Sprintf("cell %d has text after its closing quote", c.p.badQuote+1)}
+		}
+		return row, nil
+	}
+}

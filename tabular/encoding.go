@@ -1,0 +1,192 @@
+package tabular
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
+)
+
+// textEncoding is a decodable encoding with the name reported in Info.
+// enc is nil for UTF-8, which is passed through undecoded and validated per cell.
+type textEncoding struct {
+	name string
+	enc  encoding.Encoding
+}
+
+var (
+	encUTF8    = textEncoding{"utf-8", nil}
+	encUTF16LE = textEncoding{"utf-16le", unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)}
+	encUTF16BE = textEncoding{"utf-16be", unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)}
+	encUTF32LE = textEncoding{"utf-32le", utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)}
+	encUTF32BE = textEncoding{"utf-32be", utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)}
+	encWin1250 = textEncoding{"windows-1250", charmap.Windows1250}
+	encWin1252 = textEncoding{"windows-1252", charmap.Windows1252}
+	encLatin2  = textEncoding{"iso-8859-2", charmap.ISO8859_2}
+	encCP949   = textEncoding{"cp949", korean.EUCKR} // x/text's EUC-KR decoder is the CP949 (UHC) superset
+	encGBK     = textEncoding{"gbk", simplifiedchinese.GBK}
+	encGB18030 = textEncoding{"gb18030", simplifiedchinese.GB18030}
+	encBig5    = textEncoding{"big5", traditionalchinese.Big5}
+	encSJIS    = textEncoding{"shift_jis", japanese.ShiftJIS}
+)
+
+// namedEncodings maps the names we accept in Options.Encoding beyond the
+// WHATWG labels that htmlindex knows.
+var namedEncodings = map[string]textEncoding{
+	"utf-8": encUTF8, "utf8": encUTF8,
+	"utf-16le": encUTF16LE, "utf-16be": encUTF16BE, "utf-16": encUTF16LE,
+	"utf-32le": encUTF32LE, "utf-32be": encUTF32BE, "utf-32": encUTF32LE,
+	"windows-1250": encWin1250, "cp1250": encWin1250,
+	"windows-1252": encWin1252, "cp1252": encWin1252,
+	"iso-8859-2": encLatin2, "latin2": encLatin2,
+	"cp949": encCP949, "euc-kr": encCP949, "uhc": encCP949, "ks_c_5601-1987": encCP949,
+	"gbk": encGBK, "cp936": encGBK, "gb2312": encGBK,
+	"gb18030": encGB18030,
+	"big5":    encBig5, "cp950": encBig5,
+	"shift_jis": encSJIS, "shift-jis": encSJIS, "sjis": encSJIS, "cp932": encSJIS, "windows-31j": encSJIS,
+}
+
+// lookupEncoding resolves an Options.Encoding name.
+func lookupEncoding(name string) (textEncoding, bool) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if e, ok := namedEncodings[key]; ok {
+		return e, true
+	}
+	e, err := htmlindex.Get(key)
+	if err != nil {
+		return textEncoding{}, false
+	}
+	canon, _ := htmlindex.Name(e)
+	if canon == "utf-8" {
+		return encUTF8, true
+	}
+	return textEncoding{canon, e}, true
+}
+
+// detectBOM returns the encoding announced by a byte order mark and its length.
+func detectBOM(b []byte) (textEncoding, int, bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE, 0, 0}):
+		return encUTF32LE, 4, true
+	case bytes.HasPrefix(b, []byte{0, 0, 0xFE, 0xFF}):
+		return encUTF32BE, 4, true
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return encUTF8, 3, true
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return encUTF16LE, 2, true
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return encUTF16BE, 2, true
+	}
+	return textEncoding{}, 0, false
+}
+
+// detectWideUnicode recognises BOM-less UTF-16/32 by where the zero bytes
+// fall: mostly-ASCII text puts NULs at fixed positions of each code unit.
+func detectWideUnicode(b []byte) (textEncoding, bool) {
+	n := len(b) &^ 3
+	if n > 4096 {
+		n = 4096
+	}
+	if n < 4 {
+		return textEncoding{}, false
+	}
+	var zero [4]int
+	for i := 0; i < n; i++ {
+		if b[i] == 0 {
+			zero[i&3]++
+		}
+	}
+	units := n / 4
+	high := func(k int) bool { return zero[k] > units*7/10 }
+	low := func(k int) bool { return zero[k] < units*3/10 }
+	switch {
+	case low(0) && high(1) && high(2) && high(3):
+		return encUTF32LE, true
+	case high(0) && high(1) && high(2) && low(3):
+		return encUTF32BE, true
+	}
+	// UTF-16: NULs fall on one parity only. CJK text has few of them (only
+	// its ASCII: line ends, digits, delimiters), so a small share suffices.
+	even, odd := zero[0]+zero[2], zero[1]+zero[3]
+	switch {
+	case odd >= 4 && odd*20 > n/2 && even*10 < odd:
+		return encUTF16LE, true
+	case even >= 4 && even*20 > n/2 && odd*10 < even:
+		return encUTF16BE, true
+	}
+	return textEncoding{}, false
+}
+
+// looksBinary reports whether the sample holds a NUL or is more than 5%
+// control bytes that text files do not contain.
+func looksBinary(b []byte) bool {
+	ctl := 0
+	for _, c := range b {
+		switch {
+		case c == 0:
+			return true
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A:
+			ctl++
+		}
+	}
+	return ctl*20 > len(b)
+}
+
+// validUTF8Prefix reports whether b is valid UTF-8, allowing an incomplete
+// multi-byte sequence at the very end when the sample was cut (truncated).
+func validUTF8Prefix(b []byte, truncated bool) bool {
+	if truncated {
+		// Drop at most 3 trailing bytes of a sequence the sniff cut in two.
+		for i := 1; i <= 3 && i <= len(b); i++ {
+			c := b[len(b)-i]
+			if c < 0x80 {
+				break
+			}
+			if c >= 0xC0 { // lead byte: is its sequence incomplete?
+				if !utf8.FullRune(b[len(b)-i:]) {
+					b = b[:len(b)-i]
+				}
+				break
+			}
+		}
+	}
+	return utf8.Valid(b)
+}
+
+// sniffEncoding chooses the encoding of a text file from its first bytes.
+// It returns the encoding and how many BOM bytes to skip.
+func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalError) {
+	if e, n, ok := detectBOM(sample); ok {
+		// Some Java writers put a UTF-16 BOM before UTF-32 text; trust the
+		// zero-byte pattern of the text over the BOM then.
+		if n == 2 {
+			if w, ok := detectWideUnicode(sample[2:]); ok && (w == encUTF32LE || w == encUTF32BE) {
+				return w, 2, nil
+			}
+		}
+		return e, n, nil
+	}
+	if e, ok := detectWideUnicode(sample); ok {
+		return e, 0, nil
+	}
+	if looksBinary(sample) {
+		return textEncoding{}, 0, fatalf(CodeNotText, "the file is not a text or XLSX file")
+	}
+	if validUTF8Prefix(sample, truncated) {
+		return encUTF8, 0, nil
+	}
+	e, ok := detectLegacy(sample, truncated)
+	if !ok {
+		return textEncoding{}, 0, fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
+	}
+	return e, 0, nil
+}

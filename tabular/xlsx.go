@@ -1,0 +1,433 @@
+package tabular
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Limits against zip bombs and oversized parts. Parts are streamed, so the
+// sheet limit bounds time, not memory; shared strings are held in memory.
+const (
+	maxXLSXTotalBytes   = 4 << 30   // all parts, uncompressed
+	maxXLSXRatio        = 500       // uncompressed/compressed, once past ratioFloor
+	ratioFloor          = 8 << 20   // small parts may compress very well
+	maxSharedStrings    = 256 << 20 // bytes of sharedStrings.xml
+	maxMetaPartBytes    = 32 << 20  // workbook, rels, styles
+	maxSharedStringsNum = 1 << 24
+)
+
+// zipBudget counts uncompressed bytes read from all parts of one workbook.
+type zipBudget struct{ total int64 }
+
+var errZipBomb = errors.New("zip bomb")
+
+// limitedPart reads one zip entry, failing once it expands past the limits.
+type limitedPart struct {
+	rc         io.ReadCloser
+	budget     *zipBudget
+	n, limit   int64
+	compressed int64
+}
+
+func (l *limitedPart) Read(p []byte) (int, error) {
+	n, err := l.rc.Read(p)
+	l.n += int64(n)
+	l.budget.total += int64(n)
+	if l.n > l.limit || l.budget.total > maxXLSXTotalBytes ||
+		(l.n > ratioFloor && l.n > (l.compressed+1)*maxXLSXRatio) {
+		return n, errZipBomb
+	}
+	return n, err
+}
+
+func (l *limitedPart) Close() error { return l.rc.Close() }
+
+// xlsxReader implements Reader for one worksheet of an XLSX workbook.
+type xlsxReader struct {
+	info   Info
+	header []string
+	sheet  *sheetParser
+	part   io.Closer
+	cells  []string
+}
+
+// NewXLSX reads one worksheet of the XLSX workbook in r: opts.Sheet, or
+// the first visible worksheet. Errors about the content are *FatalError.
+//
+// Rows: empty rows are skipped, missing cells are "", and cells beyond the
+// header's width are dropped when empty, else the row gets a
+// "wrong_cell_count" error.
+func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
+	var magic [8]byte
+	n, _ := r.ReadAt(magic[:], 0)
+	if bytes.HasPrefix(magic[:n], oleMagic) {
+		return nil, errOLE
+	}
+	if n == 0 {
+		return nil, fatalf(CodeEmptyFile, "the file is empty")
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fatalf(CodeBadXLSX, "the file is not a valid XLSX workbook: %v", err)
+	}
+	wb := &workbook{files: make(map[string]*zip.File, len(zr.File)), budget: &zipBudget{}, maxCell: opts.maxCell()}
+	for _, f := range zr.File {
+		wb.files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
+	}
+	if err := wb.load(); err != nil {
+		return nil, err
+	}
+	sh, err := wb.pickSheet(opts.Sheet)
+	if err != nil {
+		return nil, err
+	}
+	if err := wb.loadStyles(); err != nil {
+		return nil, err
+	}
+	if err := wb.loadSharedStrings(); err != nil {
+		return nil, err
+	}
+	part, err := wb.open(sh.path, maxXLSXTotalBytes)
+	if err != nil {
+		return nil, err
+	}
+	x := &xlsxReader{
+		info:  Info{Format: "xlsx", Sheet: sh.name},
+		sheet: newSheetParser(part, wb),
+		part:  part,
+	}
+	for {
+		ok, err := x.sheet.nextRow()
+		if err != nil {
+			part.Close()
+			return nil, err
+		}
+		if !ok {
+			part.Close()
+			return nil, fatalf(CodeEmptyFile, "sheet %q is empty", sh.name)
+		}
+		if !allEmpty(x.sheet.cells) {
+			break
+		}
+	}
+	h, ferr := cleanHeader(x.sheet.cells)
+	if ferr != nil {
+		part.Close()
+		return nil, ferr
+	}
+	x.header = h
+	return x, nil
+}
+
+func (x *xlsxReader) Header() []string { return x.header }
+func (x *xlsxReader) Info() Info       { return x.info }
+func (x *xlsxReader) Close() error     { return x.part.Close() }
+
+func (x *xlsxReader) Next() (Row, error) {
+	for {
+		ok, err := x.sheet.nextRow()
+		if err != nil {
+			return Row{}, err
+		}
+		if !ok {
+			return Row{}, io.EOF
+		}
+		cells := x.sheet.cells
+		if allEmpty(cells) {
+			continue
+		}
+		row := Row{Number: x.sheet.rowNum, Err: x.sheet.rowErr}
+		h := len(x.header)
+		if len(cells) > h {
+			for i := h; i < len(cells); i++ {
+				if cells[i] != "" && row.Err == nil {
+					row.Err = &RowError{Column: i, Ref: cellRef(i, row.Number), Code: CodeWrongCellCount,
+						Message: fmt.Sprintf("row has a value in column %d; the header has %d columns", i+1, h)}
+					break
+				}
+			}
+			cells = cells[:h]
+		}
+		for len(cells) < h {
+			cells = append(cells, "")
+		}
+		x.sheet.cells = cells
+		row.Cells = cells
+		return row, nil
+	}
+}
+
+// workbook holds the parts of the package needed to read one sheet.
+type workbook struct {
+	files    map[string]*zip.File
+	budget   *zipBudget
+	maxCell  int
+	wbPath   string
+	sheets   []sheetInfo
+	date1904 bool
+	styles   []numStyle
+	sst      []string
+}
+
+type sheetInfo struct {
+	name, path string
+	hidden     bool
+}
+
+func (wb *workbook) open(name string, limit int64) (io.ReadCloser, error) {
+	f, ok := wb.files[strings.ToLower(strings.TrimPrefix(name, "/"))]
+	if !ok {
+		return nil, fatalf(CodeBadXLSX, "the workbook has no part %s", name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fatalf(CodeBadXLSX, "cannot open %s in the workbook: %v", name, err)
+	}
+	return &limitedPart{rc: rc, budget: wb.budget, limit: limit, compressed: int64(f.CompressedSize64)}, nil
+}
+
+// partError turns a read error of a part into a FatalError.
+func partError(name string, err error) *FatalError {
+	var fe *FatalError
+	switch {
+	case errors.As(err, &fe):
+		return fe
+	case errors.Is(err, errZipBomb):
+		return fatalf(CodeTooLarge, "%s expands too much when uncompressed (possible zip bomb)", name)
+	}
+	return fatalf(CodeBadXLSX, "cannot read %s in the workbook: %v", name, err)
+}
+
+func (wb *workbook) unmarshal(name string, v any) error {
+	rc, err := wb.open(name, maxMetaPartBytes)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return partError(name, err)
+	}
+	return nil
+}
+
+type xRels struct {
+	Rels []struct {
+		ID         string `xml:"Id,attr"`
+		Type       string `xml:"Type,attr"`
+		Target     string `xml:"Target,attr"`
+		TargetMode string `xml:"TargetMode,attr"`
+	} `xml:"Relationship"`
+}
+
+// relsPath returns the relationships part of a part: a/b.xml → a/_rels/b.xml.rels.
+func relsPath(part string) string {
+	dir, file := path.Split(part)
+	return dir + "_rels/" + file + ".rels"
+}
+
+// resolve makes a relationship target absolute within the package.
+func resolve(from, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(target, "/")
+	}
+	return path.Join(path.Dir(from), target)
+}
+
+func (wb *workbook) load() error {
+	wb.wbPath = "xl/workbook.xml"
+	var root xRels
+	if _, ok := wb.files["_rels/.rels"]; ok {
+		if err := wb.unmarshal("_rels/.rels", &root); err != nil {
+			return err
+		}
+		for _, r := range root.Rels {
+			if strings.HasSuffix(r.Type, "/officeDocument") {
+				wb.wbPath = resolve("", r.Target)
+			}
+		}
+	}
+	if _, ok := wb.files[strings.ToLower(wb.wbPath)]; !ok {
+		return fatalf(CodeBadXLSX, "the file is a zip archive but not an XLSX workbook (no %s)", wb.wbPath)
+	}
+	var doc struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name  string     `xml:"name,attr"`
+			State string     `xml:"state,attr"`
+			Attrs []xml.Attr `xml:",any,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := wb.unmarshal(wb.wbPath, &doc); err != nil {
+		return err
+	}
+	wb.date1904 = doc.Pr.Date1904 == "1" || strings.EqualFold(doc.Pr.Date1904, "true")
+	var rels xRels
+	if err := wb.unmarshal(relsPath(wb.wbPath), &rels); err != nil {
+		return err
+	}
+	targets := map[string]string{}
+	for _, r := range rels.Rels {
+		// Chartsheets and dialog sheets have no cells.
+		if strings.HasSuffix(r.Type, "/worksheet") && r.TargetMode != "External" {
+			targets[r.ID] = resolve(wb.wbPath, r.Target)
+		}
+	}
+	for _, s := range doc.Sheets {
+		for _, a := range s.Attrs {
+			if a.Name.Local == "id" && targets[a.Value] != "" {
+				wb.sheets = append(wb.sheets, sheetInfo{name: s.Name, path: targets[a.Value], hidden: s.State != "" && s.State != "visible"})
+			}
+		}
+	}
+	if len(wb.sheets) == 0 {
+		return fatalf(CodeBadXLSX, "the workbook has no worksheets")
+	}
+	return nil
+}
+
+// pickSheet finds the named sheet (case-insensitively), or the first
+// visible one when name is "".
+func (wb *workbook) pickSheet(name string) (sheetInfo, error) {
+	if name == "" {
+		for _, s := range wb.sheets {
+			if !s.hidden {
+				return s, nil
+			}
+		}
+		return wb.sheets[0], nil
+	}
+	names := make([]string, len(wb.sheets))
+	for i, s := range wb.sheets {
+		if strings.EqualFold(strings.TrimSpace(s.name), strings.TrimSpace(name)) {
+			return s, nil
+		}
+		names[i] = strconv.Quote(s.name)
+	}
+	return sheetInfo{}, fatalf(CodeSheetNotFound, "the workbook has no sheet %q; its sheets are %s", name, strings.Join(names, ", "))
+}
+
+func (wb *workbook) partPath(relType string) string {
+	var rels xRels
+	if wb.unmarshal(relsPath(wb.wbPath), &rels) != nil {
+		return ""
+	}
+	for _, r := range rels.Rels {
+		if strings.HasSuffix(r.Type, relType) {
+			return resolve(wb.wbPath, r.Target)
+		}
+	}
+	return ""
+}
+
+// loadStyles maps each cell style index (c/@s) to how its numbers show.
+func (wb *workbook) loadStyles() error {
+	p := wb.partPath("/styles")
+	if p == "" {
+		return nil
+	}
+	var doc struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if err := wb.unmarshal(p, &doc); err != nil {
+		return err
+	}
+	custom := map[int]string{}
+	for _, f := range doc.NumFmts {
+		custom[f.ID] = f.Code
+	}
+	wb.styles = make([]numStyle, len(doc.Xfs))
+	for i, xf := range doc.Xfs {
+		if code, ok := custom[xf.NumFmtID]; ok {
+			wb.styles[i] = customStyle(code)
+		} else {
+			wb.styles[i] = builtinStyle(xf.NumFmtID)
+		}
+	}
+	return nil
+}
+
+// loadSharedStrings reads the shared string table into memory: each <si>
+// is the concatenation of its <t> texts, phonetic runs (<rPh>) excluded.
+func (wb *workbook) loadSharedStrings() error {
+	p := wb.partPath("/sharedStrings")
+	if p == "" {
+		return nil
+	}
+	rc, err := wb.open(p, maxSharedStrings)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tok := newXMLTok(bufio.NewReaderSize(rc, 64<<10), wb.maxCell+1024)
+	var buf []byte
+	inSI, inT, phonetic := false, false, 0
+	for {
+		tok.discard = !(inSI && inT && phonetic == 0)
+		t, err := tok.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return partError(p, err)
+		}
+		switch t.kind {
+		case tokStart, tokEmpty:
+			switch string(t.name) {
+			case "si":
+				inSI, buf = true, buf[:0]
+				if t.kind == tokEmpty {
+					wb.sst = append(wb.sst, "")
+					inSI = false
+				}
+			case "t":
+				inT = t.kind == tokStart
+			case "rPh":
+				if t.kind == tokStart {
+					phonetic++
+				}
+			}
+		case tokEnd:
+			switch string(t.name) {
+			case "si":
+				if inSI {
+					wb.sst = append(wb.sst, unescapeOOXML(string(buf)))
+					if len(wb.sst) > maxSharedStringsNum {
+						return fatalf(CodeTooLarge, "the workbook has more than %d shared strings", maxSharedStringsNum)
+					}
+				}
+				inSI = false
+			case "t":
+				inT = false
+			case "rPh":
+				phonetic = max(0, phonetic-1)
+			}
+		case tokText, tokCDATA:
+			if inSI && inT && phonetic == 0 {
+				if t.kind == tokText {
+					buf = appendUnescaped(buf, t.data)
+				} else {
+					buf = append(buf, t.data...)
+				}
+				if len(buf) > wb.maxCell {
+					return fatalf(CodeCellTooLarge, "shared string %d is larger than %d bytes", len(wb.sst), wb.maxCell)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,290 @@
+package tabular
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// maxColumns is Excel's column limit (XFD); it bounds gap filling.
+const maxColumns = 16384
+
+// sheetParser streams the rows of a worksheet part.
+type sheetParser struct {
+	tok    *xmlTok
+	wb     *workbook
+	name   string
+	inData bool // inside <sheetData>
+	done   bool
+
+	rowNum int
+	cells  []string
+	rowErr *RowError
+
+	// current cell
+	col      int
+	typ      string
+	style    int
+	val      []byte
+	inV, inT bool
+	inIS     bool
+	inCell   bool
+	phonetic int
+}
+
+func newSheetParser(r io.Reader, wb *workbook) *sheetParser {
+	return &sheetParser{tok: newXMLTok(bufio.NewReaderSize(r, 256<<10), wb.maxCell+1024), wb: wb}
+}
+
+// cellRef returns the A1-style reference of a 0-based column and a row number.
+func cellRef(col, row int) string {
+	var b [8]byte
+	i := len(b)
+	for col++; col > 0; col = (col - 1) / 26 {
+		i--
+		b[i] = byte('A' + (col-1)%26)
+	}
+	return string(b[i:]) + strconv.Itoa(row)
+}
+
+// parseRef returns the 0-based column of a reference like "AB12".
+func parseRef(ref []byte) (int, bool) {
+	col, i := 0, 0
+	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
+		col = col*26 + int(ref[i]-'A'+1)
+		if col > maxColumns {
+			return 0, false
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	return col - 1, true
+}
+
+func atoiBytes(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func (s *sheetParser) fail(err error) error {
+	if err == errTokenTooLong {
+		return fatalf(CodeCellTooLarge, "a cell in row %d of the sheet is larger than %d bytes", s.rowNum, s.wb.maxCell)
+	}
+	return partError("the worksheet", err)
+}
+
+// nextRow reads the next <row> into s.cells. It returns false at the end
+// of the sheet data.
+func (s *sheetParser) nextRow() (bool, error) {
+	if s.done {
+		return false, nil
+	}
+	inRow := false
+	for {
+		s.tok.discard = !(s.inV || (s.inIS && s.inT && s.phonetic == 0))
+		t, err := s.tok.next()
+		if err == io.EOF {
+			s.done = true
+			if inRow {
+				return false, fatalf(CodeBadXLSX, "the worksheet XML ends inside row %d", s.rowNum)
+			}
+			return false, nil
+		}
+		if err != nil {
+			return false, s.fail(err)
+		}
+		switch t.kind {
+		case tokText, tokCDATA:
+			if s.inV || (s.inIS && s.inT && s.phonetic == 0) {
+				if t.kind == tokText {
+					s.val = appendUnescaped(s.val, t.data)
+				} else {
+					s.val = append(s.val, t.data...)
+				}
+				if len(s.val) > s.wb.maxCell {
+					return false, fatalf(CodeCellTooLarge, "cell %s is larger than %d bytes", cellRef(s.col, s.rowNum), s.wb.maxCell)
+				}
+			}
+		case tokStart, tokEmpty:
+			empty := t.kind == tokEmpty
+			switch string(t.name) {
+			case "sheetData":
+				s.inData = !empty
+			case "row":
+				if !s.inData {
+					continue
+				}
+				if r, ok := attr(t.attrs, "r"); ok {
+					if n, ok := atoiBytes(r); ok {
+						s.rowNum = n
+					} else {
+						s.rowNum++
+					}
+				} else {
+					s.rowNum++
+				}
+				s.cells, s.rowErr, s.col, s.inCell = s.cells[:0], nil, -1, false
+				if empty {
+					return true, nil
+				}
+				inRow = true
+			case "c":
+				if !inRow {
+					continue
+				}
+				s.startCell(t.attrs)
+				if empty {
+					if err := s.endCell(); err != nil {
+						return false, err
+					}
+				}
+			case "v":
+				s.inV = !empty
+			case "is":
+				s.inIS = !empty
+			case "t":
+				s.inT = !empty
+			case "rPh":
+				if !empty {
+					s.phonetic++
+				}
+			}
+		case tokEnd:
+			switch string(t.name) {
+			case "sheetData":
+				s.done = true
+				return false, nil
+			case "row":
+				if inRow {
+					return true, nil
+				}
+			case "c":
+				if inRow && s.inCell {
+					if err := s.endCell(); err != nil {
+						return false, err
+					}
+				}
+			case "v":
+				s.inV = false
+			case "is":
+				s.inIS = false
+			case "t":
+				s.inT = false
+			case "rPh":
+				s.phonetic = max(0, s.phonetic-1)
+			}
+		}
+	}
+}
+
+func (s *sheetParser) startCell(attrs []byte) {
+	col := s.col + 1
+	if r, ok := attr(attrs, "r"); ok {
+		if c, ok := parseRef(r); ok {
+			col = c
+		}
+	}
+	s.col = col
+	s.typ = "n"
+	if t, ok := attr(attrs, "t"); ok {
+		s.typ = cellType(t)
+	}
+	s.style = 0
+	if st, ok := attr(attrs, "s"); ok {
+		s.style, _ = atoiBytes(st)
+	}
+	s.val = s.val[:0]
+	s.inV, s.inIS, s.inT, s.phonetic = false, false, false, 0
+	s.inCell = true
+}
+
+// cellType maps the t attribute to a constant string without allocating.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return "n"
+}
+
+// endCell converts the collected value and stores it at its column.
+func (s *sheetParser) endCell() error {
+	s.inCell = false
+	if s.col >= maxColumns {
+		return fatalf(CodeBadXLSX, "cell %s is beyond the last Excel column", cellRef(s.col, s.rowNum))
+	}
+	v, rerr := s.cellText()
+	if rerr != nil && s.rowErr == nil {
+		rerr.Column, rerr.Ref = s.col, cellRef(s.col, s.rowNum)
+		s.rowErr = rerr
+	}
+	for len(s.cells) < s.col {
+		s.cells = append(s.cells, "")
+	}
+	if s.col < len(s.cells) {
+		s.cells[s.col] = v
+	} else {
+		s.cells = append(s.cells, v)
+	}
+	return nil
+}
+
+// cellText renders the current cell as the text a person sees.
+func (s *sheetParser) cellText() (string, *RowError) {
+	switch s.typ {
+	case "s":
+		i, ok := atoiBytes(s.val)
+		if !ok || i >= len(s.wb.sst) {
+			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}
+		}
+		return s.wb.sst[i], nil
+	case "inlineStr", "str", "e":
+		return unescapeOOXML(string(s.val)), nil
+	case "b":
+		switch string(s.val) {
+		case "1", "true":
+			return "TRUE", nil
+		case "0", "false":
+			return "FALSE", nil
+		}
+		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("boolean cell holds %q", s.val)}
+	case "d":
+		v := strings.TrimSuffix(string(s.val), "Z")
+		v = strings.TrimSuffix(v, "T00:00:00")
+		return strings.Replace(v, "T", " ", 1), nil
+	}
+	if len(s.val) == 0 {
+		return "", nil
+	}
+	var st numStyle
+	if s.style < len(s.wb.styles) {
+		st = s.wb.styles[s.style]
+	}
+	v, ok := formatNumber(string(s.val), st, s.wb.date1904)
+	if !ok {
+		return v, &RowError{Code: CodeBadCell, Message: fmt.Sprintf("numeric cell holds %q", v)}
+	}
+	return v, nil
+}
