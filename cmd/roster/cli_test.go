@@ -1,0 +1,496 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"roster"
+	"roster/sqlite"
+	"roster/sqlstore"
+)
+
+// runEnv runs the program with args and an environment.
+func runEnv(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	m := NewMain()
+	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), stdout, stderr
+	m.Getenv = func(k string) string { return env[k] }
+	code := m.Run(context.Background(), args)
+	return code, stdout.String(), stderr.String()
+}
+
+// mustCLI runs args and fails unless they exit 0.
+func mustCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := cli(t, args...)
+	if code != exitOK {
+		t.Fatalf("roster %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// openStore opens the SQLite file the CLI works on, for the test's own
+// reads and writes; it is closed before the CLI runs again.
+func openStore(t *testing.T, db string) *sqlstore.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func tempDB(t *testing.T) string {
+	return filepath.Join(t.TempDir(), "cli.db")
+}
+
+func TestCLIMigrate(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	out := mustCLI(t, "migrate", "--db", db)
+	if !strings.Contains(out, "database "+db+" is up to date") {
+		t.Errorf("migrate printed %q", out)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("migrate made no database: %v", err)
+	}
+	// The schema is there: the store opens it and it holds no tenant.
+	s := openStore(t, db)
+	ts, err := s.ListTenants(context.Background())
+	s.Close()
+	if err != nil || len(ts) != 0 {
+		t.Errorf("after migrate: tenants %v, %v", ts, err)
+	}
+	// Migrating again is a no-op.
+	mustCLI(t, "migrate", "--db", db)
+
+	// ROSTER_DB is the default for --db.
+	db2 := tempDB(t)
+	code, out, errOut := runEnv(t, map[string]string{"ROSTER_DB": db2}, "migrate")
+	if code != exitOK || !strings.Contains(out, db2) {
+		t.Fatalf("migrate with ROSTER_DB: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(db2); err != nil {
+		t.Errorf("migrate with ROSTER_DB made no database: %v", err)
+	}
+	// A postgres URL with a password is printed redacted.
+	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
+		t.Errorf("redact kept the password: %s", got)
+	}
+}
+
+func TestCLITenants(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	out := mustCLI(t, "tenants", "list", "--db", db)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "ID") {
+		t.Errorf("tenants list on a new database:\n%s", out)
+	}
+	out = mustCLI(t, "tenants", "create", "acme", "--db", db)
+	if !regexp.MustCompile(`^created tenant "acme" \(id \d+\)\n$`).MatchString(out) {
+		t.Errorf("tenants create printed %q", out)
+	}
+	mustCLI(t, "tenants", "--db", db, "create", "zeta") // flags before the subcommand too
+	out = mustCLI(t, "tenants", "--db", db)             // list is the default
+	var names []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		names = append(names, strings.Fields(line)[1])
+	}
+	if !reflect.DeepEqual(names, []string{"acme", "zeta"}) {
+		t.Errorf("tenants list shows %v, want [acme zeta]:\n%s", names, out)
+	}
+
+	code, _, errOut := cli(t, "tenants", "create", "acme", "--db", db)
+	if code != exitFatal || !strings.Contains(errOut, "already exists") {
+		t.Errorf("a second tenant acme: exit %d %q, want 1 and 'already exists'", code, errOut)
+	}
+	for _, args := range [][]string{
+		{"tenants", "create", "--db", db},
+		{"tenants", "create", "a", "b", "--db", db},
+		{"tenants", "rename", "--db", db},
+	} {
+		if code, _, errOut := cli(t, args...); code != exitUsage || !strings.Contains(errOut, "tenants: want") {
+			t.Errorf("roster %s: exit %d %q, want 2", strings.Join(args, " "), code, errOut)
+		}
+	}
+}
+
+func TestCLITokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := tempDB(t)
+	mustCLI(t, "tenants", "create", "default", "--db", db)
+	mustCLI(t, "tenants", "create", "acme", "--db", db)
+
+	out := mustCLI(t, "tokens", "create", "--db", db)
+	secret := strings.TrimSpace(out)
+	if !tokenRE.MatchString(secret) || tokenRE.FindString(secret) != secret {
+		t.Fatalf("tokens create printed %q, want one roster_ token", out)
+	}
+	roOut := mustCLI(t, "tokens", "create", "--db", db, "--tenant", "acme", "--read-only", "--name", "dashboard")
+	roSecret := strings.TrimSpace(roOut)
+	if roSecret == secret {
+		t.Fatal("two tokens with the same secret")
+	}
+
+	s := openStore(t, db)
+	defer s.Close()
+	tok, tenant, err := s.Authenticate(ctx, secret)
+	if err != nil {
+		t.Fatalf("the printed token does not authenticate: %v", err)
+	}
+	if tenant.Name != "default" || tok.ReadOnly || tok.Name != "cli" {
+		t.Errorf("token %+v of tenant %q, want a writable 'cli' token of default", tok, tenant.Name)
+	}
+	tok, tenant, err = s.Authenticate(ctx, roSecret)
+	if err != nil {
+		t.Fatalf("the read-only token does not authenticate: %v", err)
+	}
+	if tenant.Name != "acme" || !tok.ReadOnly || tok.Name != "dashboard" {
+		t.Errorf("token %+v of tenant %q, want read-only 'dashboard' of acme", tok, tenant.Name)
+	}
+	if _, _, err := s.Authenticate(ctx, secret+"x"); roster.ErrorCode(err) != roster.EUNAUTHORIZED {
+		t.Errorf("a wrong secret authenticates: %v", err)
+	}
+
+	code, _, errOut := cli(t, "tokens", "create", "--db", db, "--tenant", "nobody")
+	if code != exitFatal || !strings.Contains(errOut, `tenant "nobody" not found`) {
+		t.Errorf("tokens create for a missing tenant: exit %d %q", code, errOut)
+	}
+	if code, _, _ := cli(t, "tokens", "--db", db); code != exitUsage {
+		t.Errorf("tokens without create: exit %d, want 2", code)
+	}
+	if code, _, _ := cli(t, "tokens", "revoke", "--db", db); code != exitUsage {
+		t.Errorf("tokens revoke: exit %d, want 2", code)
+	}
+}
+
+func TestCLIFields(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := tempDB(t)
+	mustCLI(t, "tenants", "create", "default", "--db", db)
+
+	out := mustCLI(t, "fields", "add", "--kind", "contacts", "--name", "plan", "--label", "Plan", "--type", "dropdown", "--choices", "free,pro", "--db", db)
+	if out != "added contacts field \"plan\" (dropdown)\n" {
+		t.Errorf("fields add printed %q", out)
+	}
+	mustCLI(t, "fields", "add", "--db", db, "--kind", "companies", "--name", "seats", "--type", "number", "--required")
+	mustCLI(t, "fields", "add", "--db", db, "--name", "nickname", "--max-length", "20") // contacts and text by default
+
+	out = mustCLI(t, "fields", "list", "--kind", "contacts", "--db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !reflect.DeepEqual(strings.Fields(lines[0]), []string{"KEY", "LABEL", "TYPE", "REQUIRED", "CHOICES"}) {
+		t.Fatalf("fields list:\n%s", out)
+	}
+	if got := strings.Fields(lines[1]); !reflect.DeepEqual(got, []string{"plan", "Plan", "dropdown", "false", "free,pro"}) {
+		t.Errorf("fields list row %q", lines[1])
+	}
+	if got := strings.Fields(lines[2]); !reflect.DeepEqual(got, []string{"nickname", "nickname", "text", "false"}) {
+		t.Errorf("fields list row %q", lines[2])
+	}
+	out = mustCLI(t, "fields", "list", "--kind", "companies", "--db", db)
+	if !strings.Contains(out, "seats") || strings.Contains(out, "plan") {
+		t.Errorf("fields list --kind companies:\n%s", out)
+	}
+
+	s := openStore(t, db)
+	tenant, err := s.FindTenant(ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := s.ListFields(ctx, tenant.ID, roster.KindContacts)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) != 2 || defs[0].Key != "plan" || !reflect.DeepEqual(defs[0].Choices, []string{"free", "pro"}) || defs[1].MaxLength != 20 {
+		t.Errorf("stored fields %+v %+v", defs[0], defs[len(defs)-1])
+	}
+
+	out = mustCLI(t, "fields", "remove", "--kind", "contacts", "--name", "plan", "--db", db)
+	if out != "removed contacts field \"plan\"\n" {
+		t.Errorf("fields remove printed %q", out)
+	}
+	if out := mustCLI(t, "fields", "list", "--db", db); strings.Contains(out, "plan") {
+		t.Errorf("plan still listed after remove:\n%s", out)
+	}
+	code, _, errOut := cli(t, "fields", "remove", "--name", "plan", "--db", db)
+	if code != exitFatal || !strings.Contains(errOut, "not found") {
+		t.Errorf("removing plan twice: exit %d %q", code, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"fields", "add", "--name", "colour", "--type", "rgb", "--db", db}, exitFatal, "unknown field type"},
+		{[]string{"fields", "add", "--name", "size", "--type", "dropdown", "--db", db}, exitFatal, "needs choices"},
+		{[]string{"fields", "add", "--name", "email", "--db", db}, exitFatal, "built-in"},
+		{[]string{"fields", "add", "--name", "nickname", "--db", db}, exitFatal, "already exists"},
+		{[]string{"fields", "list", "--kind", "widgets", "--db", db}, exitUsage, "contacts or companies"},
+		{[]string{"fields", "rename", "--db", db}, exitUsage, "want add, list or remove"},
+		{[]string{"fields", "add", "--colour", "red", "--db", db}, exitUsage, "flag provided but not defined"},
+	} {
+		code, _, errOut := cli(t, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.msg) {
+			t.Errorf("roster %s: exit %d %q, want %d and %q", strings.Join(tc.args, " "), code, errOut, tc.code, tc.msg)
+		}
+	}
+}
+
+// seedRecords stores two companies and three contacts through the store.
+func seedRecords(t *testing.T, db string) (cos []*roster.Company, cts []*roster.Contact) {
+	t.Helper()
+	ctx := context.Background()
+	s := openStore(t, db)
+	defer s.Close()
+	tenant, err := s.CreateTenant(ctx, "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*roster.Company{
+		{Name: "Initech", ExternalID: "co-1", Website: "https://initech.example", Domains: []string{"initech.example"}, Tags: []string{"software"}},
+		{Name: "Initrode", Tags: []string{"hardware"}},
+	} {
+		if err := s.CreateCompany(ctx, tenant.ID, c); err != nil {
+			t.Fatal(err)
+		}
+		cos = append(cos, c)
+	}
+	for _, c := range []*roster.Contact{
+		{Name: "Peter Gibbons", Email: "peter@initech.example", Phone: "+420601123456", Tags: []string{"tps"},
+			Companies: []roster.Membership{{CompanyID: cos[0].ID, ViewAllTickets: true}}},
+		{Name: "Michael Bolton", Email: "michael@initech.example", ExternalID: "mb-1"},
+		{Name: "Samir Nagheenanajar", Mobile: "+4915112345678", Tags: []string{"tps"}},
+	} {
+		if err := s.CreateContact(ctx, tenant.ID, c); err != nil {
+			t.Fatal(err)
+		}
+		cts = append(cts, c)
+	}
+	return cos, cts
+}
+
+func TestCLIContacts(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	cos, cts := seedRecords(t, db)
+
+	out := mustCLI(t, "contacts", "list", "--db", db)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || !reflect.DeepEqual(strings.Fields(lines[0]), []string{"ID", "NAME", "EMAIL", "PHONE", "COMPANY"}) {
+		t.Fatalf("contacts list:\n%s", out)
+	}
+	if f := strings.Fields(lines[1]); !reflect.DeepEqual(f, []string{strconv.FormatInt(cts[0].ID, 10), "Peter", "Gibbons", "peter@initech.example", "+420601123456", "Initech"}) {
+		t.Errorf("contacts list row %q", lines[1])
+	}
+	if f := strings.Fields(lines[3]); !reflect.DeepEqual(f, []string{strconv.FormatInt(cts[2].ID, 10), "Samir", "Nagheenanajar", "+4915112345678"}) {
+		t.Errorf("contacts list row (mobile as phone) %q", lines[3])
+	}
+
+	// Filters.
+	for _, tc := range []struct {
+		args []string
+		want []int64
+	}{
+		{[]string{"--q", "bolton"}, []int64{cts[1].ID}},
+		{[]string{"--q", "initech.example"}, []int64{cts[0].ID, cts[1].ID}},
+		{[]string{"--tag", "tps"}, []int64{cts[0].ID, cts[2].ID}},
+		{[]string{"--external-id", "mb-1"}, []int64{cts[1].ID}},
+		{[]string{"--q", "nobody"}, nil},
+	} {
+		var page struct {
+			Data       []*roster.Contact `json:"data"`
+			NextCursor string            `json:"next_cursor"`
+		}
+		out := mustCLI(t, append([]string{"contacts", "list", "--json", "--db", db}, tc.args...)...)
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatalf("contacts list --json: %v\n%s", err, out)
+		}
+		var ids []int64
+		for _, c := range page.Data {
+			ids = append(ids, c.ID)
+		}
+		if !reflect.DeepEqual(ids, tc.want) || page.NextCursor != "" {
+			t.Errorf("contacts list %v = %v (next %q), want %v", tc.args, ids, page.NextCursor, tc.want)
+		}
+	}
+
+	// Pages: --limit, then --cursor from the "more:" line.
+	seen := []int64{}
+	args := []string{"contacts", "list", "--db", db, "--limit", "2"}
+	for range 5 {
+		out := mustCLI(t, args...)
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+			if strings.HasPrefix(line, "more:") {
+				continue
+			}
+			id, err := strconv.ParseInt(strings.Fields(line)[0], 10, 64)
+			if err != nil {
+				t.Fatalf("row %q", line)
+			}
+			seen = append(seen, id)
+		}
+		m := regexp.MustCompile(`(?m)^more: --cursor (\S+)$`).FindStringSubmatch(out)
+		if m == nil {
+			break
+		}
+		args = []string{"contacts", "list", "--db", db, "--limit", "2", "--cursor", m[1]}
+	}
+	if want := []int64{cts[0].ID, cts[1].ID, cts[2].ID}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("paging with --limit 2 saw %v, want %v", seen, want)
+	}
+
+	// get prints the contact as the API does.
+	out = mustCLI(t, "contacts", "get", strconv.FormatInt(cts[0].ID, 10), "--db", db)
+	var got roster.Contact
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("contacts get: %v\n%s", err, out)
+	}
+	if got.ID != cts[0].ID || got.Email != "peter@initech.example" || len(got.Companies) != 1 ||
+		got.Companies[0] != (roster.Membership{CompanyID: cos[0].ID, CompanyName: "Initech", ViewAllTickets: true}) {
+		t.Errorf("contacts get = %+v", got)
+	}
+	code, out, errOut := cli(t, "contacts", "get", "999", "--db", db)
+	if code != exitFatal || out != "" || !strings.Contains(errOut, "contact 999 not found") {
+		t.Errorf("contacts get 999: exit %d, stdout %q, stderr %q; want 1 and a message", code, out, errOut)
+	}
+	for _, args := range [][]string{
+		{"contacts", "get", "abc", "--db", db},
+		{"contacts", "get", "--db", db},
+		{"contacts", "delete", "1", "--db", db},
+		{"contacts", "list", "--limit", "many", "--db", db},
+	} {
+		if code, _, _ := cli(t, args...); code != exitUsage {
+			t.Errorf("roster %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+	if code, _, errOut := cli(t, "contacts", "list", "--db", db, "--tenant", "nobody"); code != exitFatal || !strings.Contains(errOut, "not found") {
+		t.Errorf("contacts list for a missing tenant: exit %d %q", code, errOut)
+	}
+}
+
+func TestCLICompanies(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	cos, _ := seedRecords(t, db)
+
+	out := mustCLI(t, "companies", "--db", db) // list is the default
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !reflect.DeepEqual(strings.Fields(lines[0]), []string{"ID", "NAME", "EXTERNAL", "ID", "WEBSITE", "DOMAINS"}) {
+		t.Fatalf("companies list:\n%s", out)
+	}
+	if f := strings.Fields(lines[1]); !reflect.DeepEqual(f, []string{strconv.FormatInt(cos[0].ID, 10), "Initech", "co-1", "https://initech.example", "initech.example"}) {
+		t.Errorf("companies list row %q", lines[1])
+	}
+	for _, tc := range []struct {
+		args []string
+		want []int64
+	}{
+		{[]string{"--q", "INIT"}, []int64{cos[0].ID, cos[1].ID}},
+		{[]string{"--q", "rode"}, []int64{cos[1].ID}},
+		{[]string{"--tag", "software"}, []int64{cos[0].ID}},
+		{[]string{"--external-id", "co-1"}, []int64{cos[0].ID}},
+	} {
+		var page struct {
+			Data []*roster.Company `json:"data"`
+		}
+		out := mustCLI(t, append([]string{"companies", "list", "--json", "--db", db}, tc.args...)...)
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatalf("companies list --json: %v\n%s", err, out)
+		}
+		var ids []int64
+		for _, c := range page.Data {
+			ids = append(ids, c.ID)
+		}
+		if !reflect.DeepEqual(ids, tc.want) {
+			t.Errorf("companies list %v = %v, want %v", tc.args, ids, tc.want)
+		}
+	}
+	out = mustCLI(t, "companies", "list", "--limit", "1", "--db", db)
+	if !strings.Contains(out, "more: --cursor ") || strings.Contains(out, "Initrode") {
+		t.Errorf("companies list --limit 1:\n%s", out)
+	}
+
+	out = mustCLI(t, "companies", "get", strconv.FormatInt(cos[1].ID, 10), "--db", db)
+	var got roster.Company
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("companies get: %v\n%s", err, out)
+	}
+	if got.ID != cos[1].ID || got.Name != "Initrode" || !reflect.DeepEqual(got.Tags, []string{"hardware"}) {
+		t.Errorf("companies get = %+v", got)
+	}
+	code, out, errOut := cli(t, "companies", "get", "999", "--db", db)
+	if code != exitFatal || out != "" || !strings.Contains(errOut, "company 999 not found") {
+		t.Errorf("companies get 999: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if code, _, _ := cli(t, "companies", "get", "x1", "--db", db); code != exitUsage {
+		t.Errorf("companies get x1: exit %d, want 2", code)
+	}
+}
+
+func TestCLIUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, out, errOut := cli(t, args...)
+		if code != exitOK || !strings.Contains(errOut, "Usage: roster <command>") {
+			t.Errorf("roster %s: exit %d, stderr %q", args[0], code, errOut)
+		}
+		for _, name := range []string{"serve", "migrate", "tenants", "tokens", "fields", "contacts", "companies"} {
+			if !strings.Contains(errOut, "  "+name+" ") {
+				t.Errorf("roster %s does not list %s", args[0], name)
+			}
+		}
+		if out != "" {
+			t.Errorf("roster %s wrote %q to stdout", args[0], out)
+		}
+	}
+	if code, _, errOut := cli(t); code != exitUsage || !strings.Contains(errOut, "Usage:") {
+		t.Errorf("roster without arguments: exit %d %q, want 2 and the usage", code, errOut)
+	}
+	code, _, errOut := cli(t, "frobnicate")
+	if code != exitUsage || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("roster frobnicate: exit %d %q, want 2", code, errOut)
+	}
+	db := tempDB(t)
+	for _, args := range [][]string{
+		{"contacts", "--help"},
+		{"tenants", "--help"},
+		{"fields", "add", "--help"},
+		{"serve", "-h"},
+	} {
+		code, _, errOut := cli(t, args...)
+		if code != exitOK || !strings.Contains(errOut, "Usage: roster "+args[0]) {
+			t.Errorf("roster %s: exit %d %q, want 0 and its usage", strings.Join(args, " "), code, errOut)
+		}
+	}
+	for _, args := range [][]string{
+		{"migrate", "--bogus"},
+		{"migrate", "--db"},
+		{"serve", "--addr"},
+		{"contacts", "list", "--limit", "x"},
+		{"tokens", "create", "--read-only=maybe", "--db", db},
+	} {
+		code, _, errOut := cli(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, "roster:") {
+			t.Errorf("roster %s: exit %d %q, want 2", strings.Join(args, " "), code, errOut)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("a command with bad flags opened the database")
+	}
+	// A database that cannot be opened is a fatal error, not a usage one.
+	code, _, errOut = cli(t, "migrate", "--db", filepath.Join(t.TempDir(), "missing", "dir", "x.db"))
+	if code != exitFatal || errOut == "" {
+		t.Errorf("migrate on an unopenable path: exit %d %q, want 1", code, errOut)
+	}
+}
