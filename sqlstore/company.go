@@ -28,7 +28,7 @@ func scanCompany(sc interface{ Scan(...any) error }) (*roster.Company, error) {
 // CreateCompany validates and stores a new company.
 func (s *Store) CreateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := s.checkCompany(ctx, tx, tenantID, c); err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func (s *Store) CreateCompany(ctx context.Context, tenantID int64, c *roster.Com
 	})
 }
 
-func (s *Store) checkCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+func (s *Store) checkCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
 	defs, err := s.listFields(ctx, tx, tenantID, roster.KindCompanies)
 	if err != nil {
 		return err
@@ -47,12 +47,12 @@ func (s *Store) checkCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c 
 }
 
 // InsertCompany writes a validated company.
-func (s *Store) InsertCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+func (s *Store) InsertCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
 	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (tenant_id, name, name_key, external_id, domains, website,
-		phone, description, industry, address, tags, custom, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+		phone, description, industry, address, tags, tag_keys, custom, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
 		tenantID, c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
-		c.Description, c.Industry, c.Address, encodeList(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
 }
 
 // FindCompany returns one company of the tenant.
@@ -71,7 +71,7 @@ func (s *Store) findCompany(ctx context.Context, q queryer, tenantID, id int64) 
 // UpdateCompany replaces a company's values with c's.
 func (s *Store) UpdateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		old, err := s.findCompany(ctx, tx, tenantID, c.ID)
 		if err != nil {
 			return err
@@ -85,22 +85,22 @@ func (s *Store) UpdateCompany(ctx context.Context, tenantID int64, c *roster.Com
 }
 
 // RewriteCompany writes a validated company over the stored one with the same id.
-func (s *Store) RewriteCompany(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Company) error {
+func (s *Store) RewriteCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
 	_, err := tx.ExecContext(ctx, s.Q(`UPDATE companies SET name=?, name_key=?, external_id=?, domains=?, website=?, phone=?,
-		description=?, industry=?, address=?, tags=?, custom=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
+		description=?, industry=?, address=?, tags=?, tag_keys=?, custom=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
 		c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
-		c.Description, c.Industry, c.Address, encodeList(c.Tags), encodeCustom(c.Custom), c.UpdatedAt, tenantID, c.ID)
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.UpdatedAt, tenantID, c.ID)
 	return err
 }
 
 // DeleteCompany removes a company and its memberships; its contacts stay.
 func (s *Store) DeleteCompany(ctx context.Context, tenantID, id int64) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		return s.deleteCompany(ctx, tx, tenantID, id)
 	})
 }
 
-func (s *Store) deleteCompany(ctx context.Context, tx *sql.Tx, tenantID, id int64) error {
+func (s *Store) deleteCompany(ctx context.Context, tx *Tx, tenantID, id int64) error {
 	if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM memberships WHERE tenant_id = ? AND company_id = ?`), tenantID, id); err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Store) ListCompanies(ctx context.Context, tenantID int64, f roster.Comp
 		args = append(args, roster.NameKey(f.Name))
 	}
 	if f.Tag != "" {
-		where = append(where, `tags LIKE ? ESCAPE '\'`)
+		where = append(where, `tag_keys LIKE ? ESCAPE '\'`)
 		args = append(args, tagPattern(f.Tag))
 	}
 	if f.ExternalID != "" {

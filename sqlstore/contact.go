@@ -36,7 +36,7 @@ func contactSearch(c *roster.Contact) string {
 // CreateContact validates and stores a new contact.
 func (s *Store) CreateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		if err := s.checkContact(ctx, tx, tenantID, c); err != nil {
 			return err
 		}
@@ -47,7 +47,7 @@ func (s *Store) CreateContact(ctx context.Context, tenantID int64, c *roster.Con
 }
 
 // checkContact validates c against the tenant's fields, emails and companies.
-func (s *Store) checkContact(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Contact) error {
+func (s *Store) checkContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
 	defs, err := s.listFields(ctx, tx, tenantID, roster.KindContacts)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Store) checkContact(ctx context.Context, tx *sql.Tx, tenantID int64, c 
 
 // checkEmails reports the first email another contact of the tenant already
 // has, naming that contact, before the unique index would refuse it blindly.
-func (s *Store) checkEmails(ctx context.Context, tx *sql.Tx, tenantID, selfID int64, emails []string) error {
+func (s *Store) checkEmails(ctx context.Context, tx *Tx, tenantID, selfID int64, emails []string) error {
 	if len(emails) == 0 {
 		return nil
 	}
@@ -87,7 +87,7 @@ func (s *Store) checkEmails(ctx context.Context, tx *sql.Tx, tenantID, selfID in
 
 // checkCompanies makes sure every membership names a company of this tenant
 // and fills in the company names.
-func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, tenantID int64, ms []roster.Membership) error {
+func (s *Store) checkCompanies(ctx context.Context, tx *Tx, tenantID int64, ms []roster.Membership) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -123,13 +123,13 @@ func (s *Store) checkCompanies(ctx context.Context, tx *sql.Tx, tenantID int64, 
 }
 
 // InsertContact writes a validated contact, its emails and memberships.
-func (s *Store) InsertContact(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Contact) error {
+func (s *Store) InsertContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
 	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (tenant_id, name, first_name, last_name, email, other_emails,
-		phone, mobile, job_title, external_id, username, role, language, time_zone, address, description, tags, custom,
-		search, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+		phone, mobile, job_title, external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom,
+		search, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
 		tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Store) InsertContact(ctx context.Context, tx *sql.Tx, tenantID int64, c
 }
 
 // writeContactLinks (re)writes the email index rows and memberships of c.
-func (s *Store) writeContactLinks(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Contact) error {
+func (s *Store) writeContactLinks(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
 	for _, e := range c.Emails() {
 		if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO contact_emails (tenant_id, email, contact_id) VALUES (?, ?, ?)`),
 			tenantID, e, c.ID); err != nil {
@@ -204,7 +204,7 @@ func (s *Store) loadMemberships(ctx context.Context, q queryer, tenantID int64, 
 // UpdateContact replaces a contact's values with c's.
 func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		old, err := s.findContact(ctx, tx, tenantID, c.ID)
 		if err != nil {
 			return err
@@ -218,13 +218,13 @@ func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Con
 }
 
 // RewriteContact writes a validated contact over the stored one with the same id.
-func (s *Store) RewriteContact(ctx context.Context, tx *sql.Tx, tenantID int64, c *roster.Contact) error {
+func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
 	_, err := tx.ExecContext(ctx, s.Q(`UPDATE contacts SET name=?, first_name=?, last_name=?, email=?, other_emails=?,
 		phone=?, mobile=?, job_title=?, external_id=?, username=?, role=?, language=?, time_zone=?, address=?, description=?,
-		tags=?, custom=?, search=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
+		tags=?, tag_keys=?, custom=?, search=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
 		c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.UpdatedAt, tenantID, c.ID)
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.UpdatedAt, tenantID, c.ID)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (s *Store) RewriteContact(ctx context.Context, tx *sql.Tx, tenantID int64, 
 	return s.writeContactLinks(ctx, tx, tenantID, c)
 }
 
-func (s *Store) deleteContactLinks(ctx context.Context, tx *sql.Tx, tenantID, id int64) error {
+func (s *Store) deleteContactLinks(ctx context.Context, tx *Tx, tenantID, id int64) error {
 	if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM contact_emails WHERE tenant_id = ? AND contact_id = ?`), tenantID, id); err != nil {
 		return err
 	}
@@ -244,12 +244,12 @@ func (s *Store) deleteContactLinks(ctx context.Context, tx *sql.Tx, tenantID, id
 
 // DeleteContact removes a contact with its emails and memberships.
 func (s *Store) DeleteContact(ctx context.Context, tenantID, id int64) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		return s.deleteContact(ctx, tx, tenantID, id)
 	})
 }
 
-func (s *Store) deleteContact(ctx context.Context, tx *sql.Tx, tenantID, id int64) error {
+func (s *Store) deleteContact(ctx context.Context, tx *Tx, tenantID, id int64) error {
 	if err := s.deleteContactLinks(ctx, tx, tenantID, id); err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (s *Store) ListContacts(ctx context.Context, tenantID int64, f roster.Conta
 		args = append(args, f.Phone, f.Phone)
 	}
 	if f.Tag != "" {
-		where = append(where, `tags LIKE ? ESCAPE '\'`)
+		where = append(where, `tag_keys LIKE ? ESCAPE '\'`)
 		args = append(args, tagPattern(f.Tag))
 	}
 	if f.CompanyID != 0 {

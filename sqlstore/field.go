@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"roster"
@@ -15,7 +14,7 @@ func (s *Store) CreateField(ctx context.Context, tenantID int64, f *roster.Field
 		return err
 	}
 	f.CreatedAt = s.now()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO fields (tenant_id, kind, key, label, type, choices, max_length, required, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			tenantID, string(f.Kind), f.Key, f.Label, string(f.Type), encodeList(f.Choices), f.MaxLength, f.Required, f.CreatedAt).Scan(&f.ID)
@@ -53,7 +52,7 @@ func (s *Store) DeleteField(ctx context.Context, tenantID int64, kind roster.Kin
 	if !kind.Valid() {
 		return roster.Errorf(roster.EINVALID, "kind must be contacts or companies")
 	}
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM fields WHERE tenant_id = ? AND kind = ? AND key = ?`), tenantID, string(kind), key)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ func (s *Store) StartImport(ctx context.Context, imp *roster.Import, holder stri
 }
 
 func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder string, lease time.Duration) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		now := s.now()
 		lock, err := s.findImportLock(ctx, tx, imp.TenantID)
 		if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
@@ -211,7 +211,7 @@ func (s *Store) SaveProfile(ctx context.Context, tenantID int64, p *roster.Profi
 		return roster.Errorf(roster.EINVALID, "a profile name has 1 to 64 characters")
 	}
 	opts, _ := json.Marshal(p.Options)
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		now := s.now()
 		old, err := s.findProfile(ctx, tx, tenantID, p.Name)
 		switch {

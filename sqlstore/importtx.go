@@ -11,45 +11,27 @@ import (
 
 // ImportBatch runs fn in one transaction over an importTx.
 func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx roster.ImportTx) error) error {
-	return s.InTx(ctx, func(tx *sql.Tx) error {
-		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), stmts: map[string]*sql.Stmt{}}
-		defer it.close()
-		return fn(it)
+	return s.InTx(ctx, func(tx *Tx) error {
+		return fn(&importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now()})
 	})
 }
 
-// importTx implements roster.ImportTx over one transaction, preparing each
-// statement once per batch (SQLite compiles a statement per Exec otherwise).
+// importTx implements roster.ImportTx over one transaction.
 type importTx struct {
 	s        *Store
 	ctx      context.Context
-	tx       *sql.Tx
+	tx       *Tx
 	tenantID int64
 	importID int64
 	now      time.Time
-	stmts    map[string]*sql.Stmt
 }
 
 var _ roster.ImportTx = (*importTx)(nil)
 
 func (t *importTx) Now() time.Time { return t.now }
 
-func (t *importTx) close() {
-	for _, st := range t.stmts {
-		st.Close()
-	}
-}
-
 func (t *importTx) exec(query string, args ...any) error {
-	st, ok := t.stmts[query]
-	if !ok {
-		var err error
-		if st, err = t.tx.PrepareContext(t.ctx, t.s.Q(query)); err != nil {
-			return err
-		}
-		t.stmts[query] = st
-	}
-	_, err := st.ExecContext(t.ctx, args...)
+	_, err := t.tx.ExecContext(t.ctx, t.s.Q(query), args...)
 	return err
 }
 

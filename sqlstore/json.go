@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // Lists and custom values are stored as JSON text in both databases, so
@@ -64,7 +65,7 @@ func decodeCustom(s string) map[string]any {
 
 // tagPattern is the LIKE pattern that finds tag t in a JSON list.
 func tagPattern(t string) string {
-	b, _ := json.Marshal(t)
+	b, _ := json.Marshal(strings.ToLower(t))
 	return "%" + escapeLike(string(b)) + "%"
 }
 
@@ -78,4 +79,14 @@ func escapeLike(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// tagKeys is the lower-cased form of tags the tag filter searches, so it
+// ignores case the same way on both databases.
+func tagKeys(tags []string) string {
+	keys := make([]string, len(tags))
+	for i, t := range tags {
+		keys[i] = strings.ToLower(t)
+	}
+	return encodeList(keys)
 }

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -14,11 +13,11 @@ import (
 // 002_….sql) that the database has not seen yet, each in its own
 // transaction together with the record of its version. Forward only.
 func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		if err := s.lockMigrations(ctx, tx); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`)
+		_, err := tx.Tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`)
 		return err
 	})
 	if err != nil {
@@ -38,7 +37,7 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 		if err != nil {
 			return err
 		}
-		err = s.InTx(ctx, func(tx *sql.Tx) error {
+		err = s.InTx(ctx, func(tx *Tx) error {
 			if err := s.lockMigrations(ctx, tx); err != nil {
 				return err
 			}
@@ -49,7 +48,8 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			// Several statements in one string: run it unprepared.
+			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
 			_, err := tx.ExecContext(ctx, s.Q(`INSERT INTO schema_migrations (version) VALUES (?)`), version)
@@ -63,10 +63,10 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 }
 
 // lockMigrations keeps two processes starting at once from migrating together.
-func (s *Store) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+func (s *Store) lockMigrations(ctx context.Context, tx *Tx) error {
 	if s.Dialect.MigrationLock == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, s.Dialect.MigrationLock)
+	_, err := tx.Tx.ExecContext(ctx, s.Dialect.MigrationLock)
 	return err
 }

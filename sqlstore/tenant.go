@@ -15,7 +15,7 @@ func (s *Store) CreateTenant(ctx context.Context, name string) (*roster.Tenant, 
 		return nil, roster.Errorf(roster.EINVALID, "a tenant name has 1 to 64 characters")
 	}
 	t := &roster.Tenant{Name: name, CreatedAt: s.now()}
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO tenants (name, created_at) VALUES (?, ?) RETURNING id`),
 			t.Name, t.CreatedAt).Scan(&t.ID)
 	})
@@ -62,7 +62,7 @@ func (s *Store) ListTenants(ctx context.Context) ([]*roster.Tenant, error) {
 // CreateToken stores a token for its tenant with the hash of secret.
 func (s *Store) CreateToken(ctx context.Context, t *roster.Token, secret string) error {
 	t.CreatedAt = s.now()
-	return s.InTx(ctx, func(tx *sql.Tx) error {
+	return s.InTx(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO tokens (tenant_id, name, hash, read_only, created_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`),
 			t.TenantID, t.Name, roster.HashToken(secret), t.ReadOnly, t.CreatedAt).Scan(&t.ID)

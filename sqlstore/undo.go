@@ -16,7 +16,7 @@ import (
 // back unless they changed since. What it leaves alone is reported.
 func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*roster.UndoReport, error) {
 	rep := &roster.UndoReport{Conflicts: []roster.UndoNote{}, Kept: []roster.UndoNote{}}
-	err := s.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, importID))
 		if err == sql.ErrNoRows {
 			return roster.Errorf(roster.ENOTFOUND, "import %d not found", importID)
@@ -51,7 +51,7 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 	return rep, nil
 }
 
-func (s *Store) loadChanges(ctx context.Context, tx *sql.Tx, importID int64) ([]roster.Change, error) {
+func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]roster.Change, error) {
 	rows, err := tx.QueryContext(ctx, s.Q(`SELECT row, kind, record_id, action, before, after_at FROM import_changes WHERE import_id = ? ORDER BY id`), importID)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *Store) loadChanges(ctx context.Context, tx *sql.Tx, importID int64) ([]
 	return out, rows.Err()
 }
 
-func (s *Store) undoChange(ctx context.Context, tx *sql.Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
+func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
 	note := func(list *[]roster.UndoNote, reason string) {
 		*list = append(*list, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: reason})
 	}
@@ -143,7 +143,7 @@ func (s *Store) undoChange(ctx context.Context, tx *sql.Tx, tenantID int64, c ro
 
 // snapshotContact decodes a journaled contact, dropping memberships of
 // companies that no longer exist.
-func (s *Store) snapshotContact(ctx context.Context, tx *sql.Tx, tenantID int64, before []byte) (*roster.Contact, error) {
+func (s *Store) snapshotContact(ctx context.Context, tx *Tx, tenantID int64, before []byte) (*roster.Contact, error) {
 	var ct roster.Contact
 	if err := json.Unmarshal(before, &ct); err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func (s *Store) snapshotContact(ctx context.Context, tx *sql.Tx, tenantID int64,
 }
 
 // recreate puts back a contact that --merge all removed, with its old id.
-func (s *Store) recreate(ctx context.Context, tx *sql.Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, note func(*[]roster.UndoNote, string)) error {
+func (s *Store) recreate(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, note func(*[]roster.UndoNote, string)) error {
 	ct, err := s.snapshotContact(ctx, tx, tenantID, c.Before)
 	if err != nil {
 		return err

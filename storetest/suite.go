@@ -326,8 +326,11 @@ func testContacts(t *testing.T, open Opener) {
 		wantCode(t, err, roster.ENOTFOUND)
 		wantCode(t, e.s.DeleteContact(e.ctx, e.tenant.ID, c.ID), roster.ENOTFOUND)
 		wantCode(t, e.s.UpdateContact(e.ctx, e.tenant.ID, c), roster.ENOTFOUND)
-		// Its emails are free again.
-		e.mustContact(&roster.Contact{Name: "New", Email: "jan.novak@example.cz"})
+		// Its emails are free again, and its id is never given out again.
+		n := e.mustContact(&roster.Contact{Name: "New", Email: "jan.novak@example.cz"})
+		if n.ID <= c.ID {
+			t.Fatalf("new contact got id %d; ids must not be reused (deleted %d)", n.ID, c.ID)
+		}
 	})
 }
 
@@ -539,6 +542,7 @@ func testListContacts(t *testing.T, open Opener) {
 		"tag":                                {roster.ContactFilter{Tag: "five"}, 5},
 		"tag with LIKE wildcard is literal":  {roster.ContactFilter{Tag: "100%"}, 5},
 		"tag prefix does not match":          {roster.ContactFilter{Tag: "fiv"}, 0},
+		"tag ignores case":                   {roster.ContactFilter{Tag: "FIVE"}, 5},
 		"external id":                        {roster.ContactFilter{ExternalID: "EXT-7"}, 1},
 		"username":                           {roster.ContactFilter{Username: "zoe"}, 1},
 		"company":                            {roster.ContactFilter{CompanyID: co.ID}, 1},

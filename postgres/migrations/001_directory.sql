@@ -42,6 +42,7 @@ CREATE TABLE companies (
 	industry    TEXT NOT NULL DEFAULT '',
 	address     TEXT NOT NULL DEFAULT '',
 	tags        TEXT NOT NULL DEFAULT '[]',
+	tag_keys    TEXT NOT NULL DEFAULT '[]', -- tags lower-cased, for the tag filter
 	custom      TEXT NOT NULL DEFAULT '{}',
 	created_at  TIMESTAMPTZ NOT NULL,
 	updated_at  TIMESTAMPTZ NOT NULL,
@@ -68,6 +69,7 @@ CREATE TABLE contacts (
 	address      TEXT NOT NULL DEFAULT '',
 	description  TEXT NOT NULL DEFAULT '',
 	tags         TEXT NOT NULL DEFAULT '[]',
+	tag_keys     TEXT NOT NULL DEFAULT '[]', -- tags lower-cased, for the tag filter
 	custom       TEXT NOT NULL DEFAULT '{}',
 	search       TEXT NOT NULL DEFAULT '',
 	created_at   TIMESTAMPTZ NOT NULL,

@@ -1,12 +1,14 @@
 -- The directory: tenants, API tokens, custom fields, companies, contacts.
+-- AUTOINCREMENT: an id is never reused, so a journal entry or an API
+-- client can never mistake a new record for a deleted one.
 CREATE TABLE tenants (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	name       TEXT NOT NULL UNIQUE,
 	created_at TIMESTAMP NOT NULL
 );
 
 CREATE TABLE tokens (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant_id  INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	name       TEXT NOT NULL,
 	hash       TEXT NOT NULL UNIQUE,
@@ -15,7 +17,7 @@ CREATE TABLE tokens (
 );
 
 CREATE TABLE fields (
-	id         INTEGER PRIMARY KEY,
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant_id  INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	kind       TEXT NOT NULL,
 	key        TEXT NOT NULL,
@@ -29,7 +31,7 @@ CREATE TABLE fields (
 );
 
 CREATE TABLE companies (
-	id          INTEGER PRIMARY KEY,
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant_id   INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	name        TEXT NOT NULL,
 	name_key    TEXT NOT NULL,
@@ -41,6 +43,7 @@ CREATE TABLE companies (
 	industry    TEXT NOT NULL DEFAULT '',
 	address     TEXT NOT NULL DEFAULT '',
 	tags        TEXT NOT NULL DEFAULT '[]',
+	tag_keys    TEXT NOT NULL DEFAULT '[]', -- tags lower-cased, for the tag filter
 	custom      TEXT NOT NULL DEFAULT '{}',
 	created_at  TIMESTAMP NOT NULL,
 	updated_at  TIMESTAMP NOT NULL,
@@ -49,7 +52,7 @@ CREATE TABLE companies (
 );
 
 CREATE TABLE contacts (
-	id           INTEGER PRIMARY KEY,
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant_id    INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	name         TEXT NOT NULL,
 	first_name   TEXT NOT NULL DEFAULT '',
@@ -67,6 +70,7 @@ CREATE TABLE contacts (
 	address      TEXT NOT NULL DEFAULT '',
 	description  TEXT NOT NULL DEFAULT '',
 	tags         TEXT NOT NULL DEFAULT '[]',
+	tag_keys     TEXT NOT NULL DEFAULT '[]', -- tags lower-cased, for the tag filter
 	custom       TEXT NOT NULL DEFAULT '{}',
 	search       TEXT NOT NULL DEFAULT '',
 	created_at   TIMESTAMP NOT NULL,

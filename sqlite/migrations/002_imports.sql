@@ -2,7 +2,7 @@
 -- changes it made (enough to undo them), its failed rows, the per-tenant
 -- lock that lets one import run at a time, and saved import profiles.
 CREATE TABLE imports (
-	id          INTEGER PRIMARY KEY,
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant_id   INTEGER NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
 	label       TEXT NOT NULL,
 	kind        TEXT NOT NULL,
@@ -21,7 +21,7 @@ CREATE TABLE imports (
 CREATE INDEX imports_tenant ON imports (tenant_id, id);
 
 CREATE TABLE import_changes (
-	id        INTEGER PRIMARY KEY,
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
 	import_id INTEGER NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
 	row       INTEGER NOT NULL,
 	kind      TEXT NOT NULL,

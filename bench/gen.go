@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+)
+
+// Realistic contact files: names in several scripts, phones written the
+// ways exports write them, companies shared by many contacts, tags and
+// custom fields. Every row is valid, so the import does all its work.
+var (
+	firstNames = []string{"Jan", "Eva", "Petr", "Jana", "Anna", "Lukáš", "Zoë", "François", "José", "Müller", "민준", "서연", "伟", "芳", "陽翔", "さくら", "Олег", "Ιωάννης", "Fatima", "Björn"}
+	lastNames  = []string{"Novák", "Svobodová", "Dvořák", "Schmidt", "Dubois", "García", "김", "이", "王", "李", "佐藤", "鈴木", "Smith", "Ivanov", "Papadopoulos", "O'Brien", "Łukasz", "Nguyễn", "Øster", "Hernández"}
+	companies  = []string{"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell", "Cyberdyne", "Soylent", "Hooli"}
+	suffixes   = []string{"s.r.o.", "GmbH", "Ltd", "Inc.", "a.s.", "株式会社", "주식회사", "有限公司", "SA", "BV"}
+	tagsPool   = []string{"vip", "beta", "newsletter", "partner", "churn-risk", "enterprise", "smb", "trial"}
+	plans      = []string{"Free", "Pro", "Enterprise"}
+)
+
+// phone writes the i-th number in one of several real-world forms; all
+// are valid numbers (international form, or national for the CZ default).
+func phone(r *rand.Rand, i int) string {
+	n := i % 1000000
+	switch r.IntN(6) {
+	case 0:
+		return fmt.Sprintf("+420 60%d %03d %03d", 1+n%8, n/1000%1000, n%1000)
+	case 1:
+		return fmt.Sprintf("77%d-%03d-%03d", n%10, n/1000%1000, n%1000) // CZ national
+	case 2:
+		return fmt.Sprintf("+49 151 %08d", n)
+	case 3:
+		return fmt.Sprintf("+82 10-%04d-%04d", n/10000, n%10000)
+	case 4:
+		return fmt.Sprintf("+1 (212) 4%02d-%04d", n/10000%100, n%10000)
+	default:
+		return fmt.Sprintf("+81 90-1%03d-%04d", n/10000%1000, n%10000)
+	}
+}
+
+// writeContacts writes a header and n contact rows as CSV.
+func writeContacts(w io.Writer, n int, seed uint64) error {
+	r := rand.New(rand.NewPCG(seed, 1))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Tags", "Plan", "VIP", "Seats", "External ID"})
+	for i := range n {
+		first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
+		company := fmt.Sprintf("%s %d %s", companies[i%len(companies)], (i/len(companies))%2000, suffixes[r.IntN(len(suffixes))])
+		company = strings.TrimSpace(company)
+		tags := tagsPool[r.IntN(len(tagsPool))] + ", " + tagsPool[r.IntN(len(tagsPool))]
+		vip := "no"
+		if r.IntN(10) == 0 {
+			vip = "yes"
+		}
+		row := []string{first, last, fmt.Sprintf("user%d@example%d.com", i, i%97), phone(r, i), company,
+			"Engineer", tags, plans[r.IntN(len(plans))], vip, fmt.Sprint(1 + r.IntN(500)), fmt.Sprintf("X-%d", i)}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,153 @@
+// Command bench measures Roster's import on a generated file of realistic
+// contacts: new rows, then the same file again (every row unchanged).
+//
+//	go run ./bench -rows 1000000                      # SQLite in a temp dir
+//	go run ./bench -rows 1000000 -db postgres://…     # PostgreSQL
+//
+// It prints rows per second and the process's peak memory (VmHWM).
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"roster"
+	"roster/importer"
+	"roster/postgres"
+	"roster/sqlite"
+	"roster/sqlstore"
+)
+
+func main() {
+	rows := flag.Int("rows", 100000, "contacts in the generated file")
+	db := flag.String("db", "", "database: empty for SQLite in a temp dir, or a postgres:// URL (a fresh schema is made)")
+	keep := flag.String("file", "", "reuse (or create) the generated file at this path")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "roster-bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	path := *keep
+	if path == "" {
+		path = filepath.Join(dir, "contacts.csv")
+	}
+	if _, err := os.Stat(path); err != nil {
+		start := time.Now()
+		f, err := os.Create(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if err := writeContacts(bw, *rows, 1); err != nil {
+			log.Fatal(err)
+		}
+		bw.Flush()
+		f.Close()
+		st, _ := os.Stat(path)
+		fmt.Printf("generated %d rows, %.1f MB in %s\n", *rows, float64(st.Size())/1e6, time.Since(start).Round(time.Millisecond))
+	}
+
+	store, cleanup := openStore(ctx, *db, dir)
+	defer cleanup()
+	tenant, err := store.CreateTenant(ctx, "bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range []*roster.FieldDef{
+		{Kind: roster.KindContacts, Key: "plan", Label: "Plan", Type: roster.FieldDropdown, Choices: []string{"Free", "Pro", "Enterprise"}},
+		{Kind: roster.KindContacts, Key: "vip", Label: "VIP", Type: roster.FieldCheckbox},
+		{Kind: roster.KindContacts, Key: "seats", Label: "Seats", Type: roster.FieldNumber},
+	} {
+		if err := store.CreateField(ctx, tenant.ID, f); err != nil {
+			log.Fatal(err)
+		}
+	}
+	im := &importer.Importer{Store: store}
+	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}}
+	for _, pass := range []string{"new rows", "re-import (unchanged)"} {
+		runtime.GC()
+		start := time.Now()
+		res, err := im.Run(ctx, tenant, path, opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		d := time.Since(start)
+		c := res.Import.Counts
+		fmt.Printf("%-22s %8d rows in %7.2fs = %7.0f rows/s  created %d updated %d unchanged %d failed %d  peak RSS %d MB\n",
+			pass, c.Rows, d.Seconds(), float64(c.Rows)/d.Seconds(), c.Created, c.Updated, c.Unchanged, c.Failed, peakRSS()/1024)
+		for i, e := range res.Errors {
+			if i == 3 {
+				break
+			}
+			fmt.Printf("  row %d %s: %s\n", e.Row, e.Column, e.Message)
+		}
+	}
+}
+
+func openStore(ctx context.Context, db, dir string) (*sqlstore.Store, func()) {
+	if db == "" {
+		s, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"))
+		if err != nil {
+			log.Fatal(err)
+		}
+		return s, func() { s.Close() }
+	}
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	admin, err := postgres.Open(ctx, db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := admin.DB.Exec("CREATE SCHEMA " + schema); err != nil {
+		log.Fatal(err)
+	}
+	sep := "?"
+	if strings.Contains(db, "?") {
+		sep = "&"
+	}
+	s, err := postgres.Open(ctx, db+sep+"search_path="+schema)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return s, func() {
+		s.Close()
+		admin.DB.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	}
+}
+
+// peakRSS returns the process's peak resident memory in KiB (Linux).
+func peakRSS() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int
+			fmt.Sscanf(strings.TrimPrefix(line, "VmHWM:"), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
+}
