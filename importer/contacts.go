@@ -432,4 +432,3 @@ func (b *batch) forgetCompany(co *roster.Company) {
 		delete(b.companyByExt, co.ExternalID)
 	}
 }
-

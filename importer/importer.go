@@ -138,6 +138,8 @@ func (im *Importer) lease() time.Duration {
 }
 
 // heartbeat renews the import lock while the import runs, with progress.
+// The writer also renews between batches (renew); this goroutine covers a
+// batch that takes long. A renewal waits at most half a lease.
 func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int, dry bool) (stop func()) {
 	if dry {
 		return func() {}
@@ -154,13 +156,30 @@ func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int,
 			case <-quit:
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), im.lease()/3)
+				ctx, cancel := context.WithTimeout(context.Background(), im.lease()/2)
 				im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), int(done.Load()), total)
 				cancel()
 			}
 		}
 	}()
 	return func() { close(quit); wg.Wait() }
+}
+
+// renew extends the lease after a batch when a third of it has passed, and
+// stops the import if the lock was lost (its lease ran out and another
+// import took it): two imports must never write at once.
+func (im *Importer) renew(ctx context.Context, imp *roster.Import, last *time.Time, done, total int) error {
+	if time.Since(*last) < im.lease()/3 {
+		return nil
+	}
+	err := im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), done, total)
+	if roster.ErrorCode(err) == roster.ECONFLICT {
+		return roster.Errorf(roster.ECONFLICT, "this import lost its lock (it was too slow to renew its lease) and stopped; undo it and try again")
+	}
+	if err == nil {
+		*last = time.Now()
+	}
+	return nil
 }
 
 func fileSHA256(path string) (string, error) {

@@ -11,8 +11,8 @@ import (
 )
 
 func kind(k roster.Kind) func(*importer.Options) { return func(o *importer.Options) { o.Kind = k } }
-func match(m ...string) func(*importer.Options)   { return func(o *importer.Options) { o.Match = m } }
-func region(r string) func(*importer.Options)     { return func(o *importer.Options) { o.Region = r } }
+func match(m ...string) func(*importer.Options)  { return func(o *importer.Options) { o.Match = m } }
+func region(r string) func(*importer.Options)    { return func(o *importer.Options) { o.Region = r } }
 
 const people = `Name,E-mail,Phone,Company,Tags,Job Title
 Jan Novák,Jan.Novak@Example.CZ,601 123 456,Acme s.r.o.,"vip, beta",CTO

@@ -3,9 +3,9 @@ package importer
 import (
 	"fmt"
 	"runtime"
-	"time"
 	"slices"
 	"strings"
+	"time"
 
 	"roster"
 )

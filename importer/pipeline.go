@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"roster"
 	"roster/tabular"
@@ -101,6 +102,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			err = nil
 		}
 	} else {
+		lastRenew := time.Now()
 		for c, ok := next(); ok && err == nil; c, ok = next() {
 			saved := run.counts
 			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
@@ -109,6 +111,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 				return err
 			})
 			progress()
+			if err == nil {
+				err = im.renew(ctx, imp, &lastRenew, run.counts.Rows, total)
+			}
 		}
 	}
 	if err != nil {

@@ -33,14 +33,14 @@ func (r *record) failed() bool { return len(r.errs) > 0 }
 
 // parser turns rows into records for one file and one set of options.
 type parser struct {
-	kind     roster.Kind
-	header   []string
-	keys     []string // per column: canonical or custom key, "" if unmapped
-	defs     map[string]*roster.FieldDef
-	phones   *normalize.Phones
-	dates    normalize.DateLayout
-	xlsx     bool
-	match    []string
+	kind   roster.Kind
+	header []string
+	keys   []string // per column: canonical or custom key, "" if unmapped
+	defs   map[string]*roster.FieldDef
+	phones *normalize.Phones
+	dates  normalize.DateLayout
+	xlsx   bool
+	match  []string
 }
 
 // fail records an error on a cell (col >= 0) or the whole row (col < 0).
@@ -411,8 +411,13 @@ func (p *parser) rowErr(r *record, column, code, msg string) roster.RowError {
 
 // unneutralize undoes the apostrophe exports put before a cell that a
 // spreadsheet would run as a formula ('=…, '+…), so exports import back.
+// The export escapes a value that already starts with apostrophes before
+// such a character by adding one more, so one is stripped there too.
 func unneutralize(v string) string {
-	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+	if len(v) < 2 || v[0] != '\'' {
+		return v
+	}
+	if t := strings.TrimLeft(v, "'"); t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
 		return v[1:]
 	}
 	return v

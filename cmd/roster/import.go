@@ -19,9 +19,9 @@ import (
 // importFlags are the options of 'roster import' and 'roster profiles save'.
 type importFlags struct {
 	kind, mapSpec, match, merge, region, encoding, delimiter, sheet, dateFormat string
-	blank, lists, customFields                                                 string
-	createCompanies                                                            bool
-	maxRows                                                                    int
+	blank, lists, customFields                                                  string
+	createCompanies                                                             bool
+	maxRows                                                                     int
 }
 
 func bindImportFlags(fs *flag.FlagSet) *importFlags {
@@ -158,6 +158,11 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	bar := m.progressBar(*asJSON)
 	o.Progress = bar.update
 	im := &importer.Importer{Store: s}
+	if v := m.Getenv("ROSTER_IMPORT_LEASE"); v != "" {
+		if im.Lease, err = time.ParseDuration(v); err != nil || im.Lease < time.Second {
+			return usagef("ROSTER_IMPORT_LEASE must be a duration of at least 1s, like 30s")
+		}
+	}
 	var header []string
 	if failed != nil {
 		o.OnFailed = func(fr roster.FailedRow) { failed.write(header, fr) }

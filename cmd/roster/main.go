@@ -62,6 +62,7 @@ func (m *Main) commands() []command {
 		{"profiles", "save, list or delete import profiles", (*Main).profiles},
 		{"contacts", "list or show contacts", (*Main).contacts},
 		{"companies", "list or show companies", (*Main).companies},
+		{"export", "export contacts or companies as CSV or XLSX", (*Main).export},
 	}
 }
 
