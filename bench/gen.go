@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strings"
 )
 
 // Realistic contact files: names in several scripts, phones written the
@@ -47,8 +46,9 @@ func writeContacts(w io.Writer, n int, seed uint64) error {
 	cw.Write([]string{"First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Tags", "Plan", "VIP", "Seats", "External ID"})
 	for i := range n {
 		first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
-		company := fmt.Sprintf("%s %d %s", companies[i%len(companies)], (i/len(companies))%2000, suffixes[r.IntN(len(suffixes))])
-		company = strings.TrimSpace(company)
+		// About twenty contacts a company, as in a real directory.
+		ci := r.IntN(max(n/20, 1))
+		company := fmt.Sprintf("%s %d %s", companies[ci%len(companies)], ci, suffixes[ci%len(suffixes)])
 		tags := tagsPool[r.IntN(len(tagsPool))] + ", " + tagsPool[r.IntN(len(tagsPool))]
 		vip := "no"
 		if r.IntN(10) == 0 {

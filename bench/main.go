@@ -29,7 +29,7 @@ import (
 
 func main() {
 	rows := flag.Int("rows", 100000, "contacts in the generated file")
-	db := flag.String("db", "", "database: empty for SQLite in a temp dir, or a postgres:// URL (a fresh schema is made)")
+	db := flag.String("db", "", "database: empty for SQLite in a temp dir, a SQLite file path (replaced), or a postgres:// URL (a fresh schema is made)")
 	keep := flag.String("file", "", "reuse (or create) the generated file at this path")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
 	flag.Parse()
@@ -106,8 +106,12 @@ func main() {
 }
 
 func openStore(ctx context.Context, db, dir string) (*sqlstore.Store, func()) {
-	if db == "" {
-		s, err := sqlite.Open(ctx, filepath.Join(dir, "bench.db"))
+	if db == "" || !strings.Contains(db, "://") {
+		if db == "" {
+			db = filepath.Join(dir, "bench.db")
+		}
+		os.Remove(db)
+		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -26,6 +26,7 @@ var Dialect = sqlstore.Dialect{
 	Name:            "postgres",
 	Numbered:        true,
 	UniqueViolation: uniqueViolation,
+	ReserveIDs:      reserveIDs,
 	// An arbitrary constant key shared by every Roster process.
 	MigrationLock: `SELECT pg_advisory_xact_lock(72657374)`,
 }
@@ -64,4 +65,22 @@ func uniqueViolation(err error) (string, string, bool) {
 	}
 	table, column, _ := strings.Cut(e.ConstraintName, "__")
 	return table, column, true
+}
+
+// reserveIDs takes n values of the table's identity sequence.
+func reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

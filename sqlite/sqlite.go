@@ -25,6 +25,23 @@ var migrations embed.FS
 var Dialect = sqlstore.Dialect{
 	Name:            "sqlite",
 	UniqueViolation: uniqueViolation,
+	ReserveIDs:      reserveIDs,
+}
+
+// reserveIDs hands out the ids after the table's AUTOINCREMENT counter.
+// The import transaction holds SQLite's write lock, and inserts what it
+// reserved before it reserves again, so no one else can take them.
+func reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error) {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = ?`, table).Scan(&seq)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = seq + 1 + int64(i)
+	}
+	return ids, nil
 }
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.

@@ -46,13 +46,18 @@ func (s *Store) checkCompany(ctx context.Context, tx *Tx, tenantID int64, c *ros
 	return c.Validate(defs)
 }
 
+const companyInsertColumns = `tenant_id, name, name_key, external_id, domains, website, phone, description, industry,
+	address, tags, tag_keys, custom, created_at, updated_at`
+
+func companyValues(tenantID int64, c *roster.Company) []any {
+	return []any{tenantID, c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt}
+}
+
 // InsertCompany writes a validated company.
 func (s *Store) InsertCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
-	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (tenant_id, name, name_key, external_id, domains, website,
-		phone, description, industry, address, tags, tag_keys, custom, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
-		tenantID, c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
-		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (`+companyInsertColumns+`) VALUES (`+placeholders(15)+`) RETURNING id`),
+		companyValues(tenantID, c)...).Scan(&c.ID)
 }
 
 // FindCompany returns one company of the tenant.

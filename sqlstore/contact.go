@@ -122,35 +122,55 @@ func (s *Store) checkCompanies(ctx context.Context, tx *Tx, tenantID int64, ms [
 	return nil
 }
 
+// contactInsertColumns and contactValues are one contact row as written,
+// shared by the single insert and the import's bulk insert.
+const contactInsertColumns = `tenant_id, name, first_name, last_name, email, other_emails, phone, mobile, job_title,
+	external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom, search, created_at, updated_at`
+
+func contactValues(tenantID int64, c *roster.Contact) []any {
+	return []any{tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
+		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt}
+}
+
 // InsertContact writes a validated contact, its emails and memberships.
 func (s *Store) InsertContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
-	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (tenant_id, name, first_name, last_name, email, other_emails,
-		phone, mobile, job_title, external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom,
-		search, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
-		tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
-		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (`+contactInsertColumns+`) VALUES (`+placeholders(22)+`) RETURNING id`),
+		contactValues(tenantID, c)...).Scan(&c.ID)
 	if err != nil {
 		return err
 	}
 	return s.writeContactLinks(ctx, tx, tenantID, c)
 }
 
+// emailRows and membershipRows are a contact's link rows.
+func emailRows(tenantID int64, c *roster.Contact) [][]any {
+	var rows [][]any
+	for _, e := range c.Emails() {
+		rows = append(rows, []any{tenantID, e, c.ID})
+	}
+	return rows
+}
+
+func membershipRows(tenantID int64, c *roster.Contact) [][]any {
+	var rows [][]any
+	for i, m := range c.Companies {
+		rows = append(rows, []any{tenantID, c.ID, m.CompanyID, i, m.ViewAllTickets})
+	}
+	return rows
+}
+
+const (
+	emailColumns      = `tenant_id, email, contact_id`
+	membershipColumns = `tenant_id, contact_id, company_id, position, view_all_tickets`
+)
+
 // writeContactLinks (re)writes the email index rows and memberships of c.
 func (s *Store) writeContactLinks(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
-	for _, e := range c.Emails() {
-		if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO contact_emails (tenant_id, email, contact_id) VALUES (?, ?, ?)`),
-			tenantID, e, c.ID); err != nil {
-			return err
-		}
+	if err := s.insertRows(ctx, tx, "contact_emails", emailColumns, emailRows(tenantID, c)); err != nil {
+		return err
 	}
-	for i, m := range c.Companies {
-		if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO memberships (tenant_id, contact_id, company_id, position, view_all_tickets)
-			VALUES (?, ?, ?, ?, ?)`), tenantID, c.ID, m.CompanyID, i, m.ViewAllTickets); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.insertRows(ctx, tx, "memberships", membershipColumns, membershipRows(tenantID, c))
 }
 
 // FindContact returns one contact of the tenant.

@@ -26,6 +26,9 @@ type Dialect struct {
 	// UniqueViolation reports the table and column of a unique-constraint
 	// error, or ok=false for any other error.
 	UniqueViolation func(err error) (table, column string, ok bool)
+	// ReserveIDs returns n new ids of table for rows the caller will insert
+	// with explicit ids in the same transaction.
+	ReserveIDs func(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error)
 	// MigrationLock is a statement run first in each migration transaction
 	// to serialize concurrent migrators ("" where transactions already do).
 	MigrationLock string

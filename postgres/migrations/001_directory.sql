@@ -77,6 +77,9 @@ CREATE TABLE contacts (
 	CONSTRAINT contacts__external_id UNIQUE (tenant_id, external_id),
 	CONSTRAINT contacts__username UNIQUE (tenant_id, username)
 );
+-- Keyset pagination: a tenant's records in id order.
+CREATE INDEX contacts_tenant_id ON contacts (tenant_id, id);
+CREATE INDEX companies_tenant_id ON companies (tenant_id, id);
 CREATE INDEX contacts_phone ON contacts (tenant_id, phone) WHERE phone <> '';
 CREATE INDEX contacts_mobile ON contacts (tenant_id, mobile) WHERE mobile <> '';
 
