@@ -353,6 +353,9 @@ func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 
 func (b *batch) createNamedCompany(r *record, ref companyRef) (*roster.Company, error) {
 	col := b.run.parser.firstMapped("company", "company_external_id")
+	if ref.name == "" {
+		col = b.run.parser.firstMapped("company_external_id")
+	}
 	what := ref.name
 	if what == "" {
 		what = "external id " + ref.externalID

@@ -105,11 +105,18 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		lastRenew := time.Now()
 		for c, ok := next(); ok && err == nil; c, ok = next() {
 			saved := run.counts
-			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
+			var b *batch
+			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) (err error) {
 				run.counts = saved // a retried or failed batch must not count twice
-				_, err := run.writeChunk(tx, c.recs, false, o.OnFailed)
+				b, err = run.writeChunk(tx, c.recs, false, nil)
 				return err
 			})
+			if err == nil && o.OnFailed != nil {
+				// Only rows whose batch committed reach the failed-rows file.
+				for _, f := range b.failed {
+					o.OnFailed(f)
+				}
+			}
 			progress()
 			if err == nil {
 				err = im.renew(ctx, imp, &lastRenew, run.counts.Rows, total)

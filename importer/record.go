@@ -251,6 +251,12 @@ func (p *parser) customValue(r *record, col int, def *roster.FieldDef, v string)
 		}
 	case roster.FieldDate:
 		val, err = normalize.Date(v, p.dates)
+		if err != nil && !p.dates.IsZero() {
+			// ISO dates are unambiguous whatever --date-format says.
+			if iso, isoErr := normalize.Date(v, normalize.DateLayout{}); isoErr == nil {
+				val, err = iso, nil
+			}
+		}
 	case roster.FieldDropdown:
 		val, err = normalize.Choice(v, def.Choices)
 	case roster.FieldCheckbox:

@@ -25,6 +25,7 @@ var migrations embed.FS
 var Dialect = sqlstore.Dialect{
 	Name:            "postgres",
 	Numbered:        true,
+	Arrays:          true,
 	UniqueViolation: uniqueViolation,
 	ReserveIDs:      reserveIDs,
 	// An arbitrary constant key shared by every Roster process.

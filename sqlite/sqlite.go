@@ -24,6 +24,7 @@ var migrations embed.FS
 // Dialect is SQLite's dialect for sqlstore.
 var Dialect = sqlstore.Dialect{
 	Name:            "sqlite",
+	Prepare:         true,
 	UniqueViolation: uniqueViolation,
 	ReserveIDs:      reserveIDs,
 }

@@ -2,19 +2,25 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 )
 
 // maxParams keeps a multi-row statement below both databases' limits on
 // bound parameters (SQLite 32766, PostgreSQL 65535).
 const maxParams = 30000
 
-// insertRows writes rows into table with as few statements as the
-// parameter limit allows: one round trip for hundreds of rows, which is
-// what makes bulk writes fast on PostgreSQL, and fewer statement steps on SQLite.
+// insertRows writes rows into table with as few statements as it can: on
+// PostgreSQL one INSERT … SELECT FROM unnest(arrays), one parameter per
+// column whatever the number of rows; elsewhere multi-row VALUES lists
+// up to the parameter limit.
 func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if s.Dialect.Arrays {
+		return s.insertArrays(ctx, tx, table, columns, rows)
 	}
 	width := len(rows[0])
 	per := max(1, maxParams/width)
@@ -48,4 +54,63 @@ func (s *Store) insertSQL(table, columns string, width, n int) string {
 		b.WriteString(row)
 	}
 	return s.Q(b.String())
+}
+
+// columnTypes are the PostgreSQL types of the columns bulk inserts write;
+// any other column is text.
+var columnTypes = map[string]string{
+	"id": "bigint", "tenant_id": "bigint", "contact_id": "bigint", "company_id": "bigint", "import_id": "bigint",
+	"record_id": "bigint", "position": "bigint", "row": "bigint", "view_all_tickets": "boolean",
+	"created_at": "timestamptz", "updated_at": "timestamptz", "after_at": "timestamptz",
+}
+
+// insertArrays is the PostgreSQL bulk insert: one typed array per column.
+func (s *Store) insertArrays(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
+	cols := strings.Split(columns, ",")
+	args := make([]any, len(cols))
+	casts := make([]string, len(cols))
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		typ := columnTypes[c]
+		if typ == "" {
+			typ = "text"
+		}
+		casts[i] = fmt.Sprintf("$%d::%s[]", i+1, typ)
+		switch typ {
+		case "bigint":
+			a := make([]int64, len(rows))
+			for j, r := range rows {
+				switch v := r[i].(type) {
+				case int64:
+					a[j] = v
+				case int:
+					a[j] = int64(v)
+				}
+			}
+			args[i] = a
+		case "boolean":
+			a := make([]bool, len(rows))
+			for j, r := range rows {
+				a[j], _ = r[i].(bool)
+			}
+			args[i] = a
+		case "timestamptz":
+			a := make([]time.Time, len(rows))
+			for j, r := range rows {
+				a[j], _ = r[i].(time.Time)
+			}
+			args[i] = a
+		default:
+			a := make([]*string, len(rows))
+			for j, r := range rows {
+				if v, ok := r[i].(string); ok {
+					a[j] = &v
+				}
+			}
+			args[i] = a
+		}
+	}
+	q := "INSERT INTO " + table + " (" + columns + ") SELECT * FROM unnest(" + strings.Join(casts, ", ") + ")"
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
 }

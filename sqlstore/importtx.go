@@ -91,19 +91,35 @@ func (t *importTx) exec(query string, args ...any) error {
 // lookupChunk bounds IN lists well below both databases' parameter limits.
 const lookupChunk = 500
 
-// lookup runs query (which ends in "IN (") for keys in chunks, calling scan per row.
-func lookup[K any](t *importTx, query string, keys []K, scan func(*sql.Rows) error) error {
-	if err := t.flush(); err != nil { // reads see what the batch wrote
+// lookup runs query, which ends in the column to look up, for keys
+// ("col IN (…)" in chunks, or "col = ANY(…)" where arrays are taken),
+// calling scan for each row. Pending writes go first so reads see them.
+func lookup[K string | int64](t *importTx, query string, keys []K, scan func(*sql.Rows) error) error {
+	if err := t.flush(); err != nil {
 		return err
 	}
-	for start := 0; start < len(keys); start += lookupChunk {
-		chunk := keys[start:min(start+lookupChunk, len(keys))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, t.tenantID)
-		for _, k := range chunk {
-			args = append(args, k)
+	if len(keys) == 0 {
+		return nil
+	}
+	chunk := lookupChunk
+	if t.s.Dialect.Arrays {
+		chunk = len(keys)
+	}
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		var q string
+		var args []any
+		if t.s.Dialect.Arrays {
+			q, args = query+" = ANY(?)", []any{t.tenantID, part}
+		} else {
+			q = query + " IN (" + placeholders(len(part)) + ")"
+			args = make([]any, 0, len(part)+1)
+			args = append(args, t.tenantID)
+			for _, k := range part {
+				args = append(args, k)
+			}
 		}
-		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(query+placeholders(len(chunk))+")"), args...)
+		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(q), args...)
 		if err != nil {
 			return err
 		}
@@ -136,15 +152,15 @@ func (t *importTx) idsBy(query string, keys []string) (map[string]int64, error) 
 }
 
 func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) {
-	return t.idsBy(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email IN (`, emails)
+	return t.idsBy(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email`, emails)
 }
 
 func (t *importTx) ContactIDsByExternalID(ids []string) (map[string]int64, error) {
-	return t.idsBy(`SELECT external_id, id FROM contacts WHERE tenant_id = ? AND external_id IN (`, ids)
+	return t.idsBy(`SELECT external_id, id FROM contacts WHERE tenant_id = ? AND external_id`, ids)
 }
 
 func (t *importTx) ContactIDsByUsername(names []string) (map[string]int64, error) {
-	return t.idsBy(`SELECT username, id FROM contacts WHERE tenant_id = ? AND username IN (`, names)
+	return t.idsBy(`SELECT username, id FROM contacts WHERE tenant_id = ? AND username`, names)
 }
 
 // ContactIDsByPhone finds contacts whose phone or mobile is one of phones, in id order.
@@ -164,10 +180,10 @@ func (t *importTx) ContactIDsByPhone(phones []string) (map[string][]int64, error
 		out[p] = append(out[p], id)
 		return nil
 	}
-	if err := lookup(t, `SELECT phone, id FROM contacts WHERE tenant_id = ? AND phone <> '' AND phone IN (`, phones, add); err != nil {
+	if err := lookup(t, `SELECT phone, id FROM contacts WHERE tenant_id = ? AND phone <> '' AND phone`, phones, add); err != nil {
 		return nil, err
 	}
-	if err := lookup(t, `SELECT mobile, id FROM contacts WHERE tenant_id = ? AND mobile <> '' AND mobile IN (`, phones, add); err != nil {
+	if err := lookup(t, `SELECT mobile, id FROM contacts WHERE tenant_id = ? AND mobile <> '' AND mobile`, phones, add); err != nil {
 		return nil, err
 	}
 	for _, ids := range out {
@@ -190,7 +206,7 @@ func (t *importTx) Contacts(ids []int64) (map[int64]*roster.Contact, error) {
 	var list []*roster.Contact
 	// tenant_id + 0: with hundreds of ids SQLite would otherwise walk the
 	// tenant's index instead of looking each id up by primary key.
-	err := lookup(t, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id + 0 = ? AND id IN (`, ids, func(r *sql.Rows) error {
+	err := lookup(t, `SELECT `+contactColumns+` FROM contacts WHERE tenant_id + 0 = ? AND id`, ids, func(r *sql.Rows) error {
 		c, err := scanContact(r)
 		if err != nil {
 			return err
@@ -228,11 +244,11 @@ func (t *importTx) CompaniesByName(names []string) (map[string]*roster.Company, 
 	for i, n := range names {
 		keys[i] = roster.NameKey(n)
 	}
-	return t.companiesBy(`name_key IN (`, keys, func(c *roster.Company) string { return roster.NameKey(c.Name) })
+	return t.companiesBy(`name_key`, keys, func(c *roster.Company) string { return roster.NameKey(c.Name) })
 }
 
 func (t *importTx) CompaniesByExternalID(ids []string) (map[string]*roster.Company, error) {
-	return t.companiesBy(`external_id IN (`, ids, func(c *roster.Company) string { return c.ExternalID })
+	return t.companiesBy(`external_id`, ids, func(c *roster.Company) string { return c.ExternalID })
 }
 
 func (t *importTx) CreateContact(c *roster.Contact) error {

@@ -23,6 +23,13 @@ type Dialect struct {
 	Name string
 	// Numbered placeholders ($1, $2…) instead of ?.
 	Numbered bool
+	// Arrays: the database takes array parameters, so a look-up of many
+	// keys is "= ANY(?)" and a bulk insert is one INSERT … SELECT unnest(…),
+	// each one statement text whatever the number of rows.
+	Arrays bool
+	// Prepare statements explicitly once per transaction. SQLite compiles
+	// each statement otherwise; pgx already caches them per connection.
+	Prepare bool
 	// UniqueViolation reports the table and column of a unique-constraint
 	// error, or ok=false for any other error.
 	UniqueViolation func(err error) (table, column string, ok bool)
@@ -97,6 +104,9 @@ type Tx struct {
 }
 
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if t.stmts == nil {
+		return nil, nil
+	}
 	if st, ok := t.stmts[query]; ok {
 		return st, nil
 	}
@@ -111,7 +121,10 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // ExecContext runs a prepared statement.
 func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := t.stmt(ctx, query)
-	if err != nil {
+	if err != nil || st == nil {
+		if err == nil {
+			return t.Tx.ExecContext(ctx, query, args...)
+		}
 		return nil, err
 	}
 	return st.ExecContext(ctx, args...)
@@ -120,7 +133,10 @@ func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 // QueryContext runs a prepared query.
 func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := t.stmt(ctx, query)
-	if err != nil {
+	if err != nil || st == nil {
+		if err == nil {
+			return t.Tx.QueryContext(ctx, query, args...)
+		}
 		return nil, err
 	}
 	return st.QueryContext(ctx, args...)
@@ -129,8 +145,8 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 // QueryRowContext runs a prepared query for one row.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return t.Tx.QueryRowContext(ctx, query, args...) // reports the same error
+	if err != nil || st == nil {
+		return t.Tx.QueryRowContext(ctx, query, args...) // unprepared, or reports the same error
 	}
 	return st.QueryRowContext(ctx, args...)
 }
@@ -141,7 +157,10 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, stmts: map[string]*sql.Stmt{}}
+	tx := &Tx{Tx: stx}
+	if s.Dialect.Prepare {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return s.interpret(err)

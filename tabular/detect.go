@@ -56,8 +56,15 @@ func detectLegacy(sample []byte, truncated bool) (textEncoding, bool) {
 		if n == 0 {
 			continue
 		}
-		// Fewer undecodable characters always wins; plausibility decides among equals.
-		if bad < bestBad || (bad == bestBad && score > bestScore) {
+		// Too many broken characters rule a candidate out; a few only cost
+		// it a little, so that one bad byte in a CP949 file does not hand
+		// the file to a single-byte encoding that decodes every byte into
+		// implausible letters (the bad cell is then flagged on its row).
+		if bad*50 > n {
+			continue
+		}
+		score -= 2 * float64(bad) / float64(n)
+		if score > bestScore {
 			best, bestScore, bestBad, bestN = i, score, bad, n
 		}
 	}

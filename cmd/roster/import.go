@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -90,8 +91,9 @@ func (f *importFlags) options(fs *flag.FlagSet, base roster.ImportOptions) (rost
 }
 
 // defaultImportOptions are the options of an import without flags or profile.
+// The rest of the defaults depend on --kind and are filled in after the flags.
 func defaultImportOptions() roster.ImportOptions {
-	return importer.Defaults(roster.ImportOptions{CreateCompanies: true})
+	return roster.ImportOptions{CreateCompanies: true}
 }
 
 func splitComma(s string) []string {
@@ -149,9 +151,13 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 
 	var failed *failedWriter
 	if *errorsFile != "" {
+		if same(*errorsFile, path) {
+			return usagef("--errors %s is the file being imported; name another file", *errorsFile)
+		}
 		if failed, err = newFailedWriter(*errorsFile); err != nil {
 			return err
 		}
+		defer failed.abort()
 	}
 	host, _ := os.Hostname()
 	o := importer.Options{ImportOptions: opts, DryRun: *dryRun, Holder: fmt.Sprintf("roster import on %s (pid %d)", host, os.Getpid())}
@@ -174,7 +180,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	}
 	res, err := im.Run(ctx, t, path, o)
 	bar.finish()
-	if failed != nil {
+	if failed != nil && res != nil {
 		if cerr := failed.close(header); cerr != nil && err == nil {
 			err = cerr
 		}
@@ -291,16 +297,19 @@ func errorPlace(e roster.RowError) string {
 }
 
 // failedWriter writes failed rows as CSV: the original columns plus an
-// error column, UTF-8 with a BOM so spreadsheet programs read it right.
+// error column, UTF-8 with a BOM so spreadsheet programs read it right. It
+// writes to a temporary file renamed into place at the end, so a refused
+// import leaves an earlier errors file as it was.
 type failedWriter struct {
 	path string
 	f    *os.File
 	w    *csv.Writer
 	rows int
+	done bool
 }
 
 func newFailedWriter(path string) (*failedWriter, error) {
-	f, err := os.Create(path)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return nil, err
 	}
@@ -324,14 +333,33 @@ func (fw *failedWriter) write(header []string, fr roster.FailedRow) {
 	fw.rows++
 }
 
+// close finishes the file and puts it in place.
 func (fw *failedWriter) close(header []string) error {
 	fw.start(header)
 	fw.w.Flush()
 	if err := fw.w.Error(); err != nil {
-		fw.f.Close()
 		return err
 	}
-	return fw.f.Close()
+	if err := fw.f.Close(); err != nil {
+		return err
+	}
+	fw.done = true
+	return os.Rename(fw.f.Name(), fw.path)
+}
+
+// abort removes the temporary file unless close put it in place.
+func (fw *failedWriter) abort() {
+	if !fw.done {
+		fw.f.Close()
+		os.Remove(fw.f.Name())
+	}
+}
+
+// same reports whether two paths name the same existing file.
+func same(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // progress draws a progress bar on a terminal: rows, rate and ETA.
