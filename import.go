@@ -8,6 +8,7 @@ import (
 
 // Import states.
 const (
+	ImportQueued    = "queued"
 	ImportRunning   = "running"
 	ImportDone      = "done"
 	ImportFailed    = "failed"
@@ -32,6 +33,15 @@ type Import struct {
 	StartedAt  time.Time     `json:"started_at"`
 	FinishedAt *time.Time    `json:"finished_at,omitempty"`
 	UndoneAt   *time.Time    `json:"undone_at,omitempty"`
+
+	// Jobs: imports queued through the API and run by workers.
+	QueuedAt        *time.Time `json:"queued_at,omitempty"`
+	FilePath        string     `json:"-"` // the stored upload a worker reads
+	RowsTotal       int        `json:"rows_total"`
+	Attempts        int        `json:"attempts"`
+	Worker          string     `json:"worker,omitempty"`
+	CancelRequested bool       `json:"cancel_requested"`
+	RequestedBy     string     `json:"requested_by,omitempty"` // who to notify
 }
 
 // ImportCounts are the outcomes of an import's rows.
@@ -155,8 +165,22 @@ type ImportStore interface {
 	// "lock" and records nothing. An expired lease is taken over and the
 	// import that held it is marked failed.
 	StartImport(ctx context.Context, imp *Import, holder string, lease time.Duration) error
-	// RenewImportLock extends the lease and records progress.
-	RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) error
+	// RenewImportLock extends the lease and records progress; cancel
+	// reports that someone asked the import to stop.
+	RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) (cancel bool, err error)
+
+	// EnqueueImport records a job (status queued) for a stored file; a
+	// worker runs it when the tenant's lock is free.
+	EnqueueImport(ctx context.Context, imp *Import) error
+	// ClaimImport takes the oldest job a worker may run now — queued, or
+	// running with its lease run out (its worker died: resume it) — and
+	// the tenant's lock with it; ENOTFOUND when there is none. On
+	// PostgreSQL several processes claim concurrently and each job goes to
+	// exactly one.
+	ClaimImport(ctx context.Context, holder string, lease time.Duration) (*Import, error)
+	// CancelImport asks a job to stop: a queued one is cancelled at once,
+	// a running one at its next batch.
+	CancelImport(ctx context.Context, tenantID, importID int64) (*Import, error)
 	ReleaseImportLock(ctx context.Context, tenantID, importID int64) error
 	FindImportLock(ctx context.Context, tenantID int64) (*ImportLock, error)
 

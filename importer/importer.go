@@ -98,18 +98,47 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 	} else {
 		imp.Status, imp.StartedAt = roster.ImportRunning, time.Now().UTC()
 	}
+	return im.execute(ctx, path, run, res, &o, total, 0)
+}
 
+// RunJob runs a job a worker claimed (roster.ImportStore.ClaimImport),
+// whose lock it holds. A job that ran before resumes after its last
+// committed batch: those rows are in the database and in its counts, so
+// the end state equals an uninterrupted run's.
+func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *roster.Import, o Options) (*Result, error) {
+	o.ImportOptions, o.DryRun, o.FileName = imp.Options, false, imp.FileName
+	run := &run{opts: imp.Options, counts: imp.Counts}
+	res := &Result{Import: imp}
+	total, err := im.prepare(ctx, tenant, imp.FilePath, run, res)
+	if err != nil {
+		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
+		bg := context.WithoutCancel(ctx)
+		im.Store.FinishImport(bg, imp)
+		im.Store.ReleaseImportLock(bg, tenant.ID, imp.ID)
+		return res, err
+	}
+	return im.execute(ctx, imp.FilePath, run, res, &o, total, imp.Counts.Rows)
+}
+
+// errCancelled stops an import whose cancellation was requested.
+var errCancelled = errors.New("cancelled")
+
+// execute writes the rows after the first skip ones and closes the journal entry.
+func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
+	imp := res.Import
 	var done atomic.Int64
+	done.Store(int64(skip))
 	stopBeat := im.heartbeat(imp, &done, total, o.DryRun)
-	err = im.write(ctx, path, run, imp, &o, total, &done)
+	err := im.write(ctx, path, run, imp, o, total, skip, &done)
 	stopBeat()
 	imp.Counts = run.counts
 	res.Errors = run.errors
 	switch {
 	case err == nil:
 		imp.Status = roster.ImportDone
-	case ctx.Err() != nil:
+	case errors.Is(err, errCancelled) || ctx.Err() != nil:
 		imp.Status, imp.Message = roster.ImportCancelled, "cancelled after "+fmt.Sprint(run.counts.Rows)+" rows"
+		err = nil
 	default:
 		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
 	}
@@ -119,12 +148,12 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 		if ferr := im.Store.FinishImport(bg, imp); ferr != nil && err == nil {
 			err = ferr
 		}
-		im.Store.ReleaseImportLock(bg, tenant.ID, imp.ID)
+		im.Store.ReleaseImportLock(bg, imp.TenantID, imp.ID)
 	} else {
 		now := time.Now().UTC()
 		imp.FinishedAt = &now
 	}
-	if err != nil && ctx.Err() == nil {
+	if err != nil {
 		return res, err
 	}
 	return res, nil
@@ -157,7 +186,7 @@ func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int,
 				return
 			case <-t.C:
 				ctx, cancel := context.WithTimeout(context.Background(), im.lease()/2)
-				im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), int(done.Load()), total)
+				im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), int(done.Load()), total) // cancel is read between batches
 				cancel()
 			}
 		}
@@ -165,19 +194,18 @@ func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int,
 	return func() { close(quit); wg.Wait() }
 }
 
-// renew extends the lease after a batch when a third of it has passed, and
-// stops the import if the lock was lost (its lease ran out and another
-// import took it): two imports must never write at once.
-func (im *Importer) renew(ctx context.Context, imp *roster.Import, last *time.Time, done, total int) error {
-	if time.Since(*last) < im.lease()/3 {
-		return nil
-	}
-	err := im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), done, total)
-	if roster.ErrorCode(err) == roster.ECONFLICT {
+// renew extends the lease after each batch, stops the import if the lock
+// was lost (its lease ran out and another import took it: two imports must
+// never write at once) and reports a requested cancellation.
+func (im *Importer) renew(ctx context.Context, imp *roster.Import, done, total int) error {
+	cancel, err := im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), done, total)
+	switch {
+	case roster.ErrorCode(err) == roster.ECONFLICT:
 		return roster.Errorf(roster.ECONFLICT, "this import lost its lock (it was too slow to renew its lease) and stopped; undo it and try again")
-	}
-	if err == nil {
-		*last = time.Now()
+	case err != nil:
+		return nil // the heartbeat tries again; a database error shows in the next batch
+	case cancel:
+		return errCancelled
 	}
 	return nil
 }

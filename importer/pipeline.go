@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"roster"
 	"roster/tabular"
@@ -29,7 +28,7 @@ type rawRow struct {
 
 // write streams the file through parallel parsers into batched writes.
 // Memory holds at most a few chunks, whatever the file size.
-func (im *Importer) write(ctx context.Context, path string, run *run, imp *roster.Import, o *Options, total int, done *atomic.Int64) error {
+func (im *Importer) write(ctx context.Context, path string, run *run, imp *roster.Import, o *Options, total, skip int, done *atomic.Int64) error {
 	rd, err := openFile(path, run.opts)
 	if err != nil {
 		return err
@@ -45,7 +44,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 	go func() {
 		defer close(work)
 		defer close(ordered)
-		readErr <- readChunks(ctx, rd, o.batchSize(), work, ordered)
+		readErr <- readChunks(ctx, rd, o.batchSize(), skip, work, ordered)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -102,7 +101,6 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			err = nil
 		}
 	} else {
-		lastRenew := time.Now()
 		for c, ok := next(); ok && err == nil; c, ok = next() {
 			saved := run.counts
 			var b *batch
@@ -119,7 +117,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			}
 			progress()
 			if err == nil {
-				err = im.renew(ctx, imp, &lastRenew, run.counts.Rows, total)
+				err = im.renew(ctx, imp, run.counts.Rows, total)
 			}
 		}
 	}
@@ -134,7 +132,8 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 
 // readChunks reads rows into chunks and hands each to the workers and,
 // in the same order, to the writer.
-func readChunks(ctx context.Context, rd tabular.Reader, size int, work, ordered chan<- *chunk) error {
+// The first skip rows were imported before a resume and are passed over.
+func readChunks(ctx context.Context, rd tabular.Reader, size, skip int, work, ordered chan<- *chunk) error {
 	c := &chunk{parsed: make(chan struct{})}
 	send := func() bool {
 		select {
@@ -157,6 +156,10 @@ func readChunks(ctx context.Context, rd tabular.Reader, size int, work, ordered 
 		}
 		if err != nil {
 			return fileError(err)
+		}
+		if skip > 0 {
+			skip--
+			continue
 		}
 		c.raw = append(c.raw, rawRow{number: row.Number, cells: slices.Clone(row.Cells), err: row.Err})
 		if len(c.raw) == size && !send() {

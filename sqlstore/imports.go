@@ -35,8 +35,9 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 					"another import (#%d) of this tenant is in progress since %s (%d of %d rows done); try again when it has finished",
 					lock.ImportID, lock.StartedAt.Format(time.RFC3339), lock.RowsDone, lock.RowsTotal).With("lock", lock)
 			}
-			// Its process died: the lease ran out. Never leave it "in progress".
-			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ?`),
+			// Its process died: the lease ran out. Never leave it "in progress";
+			// a job (with a stored file) stays running for a worker to resume.
+			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
 				roster.ImportFailed, "the process running this import stopped before it finished", now, lock.ImportID, roster.ImportRunning); err != nil {
 				return err
 			}
@@ -64,18 +65,21 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 	})
 }
 
-// RenewImportLock extends the lease of the import holding the lock.
-func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) error {
+// RenewImportLock extends the lease of the import holding the lock and
+// reports whether it was asked to cancel.
+func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) (bool, error) {
 	now := s.now()
 	res, err := s.DB.ExecContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?, rows_done = ?, rows_total = ?
 		WHERE tenant_id = ? AND import_id = ?`), now, now.Add(lease), done, total, tenantID, importID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return roster.Errorf(roster.ECONFLICT, "import #%d no longer holds the import lock", importID)
+		return false, roster.Errorf(roster.ECONFLICT, "import #%d no longer holds the import lock", importID)
 	}
-	return nil
+	var cancel bool
+	err = s.DB.QueryRowContext(ctx, s.Q(`SELECT cancel_requested FROM imports WHERE id = ?`), importID).Scan(&cancel)
+	return cancel, err
 }
 
 // ReleaseImportLock frees the lock if importID holds it.
@@ -114,15 +118,21 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 	return err
 }
 
-const importColumns = `id, tenant_id, label, kind, file_name, file_sha256, options, status, dry_run, counts, message, started_at, finished_at, undone_at`
+const importColumns = `id, tenant_id, label, kind, file_name, file_sha256, options, status, dry_run, counts, message, started_at,
+	finished_at, undone_at, queued_at, file_path, rows_total, attempts, worker, cancel_requested, requested_by`
 
 func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
 	imp := &roster.Import{}
 	var kind, opts, counts string
-	var finished, undone sql.NullTime
+	var finished, undone, queued sql.NullTime
 	if err := sc.Scan(&imp.ID, &imp.TenantID, &imp.Label, &kind, &imp.FileName, &imp.FileSHA256, &opts, &imp.Status, &imp.DryRun,
-		&counts, &imp.Message, &imp.StartedAt, &finished, &undone); err != nil {
+		&counts, &imp.Message, &imp.StartedAt, &finished, &undone, &queued, &imp.FilePath, &imp.RowsTotal, &imp.Attempts,
+		&imp.Worker, &imp.CancelRequested, &imp.RequestedBy); err != nil {
 		return nil, err
+	}
+	if queued.Valid {
+		t := queued.Time.UTC()
+		imp.QueuedAt = &t
 	}
 	imp.Kind = roster.Kind(kind)
 	json.Unmarshal([]byte(opts), &imp.Options)

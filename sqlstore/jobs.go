@@ -1,0 +1,123 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"roster"
+)
+
+// EnqueueImport records a queued job for a stored file.
+func (s *Store) EnqueueImport(ctx context.Context, imp *roster.Import) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := s.now()
+		var n int
+		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM imports WHERE tenant_id = ?`), imp.TenantID).Scan(&n); err != nil {
+			return err
+		}
+		imp.Status, imp.QueuedAt, imp.StartedAt = roster.ImportQueued, &now, now
+		imp.Label = fmt.Sprintf("import #%d · %s", n+1, now.Format("2006-01-02 15:04"))
+		opts, _ := json.Marshal(imp.Options)
+		counts, _ := json.Marshal(imp.Counts)
+		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
+			dry_run, counts, started_at, queued_at, file_path, rows_total, requested_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+			imp.TenantID, imp.Label, string(imp.Kind), imp.FileName, imp.FileSHA256, string(opts), imp.Status, imp.DryRun,
+			string(counts), now, now, imp.FilePath, imp.RowsTotal, imp.RequestedBy).Scan(&imp.ID)
+	})
+}
+
+// ClaimImport takes the oldest runnable job and its tenant's lock. A
+// running job whose lock has expired lost its worker: it is resumed.
+func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Duration) (*roster.Import, error) {
+	var claimed *roster.Import
+	err := s.InTx(ctx, func(tx *Tx) error {
+		now := s.now()
+		// SKIP LOCKED lets concurrent workers on PostgreSQL pass over a row
+		// another one is claiming; SQLite's write lock serializes claims.
+		skip := ""
+		if s.Dialect.Name == "postgres" {
+			skip = " FOR UPDATE OF i SKIP LOCKED"
+		}
+		var id int64
+		err := tx.QueryRowContext(ctx, s.Q(`SELECT i.id FROM imports i LEFT JOIN import_locks l ON l.tenant_id = i.tenant_id
+			WHERE i.file_path <> '' AND i.status IN (?, ?) AND (l.tenant_id IS NULL OR l.expires_at < ?)
+			ORDER BY i.id LIMIT 1`+skip), roster.ImportQueued, roster.ImportRunning, now).Scan(&id)
+		if err == sql.ErrNoRows {
+			return roster.Errorf(roster.ENOTFOUND, "no import job to run")
+		}
+		if err != nil {
+			return err
+		}
+		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE id = ?`), id))
+		if err != nil {
+			return err
+		}
+		lock, err := s.findImportLock(ctx, tx, imp.TenantID)
+		if err == nil && lock.ImportID != imp.ID {
+			// An expired lock of another import (a crashed CLI import, or a job): release it.
+			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
+				roster.ImportFailed, "the process running this import stopped before it finished", now, lock.ImportID, roster.ImportRunning); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ?`), imp.TenantID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at, rows_done, rows_total)
+			VALUES (?,?,?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease), imp.Counts.Rows, imp.RowsTotal); err != nil {
+			return err
+		}
+		if imp.Status == roster.ImportQueued {
+			imp.StartedAt = now
+		}
+		imp.Status, imp.Worker = roster.ImportRunning, holder
+		imp.Attempts++
+		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, worker = ?, attempts = ?, started_at = ? WHERE id = ?`),
+			imp.Status, imp.Worker, imp.Attempts, imp.StartedAt, imp.ID); err != nil {
+			return err
+		}
+		claimed = imp
+		return nil
+	})
+	if roster.ErrorCode(err) == roster.ECONFLICT {
+		// Another worker took this tenant's lock at the same moment.
+		return nil, roster.Errorf(roster.ENOTFOUND, "no import job to run")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
+}
+
+// CancelImport asks a job to stop.
+func (s *Store) CancelImport(ctx context.Context, tenantID, importID int64) (*roster.Import, error) {
+	var imp *roster.Import
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		imp, err = scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, importID))
+		if err == sql.ErrNoRows {
+			return roster.Errorf(roster.ENOTFOUND, "import %d not found", importID)
+		}
+		if err != nil {
+			return err
+		}
+		switch imp.Status {
+		case roster.ImportQueued:
+			now := s.now()
+			imp.Status, imp.FinishedAt, imp.Message = roster.ImportCancelled, &now, "cancelled before it started"
+			_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, finished_at = ?, message = ?, cancel_requested = ? WHERE id = ?`),
+				imp.Status, now, imp.Message, true, imp.ID)
+			return err
+		case roster.ImportRunning:
+			imp.CancelRequested = true
+			_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET cancel_requested = ? WHERE id = ?`), true, imp.ID)
+			return err
+		default:
+			return roster.Errorf(roster.ECONFLICT, "import %d has already ended (%s)", importID, imp.Status)
+		}
+	})
+	return imp, err
+}
