@@ -209,6 +209,10 @@ type ImportTx interface {
 	Contacts(ids []int64) (map[int64]*Contact, error)
 	CompaniesByName(names []string) (map[string]*Company, error) // keyed by NameKey
 	CompaniesByExternalID(ids []string) (map[string]*Company, error)
+	// CompanyRefs finds companies by name (keyed by NameKey) and by
+	// external id with only ID, Name and ExternalID filled: what a contact
+	// row needs to link to them.
+	CompanyRefs(names, externalIDs []string) (byName, byExternalID map[string]*Company, err error)
 
 	CreateContact(c *Contact) error
 	UpdateContact(c *Contact) error

@@ -55,10 +55,7 @@ func (b *batch) prefetchContacts(recs []*record) error {
 	if b.contacts, err = b.tx.Contacts(keys(ids)); err != nil {
 		return err
 	}
-	if b.companyByKey, err = b.tx.CompaniesByName(compact(names)); err != nil {
-		return err
-	}
-	b.companyByExt, err = b.tx.CompaniesByExternalID(compact(companyExts))
+	b.companyByKey, b.companyByExt, err = b.tx.CompanyRefs(compact(names), compact(companyExts))
 	return err
 }
 

@@ -11,6 +11,9 @@ import (
 // bound parameters (SQLite 32766, PostgreSQL 65535).
 const maxParams = 30000
 
+// maxRowsPerInsert bounds the rows of one multi-row VALUES statement.
+const maxRowsPerInsert = 100
+
 // insertRows writes rows into table with as few statements as it can: on
 // PostgreSQL one INSERT … SELECT FROM unnest(arrays), one parameter per
 // column whatever the number of rows; elsewhere multi-row VALUES lists
@@ -23,7 +26,9 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 		return s.insertArrays(ctx, tx, table, columns, rows)
 	}
 	width := len(rows[0])
-	per := max(1, maxParams/width)
+	// A statement of a hundred rows is prepared once per transaction and
+	// reused for every full chunk; a giant one would be compiled anew each batch.
+	per := max(1, min(maxRowsPerInsert, maxParams/width))
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
 		args := make([]any, 0, len(chunk)*width)

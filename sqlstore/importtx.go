@@ -302,7 +302,27 @@ func (t *importTx) Journal(changes []roster.Change, failed []roster.FailedRow, c
 		return err
 	}
 	rows := make([][]any, 0, len(changes))
+	// Records the batch created are journaled as one row per kind (their
+	// row numbers and ids), companies first: undo walks the journal
+	// backwards and must delete contacts before the companies they joined.
+	for _, kind := range []roster.Kind{roster.KindCompanies, roster.KindContacts} {
+		var created [][2]int64
+		var after time.Time
+		for _, c := range changes {
+			if c.Action == roster.ActionCreated && c.Kind == kind {
+				created = append(created, [2]int64{int64(c.Row), c.RecordID})
+				after = c.After
+			}
+		}
+		if len(created) > 0 {
+			b, _ := json.Marshal(created)
+			rows = append(rows, []any{t.importID, 0, string(kind), int64(0), createdBatch, string(b), after})
+		}
+	}
 	for _, c := range changes {
+		if c.Action == roster.ActionCreated {
+			continue
+		}
 		var before any
 		if c.Before != nil {
 			before = string(c.Before)
@@ -323,4 +343,38 @@ func (t *importTx) Journal(changes []roster.Change, failed []roster.FailedRow, c
 	}
 	b, _ := json.Marshal(counts)
 	return t.exec(`UPDATE imports SET counts = ? WHERE id = ?`, string(b), t.importID)
+}
+
+// createdBatch is the journal action of a batch's created records of one
+// kind: before holds [[row, id], …] and after_at their common time.
+const createdBatch = "created_batch"
+
+// CompanyRefs loads only what linking needs, not whole companies.
+func (t *importTx) CompanyRefs(names, externalIDs []string) (map[string]*roster.Company, map[string]*roster.Company, error) {
+	byName := make(map[string]*roster.Company, len(names))
+	byExt := make(map[string]*roster.Company, len(externalIDs))
+	scan := func(r *sql.Rows) error {
+		c := &roster.Company{}
+		var ext sql.NullString
+		if err := r.Scan(&c.ID, &c.Name, &ext); err != nil {
+			return err
+		}
+		c.ExternalID = ext.String
+		byName[roster.NameKey(c.Name)] = c
+		if c.ExternalID != "" {
+			byExt[c.ExternalID] = c
+		}
+		return nil
+	}
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = roster.NameKey(n)
+	}
+	if err := lookup(t, `SELECT id, name, external_id FROM companies WHERE tenant_id = ? AND name_key`, keys, scan); err != nil {
+		return nil, nil, err
+	}
+	if err := lookup(t, `SELECT id, name, external_id FROM companies WHERE tenant_id = ? AND external_id`, externalIDs, scan); err != nil {
+		return nil, nil, err
+	}
+	return byName, byExt, nil
 }

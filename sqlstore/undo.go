@@ -66,10 +66,20 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 			return nil, err
 		}
 		c.Kind = roster.Kind(kind)
+		c.After = c.After.UTC()
+		if c.Action == createdBatch {
+			var created [][2]int64
+			if err := json.Unmarshal([]byte(before.String), &created); err != nil {
+				return nil, err
+			}
+			for _, rc := range created {
+				out = append(out, roster.Change{Row: int(rc[0]), Kind: c.Kind, RecordID: rc[1], Action: roster.ActionCreated, After: c.After})
+			}
+			continue
+		}
 		if before.Valid {
 			c.Before = []byte(before.String)
 		}
-		c.After = c.After.UTC()
 		out = append(out, c)
 	}
 	return out, rows.Err()
