@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"roster"
 )
@@ -85,4 +86,39 @@ func (b *batch) change(r *record, kind roster.Kind, id int64, action string, bef
 		c.After = afterCo.UpdatedAt
 	}
 	b.changes = append(b.changes, c)
+}
+
+// scalar is a text field a row can set: its key, the record's value and the row's.
+type scalar struct {
+	key      string
+	dst, src *string
+}
+
+// applyScalars writes the row's non-blank values over the record's; with
+// --blank clear a mapped blank cell clears the value, except for keys in never.
+func (b *batch) applyScalars(r *record, fields []scalar, never ...string) {
+	clear := b.run.opts.Blank == roster.BlankClear
+	for _, f := range fields {
+		if r.has[f.key] || clear && b.run.parser.mapped(f.key) && !slices.Contains(never, f.key) {
+			*f.dst = *f.src
+		}
+	}
+}
+
+// applyCustom writes the row's custom values (on updates only with
+// --custom-fields all); with --blank clear mapped blank ones are removed.
+func (b *batch) applyCustom(dst map[string]any, r *record, creating bool) {
+	if !creating && b.run.opts.CustomFields != roster.CustomAll {
+		return
+	}
+	for k, v := range r.custom {
+		dst[k] = v
+	}
+	if b.run.opts.Blank == roster.BlankClear {
+		for _, k := range b.run.parser.customKeys() {
+			if _, ok := r.custom[k]; !ok {
+				delete(dst, k)
+			}
+		}
+	}
 }

@@ -85,19 +85,12 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 	p := b.run.parser
 	clear := o.Blank == roster.BlankClear
 	row := &r.company
-	for _, f := range []struct {
-		key      string
-		dst, src *string
-	}{
+	// A blank name never clears: a company always has one.
+	b.applyScalars(r, []scalar{
 		{"name", &c.Name, &row.Name}, {"external_id", &c.ExternalID, &row.ExternalID}, {"website", &c.Website, &row.Website},
 		{"phone", &c.Phone, &row.Phone}, {"description", &c.Description, &row.Description},
 		{"industry", &c.Industry, &row.Industry}, {"address", &c.Address, &row.Address},
-	} {
-		// A blank name never clears: a company always has one.
-		if r.has[f.key] || clear && p.mapped(f.key) && f.key != "name" {
-			*f.dst = *f.src
-		}
-	}
+	}, "name")
 	replace := o.Lists == roster.ListsReplace
 	for _, l := range []struct {
 		key      string
@@ -110,16 +103,5 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 			*l.dst = *l.src
 		}
 	}
-	if creating || o.CustomFields == roster.CustomAll {
-		for k, v := range r.custom {
-			c.Custom[k] = v
-		}
-		if clear {
-			for _, k := range p.customKeys() {
-				if _, ok := r.custom[k]; !ok {
-					delete(c.Custom, k)
-				}
-			}
-		}
-	}
+	b.applyCustom(c.Custom, r, creating)
 }

@@ -227,20 +227,13 @@ func (b *batch) applyRow(c *roster.Contact, r *record, creating bool) {
 	p := b.run.parser
 	clear := o.Blank == roster.BlankClear
 	row := &r.contact
-	for _, f := range []struct {
-		key      string
-		dst, src *string
-	}{
+	b.applyScalars(r, []scalar{
 		{"name", &c.Name, &row.Name}, {"first_name", &c.FirstName, &row.FirstName}, {"last_name", &c.LastName, &row.LastName},
 		{"job_title", &c.JobTitle, &row.JobTitle}, {"external_id", &c.ExternalID, &row.ExternalID},
 		{"username", &c.Username, &row.Username}, {"role", &c.Role, &row.Role}, {"language", &c.Language, &row.Language},
 		{"time_zone", &c.TimeZone, &row.TimeZone}, {"address", &c.Address, &row.Address},
 		{"description", &c.Description, &row.Description}, {"phone", &c.Phone, &row.Phone}, {"mobile", &c.Mobile, &row.Mobile},
-	} {
-		if r.has[f.key] || clear && p.mapped(f.key) {
-			*f.dst = *f.src
-		}
-	}
+	})
 	if !r.has["name"] && (r.has["first_name"] || r.has["last_name"]) {
 		c.Name = normalize.Name(c.FirstName, c.LastName)
 	}
@@ -268,18 +261,7 @@ func (b *batch) applyRow(c *roster.Contact, r *record, creating bool) {
 	case r.has["tags"] || clear && p.mapped("tags"):
 		c.Tags = row.Tags
 	}
-	if creating || o.CustomFields == roster.CustomAll {
-		for k, v := range r.custom {
-			c.Custom[k] = v
-		}
-		if clear {
-			for _, k := range p.customKeys() {
-				if _, ok := r.custom[k]; !ok {
-					delete(c.Custom, k)
-				}
-			}
-		}
-	}
+	b.applyCustom(c.Custom, r, creating)
 }
 
 // mergeContact folds a duplicate into c for --merge all: c's values win,

@@ -144,28 +144,6 @@ func (s *Store) ListCompanies(ctx context.Context, tenantID int64, f roster.Comp
 		where = append(where, `external_id = ?`)
 		args = append(args, f.ExternalID)
 	}
-	args = append(args, f.Limit+1)
-	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+companyColumns+` FROM companies WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	out := []*roster.Company{}
-	for rows.Next() {
-		c, err := scanCompany(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		next = encodeCursor(out[len(out)-1].ID)
-	}
-	return out, next, nil
+	return listPage(ctx, s, `SELECT `+companyColumns+` FROM companies WHERE `+strings.Join(where, " AND "), args, f.Limit,
+		scanCompany, func(c *roster.Company) int64 { return c.ID })
 }

@@ -320,29 +320,10 @@ func (s *Store) ListContacts(ctx context.Context, tenantID int64, f roster.Conta
 		where = append(where, `username = ?`)
 		args = append(args, f.Username)
 	}
-	args = append(args, f.Limit+1)
-	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+contactColumns+` FROM contacts WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`), args...)
+	out, next, err := listPage(ctx, s, `SELECT `+contactColumns+` FROM contacts WHERE `+strings.Join(where, " AND "), args, f.Limit,
+		scanContact, func(c *roster.Contact) int64 { return c.ID })
 	if err != nil {
 		return nil, "", err
-	}
-	defer rows.Close()
-	out := []*roster.Contact{}
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	rows.Close()
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		next = encodeCursor(out[len(out)-1].ID)
 	}
 	if err := s.loadMemberships(ctx, s.DB, tenantID, out); err != nil {
 		return nil, "", err

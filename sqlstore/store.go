@@ -222,3 +222,31 @@ func placeholders(n int) string {
 
 // SetNow replaces the store's clock (tests).
 func (s *Store) SetNow(now func() time.Time) { s.Now = now }
+
+// listPage runs a keyset-paginated list query (its WHERE already holds
+// "id > cursor") for one page plus one row, to know whether more follow.
+func listPage[T any](ctx context.Context, s *Store, query string, args []any, limit int,
+	scan func(interface{ Scan(...any) error }) (T, error), id func(T) int64) ([]T, string, error) {
+	rows, err := s.DB.QueryContext(ctx, s.Q(query+` ORDER BY id LIMIT ?`), append(args, limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(id(out[len(out)-1]))
+	}
+	return out, next, nil
+}
