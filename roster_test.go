@@ -1,0 +1,77 @@
+package roster_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"roster"
+)
+
+func TestContactNormalize(t *testing.T) {
+	c := &roster.Contact{FirstName: " Jan ", LastName: "Novák", OtherEmails: []string{"A@X.cz", "a@x.cz", " ", "b@x.cz"}, Tags: []string{"VIP", "vip", " beta "}}
+	c.Normalize()
+	if c.Name != "Jan Novák" {
+		t.Errorf("name %q: derived from first and last name", c.Name)
+	}
+	if c.Email != "a@x.cz" || !reflect.DeepEqual(c.OtherEmails, []string{"b@x.cz"}) {
+		t.Errorf("emails %q %v: the first other email becomes primary when there is none; duplicates fold", c.Email, c.OtherEmails)
+	}
+	if c.Role != roster.RoleCustomer || !reflect.DeepEqual(c.Tags, []string{"VIP", "beta"}) {
+		t.Errorf("role %q tags %v", c.Role, c.Tags)
+	}
+}
+
+func TestIsE164(t *testing.T) {
+	for s, want := range map[string]bool{
+		"+420601123456": true, "+12": true, "+0123": false, "420601123456": false, "+42060112345678901": false, "+4206011x3456": false, "": false,
+	} {
+		if got := roster.IsE164(s); got != want {
+			t.Errorf("IsE164(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestFieldValue(t *testing.T) {
+	f := &roster.FieldDef{Key: "plan", Type: roster.FieldDropdown, Choices: []string{"Free", "Pro"}, MaxLength: 255}
+	if v, err := f.Value(" pro "); err != nil || v != "Pro" {
+		t.Errorf("dropdown value %v, %v: matched case-insensitively, stored as the choice", v, err)
+	}
+	n := &roster.FieldDef{Key: "seats", Type: roster.FieldNumber}
+	if _, err := n.Value(1.5); roster.ErrorCode(err) != roster.EINVALID {
+		t.Errorf("1.5 as a whole number: %v", err)
+	}
+	d := &roster.FieldDef{Key: "since", Type: roster.FieldDate, MaxLength: 255}
+	if _, err := d.Value("2023-02-29"); err == nil {
+		t.Error("2023-02-29 accepted as a date")
+	}
+}
+
+func TestErrorCodeAndMessage(t *testing.T) {
+	e := roster.Errorf(roster.ECONFLICT, "email %s taken", "a@x.cz").With("field", "email")
+	wrapped := fmt.Errorf("create: %w", e)
+	if roster.ErrorCode(wrapped) != roster.ECONFLICT || roster.ErrorMessage(wrapped) != "email a@x.cz taken" {
+		t.Errorf("wrapped domain error: %q %q", roster.ErrorCode(wrapped), roster.ErrorMessage(wrapped))
+	}
+	internal := errors.New("pq: connection reset")
+	if roster.ErrorCode(internal) != roster.EINTERNAL || roster.ErrorMessage(internal) != "internal error" {
+		t.Error("an internal error must not show its text")
+	}
+	if roster.ErrorCode(nil) != "" {
+		t.Error("nil has no code")
+	}
+}
+
+func TestFieldDefValidate(t *testing.T) {
+	for name, f := range map[string]roster.FieldDef{
+		"built-in key":    {Kind: roster.KindCompanies, Key: "domains", Type: roster.FieldText},
+		"upper case":      {Kind: roster.KindContacts, Key: "Plan", Type: roster.FieldText},
+		"choices on text": {Kind: roster.KindContacts, Key: "x", Type: roster.FieldText, Choices: []string{"a"}},
+	} {
+		f.Normalize()
+		if err := f.Validate(); roster.ErrorCode(err) != roster.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
