@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EINPROGRESS   = "import_in_progress"
 	ETOOLARGE     = "too_large"
+	ELIMIT        = "limit_exceeded" // a tenant's quota, such as imports per day
 )
 
 // Error is the one error type Roster shows to people: a code, a message

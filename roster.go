@@ -74,6 +74,7 @@ type Store interface {
 	CompanyStore
 	ImportStore
 	ProfileStore
+	WebhookStore
 	Close() error
 }
 

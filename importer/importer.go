@@ -123,12 +123,21 @@ func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *rost
 // errCancelled stops an import whose cancellation was requested.
 var errCancelled = errors.New("cancelled")
 
+// ErrStopped is returned by RunJob when Options.Stop ended the job at a
+// batch boundary; the job stays running for another worker to resume.
+var ErrStopped = errors.New("import job stopped; it resumes when a worker claims it again")
+
+// errLostLock stops an import whose lease ran out and was taken over.
+var errLostLock = errors.New("lost the import lock")
+
 // execute writes the rows after the first skip ones and closes the journal entry.
 func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
 	imp := res.Import
 	var done atomic.Int64
 	done.Store(int64(skip))
-	stopBeat := im.heartbeat(imp, &done, total, o.DryRun)
+	// Deferred too: a panic in the writer must not leave the lease renewed forever.
+	stopBeat := sync.OnceFunc(im.heartbeat(imp, &done, total, o.DryRun))
+	defer stopBeat()
 	err := im.write(ctx, path, run, imp, o, total, skip, &done)
 	stopBeat()
 	imp.Counts = run.counts
@@ -136,6 +145,16 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	switch {
 	case err == nil:
 		imp.Status = roster.ImportDone
+	case imp.FilePath != "" && (errors.Is(err, ErrStopped) || errors.Is(err, errLostLock)):
+		// A job paused by its worker, or taken over by another worker after
+		// its lease ran out: it is not over. Its journal entry stays running
+		// with the counts of its last committed batch, the checkpoint. Only a
+		// stopped job still holds the lock, and frees it for the next worker.
+		imp.Counts = run.counts
+		if errors.Is(err, ErrStopped) {
+			im.Store.ReleaseImportLock(context.WithoutCancel(ctx), imp.TenantID, imp.ID)
+		}
+		return res, err
 	case errors.Is(err, errCancelled) || ctx.Err() != nil:
 		imp.Status, imp.Message = roster.ImportCancelled, "cancelled after "+fmt.Sprint(run.counts.Rows)+" rows"
 		err = nil
@@ -200,6 +219,8 @@ func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int,
 func (im *Importer) renew(ctx context.Context, imp *roster.Import, done, total int) error {
 	cancel, err := im.Store.RenewImportLock(ctx, imp.TenantID, imp.ID, im.lease(), done, total)
 	switch {
+	case roster.ErrorCode(err) == roster.ECONFLICT && imp.FilePath != "":
+		return fmt.Errorf("import job #%d: %w (its lease ran out and another worker resumed it)", imp.ID, errLostLock)
 	case roster.ErrorCode(err) == roster.ECONFLICT:
 		return roster.Errorf(roster.ECONFLICT, "this import lost its lock (it was too slow to renew its lease) and stopped; undo it and try again")
 	case err != nil:

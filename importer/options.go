@@ -26,6 +26,11 @@ type Options struct {
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).
 	Workers int
+	// Stop, if set, ends a job (RunJob) at the next batch boundary without
+	// ending it: a worker shutting down is not a user's cancel. The job
+	// stays running, its lock is released, and RunJob returns ErrStopped;
+	// another worker resumes it after its last committed batch.
+	Stop <-chan struct{}
 }
 
 // Defaults fills in every unset option with its documented default.

@@ -109,6 +109,10 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 				b, err = run.writeChunk(tx, c.recs, false, nil)
 				return err
 			})
+			if err != nil {
+				// Rolled back: the counts are the last committed batch's again.
+				run.counts = saved
+			}
 			if err == nil && o.OnFailed != nil {
 				// Only rows whose batch committed reach the failed-rows file.
 				for _, f := range b.failed {
@@ -118,6 +122,13 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			progress()
 			if err == nil {
 				err = im.renew(ctx, imp, run.counts.Rows, total)
+			}
+			if err == nil && o.Stop != nil {
+				select {
+				case <-o.Stop:
+					err = ErrStopped
+				default:
+				}
 			}
 		}
 	}

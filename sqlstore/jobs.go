@@ -63,7 +63,11 @@ func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Durat
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ?`), imp.TenantID); err != nil {
+		// Only an expired lock may go: on PostgreSQL another worker may have
+		// taken the tenant's lock since the SELECT above (it saw none), and
+		// deleting that live lock would let two imports of a tenant run at
+		// once. Left in place, it makes the INSERT below conflict instead.
+		if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND expires_at < ?`), imp.TenantID, now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at, rows_done, rows_total)

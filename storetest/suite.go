@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ListContacts", func(t *testing.T) { testListContacts(t, open) })
 	t.Run("ListCompanies", func(t *testing.T) { testListCompanies(t, open) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, open) })
+	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
 }
 
 func testTenants(t *testing.T, open Opener) {

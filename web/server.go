@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"roster"
 	"roster/normalize"
@@ -22,12 +23,21 @@ type Server struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	phones *normalize.Phones
+	cfg    Config
+	// enqueue serializes the "is an import in progress?" check with the
+	// enqueue that follows it, so two uploads cannot both pass it.
+	enqueue sync.Mutex
 }
 
-// New returns a Server over store.
+// New returns a Server over store with the default Config.
 func New(store roster.Store, log *slog.Logger) *Server {
+	return NewWithConfig(store, log, Config{})
+}
+
+// NewWithConfig returns a Server over store; unset parts of cfg take their defaults.
+func NewWithConfig(store roster.Store, log *slog.Logger, cfg Config) *Server {
 	phones, _ := normalize.NewPhones("") // API phones carry their country code
-	s := &Server{store: store, log: log, mux: http.NewServeMux(), phones: phones}
+	s := &Server{store: store, log: log, mux: http.NewServeMux(), phones: phones, cfg: cfg.WithDefaults()}
 	s.routes()
 	return s
 }
@@ -58,6 +68,21 @@ var apiRoutes = []route{
 	{"GET", "/api/v1/fields/{kind}", (*Server).fieldList},
 	{"POST", "/api/v1/fields/{kind}", (*Server).fieldCreate},
 	{"DELETE", "/api/v1/fields/{kind}/{key}", (*Server).fieldDelete},
+
+	{"POST", "/api/v1/imports/preview", (*Server).importPreview},
+	{"GET", "/api/v1/imports", (*Server).importList},
+	{"POST", "/api/v1/imports", (*Server).importCreate},
+	{"GET", "/api/v1/imports/{id}", (*Server).importGet},
+	{"GET", "/api/v1/imports/{id}/errors", (*Server).importErrors},
+	{"GET", "/api/v1/imports/{id}/events", (*Server).importEvents},
+	{"POST", "/api/v1/imports/{id}/cancel", (*Server).importCancel},
+	{"POST", "/api/v1/imports/{id}/undo", (*Server).importUndo},
+
+	{"GET", "/api/v1/import-profiles", (*Server).profileList},
+	{"POST", "/api/v1/import-profiles", (*Server).profileCreate},
+	{"GET", "/api/v1/import-profiles/{name}", (*Server).profileGet},
+	{"PUT", "/api/v1/import-profiles/{name}", (*Server).profilePut},
+	{"DELETE", "/api/v1/import-profiles/{name}", (*Server).profileDelete},
 }
 
 func (s *Server) routes() {
@@ -120,6 +145,7 @@ var statuses = map[string]int{
 	roster.EFORBIDDEN:    http.StatusForbidden,
 	roster.EINPROGRESS:   http.StatusConflict,
 	roster.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	roster.ELIMIT:        http.StatusTooManyRequests,
 	roster.EINTERNAL:     http.StatusInternalServerError,
 }
 

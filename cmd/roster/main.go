@@ -52,6 +52,7 @@ type command struct {
 func (m *Main) commands() []command {
 	return []command{
 		{"serve", "run the HTTP API server", (*Main).serve},
+		{"worker", "run import job workers only", (*Main).worker},
 		{"migrate", "apply pending database migrations", (*Main).migrate},
 		{"tenants", "list or create tenants", (*Main).tenants},
 		{"tokens", "create API tokens", (*Main).tokens},
@@ -63,6 +64,7 @@ func (m *Main) commands() []command {
 		{"contacts", "list or show contacts", (*Main).contacts},
 		{"companies", "list or show companies", (*Main).companies},
 		{"export", "export contacts or companies as CSV or XLSX", (*Main).export},
+		{"webhooks", "set, show or remove the webhook called when an import ends", (*Main).webhooks},
 	}
 }
 

@@ -15,9 +15,24 @@ import (
 
 func (m *Main) serve(ctx context.Context, args []string) error {
 	var c common
-	fs := m.flags("serve", "[--addr :8080]", &c)
+	fs := m.flags("serve", "[--addr :8080] [--workers N]", &c)
 	addr := fs.String("addr", envOr(m.Getenv("ROSTER_ADDR"), ":8080"), "address to listen on (env ROSTER_ADDR)")
+	workers := fs.Int("workers", 1, "import job workers to run beside the API (0: the API only; run 'roster worker' elsewhere)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *workers < 0 {
+		return usagef("serve: --workers must not be negative")
+	}
+	lease, err := m.importLease()
+	if err != nil {
+		return err
+	}
+	webCfg, err := m.webConfig(c.db)
+	if err != nil {
+		return err
+	}
+	if _, err := smtpConfig(m.Getenv); err != nil { // before serving: the workers would find it only at shutdown
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
@@ -35,7 +50,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           web.New(store, log),
+		Handler:           web.NewWithConfig(store, log, webCfg),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -43,18 +58,35 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
 	}
+	// The workers stop with the server: a job running then pauses at its
+	// next batch boundary and another worker resumes it.
+	workCtx, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	workDone := make(chan error, 1)
+	go func() {
+		if *workers == 0 {
+			workDone <- nil
+			return
+		}
+		workDone <- m.runWorkers(workCtx, store, *workers, lease, log)
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
+		stopWork()
+		<-workDone
 		return err
 	case <-ctx.Done():
 	}
-	// Let requests in flight finish, within reason.
+	// Let requests in flight and the jobs' current batches finish, within reason.
 	log.Info("shutting down")
+	stopWork()
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Shutdown(shutdown)
+	<-workDone
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

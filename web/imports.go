@@ -1,0 +1,332 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"roster"
+	"roster/importer"
+)
+
+func (s *Server) importList(w http.ResponseWriter, r *http.Request, c *caller) {
+	p, err := page(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	imps, next, err := s.store.ListImports(r.Context(), c.tenant.ID, p)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[*roster.Import]{Data: imps, NextCursor: next})
+}
+
+func (s *Server) findImport(r *http.Request, c *caller) (*roster.Import, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindImport(r.Context(), c.tenant.ID, id)
+}
+
+func (s *Server) importGet(w http.ResponseWriter, r *http.Request, c *caller) {
+	imp, err := s.findImport(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, imp)
+}
+
+// importCreate stores the uploaded (or previewed) file and queues its
+// import; a worker runs it. One import runs at a time per tenant: while
+// one is queued or running, another is refused unless queue=true.
+func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller) {
+	ctx := r.Context()
+	if err := s.checkImportsPerDay(ctx, w, c.tenant); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	dir, err := s.tenantDir("imports", c.tenant)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	f, err := s.readImportForm(w, r, dir)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	up := f.file
+	stored := false
+	defer func() {
+		if f.file != nil && !stored {
+			os.Remove(f.file.Path)
+		}
+	}()
+	id, hasID := f.field("upload_id")
+	switch {
+	case up != nil && hasID:
+		s.error(w, r, roster.Errorf(roster.EINVALID, "send either a file or an upload_id, not both").With("field", "upload_id"))
+		return
+	case up == nil && !hasID:
+		s.error(w, r, roster.Errorf(roster.EINVALID, "send the file in the multipart field \"file\", or the upload_id of a preview").With("field", "file"))
+		return
+	case hasID:
+		if up, err = s.findUpload(c.tenant, id); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	opts, err := s.importOptions(ctx, c.tenant, f)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if dry, err := boolField(f, "dry_run"); err != nil || dry {
+		if err == nil {
+			err = roster.Errorf(roster.EINVALID, "an import job always writes; for a dry run use POST /api/v1/imports/preview with dry_run=true").With("field", "dry_run")
+		}
+		s.error(w, r, err)
+		return
+	}
+	queue, err := boolField(f, "queue")
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	// Everything that can refuse the file is checked now, not in a failed job.
+	res, err := importer.Preview(ctx, s.store, c.tenant, up.Path, opts, 0)
+	if err == nil {
+		err = s.checkRows(res.RowsTotal)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if max := s.cfg.Limits.MaxRows; max > 0 && (opts.MaxRows == 0 || opts.MaxRows > max) {
+		opts.MaxRows = max // the worker enforces it too
+	}
+
+	s.enqueue.Lock()
+	defer s.enqueue.Unlock()
+	if !queue {
+		if err := s.checkIdle(ctx, c.tenant); err != nil {
+			s.error(w, r, err)
+			return
+		}
+	}
+	path := up.Path
+	if hasID {
+		// The previewed file becomes the job's: upload_id is used up.
+		path = filepath.Join(dir, randomID())
+		if err := os.Rename(up.Path, path); err != nil {
+			s.error(w, r, err)
+			return
+		}
+		os.Remove(up.Path + ".json")
+	}
+	imp := &roster.Import{TenantID: c.tenant.ID, Kind: opts.Kind, FileName: up.Name, FileSHA256: up.SHA256, Options: opts,
+		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: c.token.Name}
+	if imp.FileName == "" {
+		imp.FileName = "upload"
+	}
+	if err := s.store.EnqueueImport(ctx, imp); err != nil {
+		os.Remove(path)
+		s.error(w, r, err)
+		return
+	}
+	stored = true
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/imports/%d", imp.ID))
+	writeJSON(w, http.StatusAccepted, imp)
+}
+
+// checkIdle returns EINPROGRESS, with the job that is in the way, while
+// the tenant has an import queued or running.
+func (s *Server) checkIdle(ctx context.Context, tenant *roster.Tenant) error {
+	lock, err := s.store.FindImportLock(ctx, tenant.ID)
+	switch {
+	case err == nil && lock.ExpiresAt.After(time.Now()):
+		imp, ferr := s.store.FindImport(ctx, tenant.ID, lock.ImportID)
+		e := roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is running (%d of %d rows done); wait for it to finish, or send queue=true to run this one after it",
+			lock.ImportID, lock.RowsDone, lock.RowsTotal)
+		e.With("import_id", lock.ImportID).With("started_at", lock.StartedAt).With("rows_done", lock.RowsDone).With("rows_total", lock.RowsTotal)
+		if ferr == nil {
+			e.With("status", imp.Status).With("file_name", imp.FileName)
+		} else {
+			e.With("status", roster.ImportRunning)
+		}
+		return e
+	case err != nil && roster.ErrorCode(err) != roster.ENOTFOUND:
+		return err
+	}
+	// A queued job, or a running one whose worker died (a worker resumes it).
+	p := roster.Page{Limit: roster.MaxLimit}
+	for {
+		imps, next, err := s.store.ListImports(ctx, tenant.ID, p)
+		if err != nil {
+			return err
+		}
+		for _, imp := range imps {
+			if imp.Status == roster.ImportQueued || imp.Status == roster.ImportRunning && imp.FilePath != "" {
+				return roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is %s (%d of %d rows done); wait for it to finish, or send queue=true to run this one after it",
+					imp.ID, imp.Status, imp.Counts.Rows, imp.RowsTotal).
+					With("import_id", imp.ID).With("status", imp.Status).With("started_at", imp.StartedAt).
+					With("rows_done", imp.Counts.Rows).With("rows_total", imp.RowsTotal).With("file_name", imp.FileName)
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// checkImportsPerDay refuses an import beyond the tenant's daily quota.
+func (s *Server) checkImportsPerDay(ctx context.Context, w http.ResponseWriter, tenant *roster.Tenant) error {
+	max := s.cfg.Limits.ImportsPerDay
+	if max <= 0 {
+		return nil
+	}
+	now := time.Now().UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	n := 0
+	p := roster.Page{Limit: roster.MaxLimit}
+	for n < max {
+		imps, next, err := s.store.ListImports(ctx, tenant.ID, p)
+		if err != nil {
+			return err
+		}
+		older := false
+		for _, imp := range imps {
+			at := imp.StartedAt
+			if imp.QueuedAt != nil {
+				at = *imp.QueuedAt
+			}
+			if at.Before(day) {
+				older = true
+				break
+			}
+			if !imp.DryRun {
+				n++
+			}
+		}
+		if older || next == "" {
+			break
+		}
+		p.Cursor = next
+	}
+	if n < max {
+		return nil
+	}
+	reset := day.Add(24 * time.Hour)
+	w.Header().Set("Retry-After", strconv.Itoa(int(time.Until(reset).Seconds())+1))
+	return roster.Errorf(roster.ELIMIT, "this tenant has started %d imports today; this server allows %d per day (UTC), the next one from %s",
+		n, max, reset.Format(time.RFC3339)).
+		With("limit", "imports_per_day").With("imports_per_day", max).With("resets_at", reset)
+}
+
+func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, c *caller) {
+	id, err := pathID(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	imp, err := s.store.CancelImport(r.Context(), c.tenant.ID, id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, imp)
+}
+
+// undoResponse is what undoing an import did, and the import after it.
+type undoResponse struct {
+	Import *roster.Import     `json:"import"`
+	Undo   *roster.UndoReport `json:"undo"`
+}
+
+func (s *Server) importUndo(w http.ResponseWriter, r *http.Request, c *caller) {
+	imp, err := s.findImport(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if imp.Status == roster.ImportQueued {
+		s.error(w, r, roster.Errorf(roster.ECONFLICT, "import %d has not started; cancel it instead", imp.ID).With("status", imp.Status))
+		return
+	}
+	rep, err := s.store.UndoImport(r.Context(), c.tenant.ID, imp.ID)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if imp, err = s.store.FindImport(r.Context(), c.tenant.ID, imp.ID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, undoResponse{Import: imp, Undo: rep})
+}
+
+// importErrors sends the failed rows as the CSV the CLI writes: the
+// file's columns plus error, UTF-8 with a BOM, ready to fix and import.
+func (s *Server) importErrors(w http.ResponseWriter, r *http.Request, c *caller) {
+	imp, err := s.findImport(r, c)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var header []string
+	if imp.FilePath != "" {
+		if _, h, err := importer.ReadHeader(imp.FilePath, imp.Options); err == nil {
+			header = h
+		} else {
+			s.log.Warn("failed rows: cannot read the import's file", "import", imp.ID, "err", err)
+		}
+	}
+	// Rows stream when the file gives the header; a CLI import's file is
+	// not kept, so its columns are counted from the rows first.
+	var rows []roster.FailedRow
+	if header == nil {
+		width := 0
+		err = s.store.FailedRows(r.Context(), c.tenant.ID, imp.ID, func(fr roster.FailedRow) error {
+			rows = append(rows, fr)
+			width = max(width, len(fr.Cells))
+			return nil
+		})
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		for i := range width {
+			header = append(header, fmt.Sprintf("column %d", i+1))
+		}
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="import-%d-errors.csv"`, imp.ID))
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.Write(append(append([]string{}, header...), "error"))
+	write := func(fr roster.FailedRow) error {
+		cells := make([]string, len(header), len(header)+1)
+		copy(cells, fr.Cells)
+		return cw.Write(append(cells, roster.FailedRowMessage(fr)))
+	}
+	if rows == nil {
+		if err := s.store.FailedRows(r.Context(), c.tenant.ID, imp.ID, write); err != nil {
+			s.log.Error("failed rows: streaming stopped", "import", imp.ID, "err", err) // the status is sent already
+		}
+	}
+	for _, fr := range rows {
+		write(fr)
+	}
+	cw.Flush()
+}
