@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// MaxImportAttempts is how many times a job is started (first run and
+// resumes after its worker died) before it is marked failed.
+const MaxImportAttempts = 10
+
 // Import states.
 const (
 	ImportQueued    = "queued"
@@ -192,8 +196,12 @@ type ImportStore interface {
 	FailedRows(ctx context.Context, tenantID, importID int64, fn func(FailedRow) error) error
 
 	// ImportBatch runs fn in one transaction with access to the tenant's
-	// records; everything fn wrote is committed together, or nothing.
-	ImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx ImportTx) error) error
+	// records; everything fn wrote is committed together, or nothing. For
+	// an import (importID > 0) the transaction also checks that holder
+	// still holds the tenant's lock and extends its lease, so a worker that
+	// stalled past its lease can never commit beside the one that resumed
+	// its job (ECONFLICT).
+	ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx ImportTx) error) error
 	// UndoImport reverts what the import journaled and records the undo.
 	UndoImport(ctx context.Context, tenantID, importID int64) (*UndoReport, error)
 }

@@ -88,7 +88,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 	if o.DryRun {
 		// One transaction, rolled back: later rows still see what earlier
 		// rows would have created, so the summary equals a real run's.
-		err = im.Store.ImportBatch(ctx, imp.TenantID, 0, func(tx roster.ImportTx) error {
+		err = im.Store.ImportBatch(ctx, imp.TenantID, 0, "", 0, func(tx roster.ImportTx) error {
 			for c, ok := next(); ok; c, ok = next() {
 				if _, err := run.writeChunk(tx, c.recs, true, o.OnFailed); err != nil {
 					return err
@@ -104,7 +104,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		for c, ok := next(); ok && err == nil; c, ok = next() {
 			saved := run.counts
 			var b *batch
-			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) (err error) {
+			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
 				run.counts = saved // a retried or failed batch must not count twice
 				b, err = run.writeChunk(tx, c.recs, false, nil)
 				return err

@@ -56,7 +56,7 @@ type batches struct {
 	overlap []string
 }
 
-func (b *batches) ImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx roster.ImportTx) error) error {
+func (b *batches) ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
 	b.mu.Lock()
 	if other, ok := b.active[tenantID]; ok {
 		b.overlap = append(b.overlap, fmt.Sprintf("tenant %d: import %d wrote while %d did", tenantID, importID, other))
@@ -70,7 +70,7 @@ func (b *batches) ImportBatch(ctx context.Context, tenantID, importID int64, fn 
 		b.mu.Unlock()
 	}()
 	time.Sleep(time.Millisecond) // widen the window another import would write in
-	return b.Store.ImportBatch(ctx, tenantID, importID, fn)
+	return b.Store.ImportBatch(ctx, tenantID, importID, holder, lease, fn)
 }
 
 func TestJobsOfATenantRunOneAfterTheOther(t *testing.T) {

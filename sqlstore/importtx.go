@@ -10,8 +10,22 @@ import (
 )
 
 // ImportBatch runs fn in one transaction over an importTx.
-func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx roster.ImportTx) error) error {
+func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		if importID > 0 {
+			// The UPDATE also row-locks the lock on PostgreSQL: a worker
+			// taking over an expired lease waits for this batch to commit
+			// and then resumes after it.
+			now := s.now()
+			res, err := tx.ExecContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
+				WHERE tenant_id = ? AND import_id = ? AND holder = ?`), now, now.Add(lease), tenantID, importID, holder)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return roster.Errorf(roster.ECONFLICT, "import #%d no longer holds the import lock", importID)
+			}
+		}
 		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now()}
 		if err := fn(it); err != nil {
 			return err

@@ -55,6 +55,17 @@ func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Durat
 		if err != nil {
 			return err
 		}
+		if imp.Status == roster.ImportRunning && imp.Attempts >= roster.MaxImportAttempts {
+			// Its worker died every time: a file that crashes the process, or
+			// a machine that keeps failing. Say so instead of trying forever.
+			_, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ?`),
+				roster.ImportFailed, fmt.Sprintf("gave up after %d attempts: the worker running this import stopped each time", imp.Attempts), now, imp.ID)
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ? AND expires_at < ?`), imp.TenantID, imp.ID, now)
+			return err
+		}
 		lock, err := s.findImportLock(ctx, tx, imp.TenantID)
 		if err == nil && lock.ImportID != imp.ID {
 			// An expired lock of another import (a crashed CLI import, or a job): release it.
@@ -92,6 +103,9 @@ func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Durat
 	}
 	if err != nil {
 		return nil, err
+	}
+	if claimed == nil {
+		return nil, roster.Errorf(roster.ENOTFOUND, "no import job to run")
 	}
 	return claimed, nil
 }

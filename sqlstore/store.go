@@ -161,6 +161,13 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if s.Dialect.Prepare {
 		tx.stmts = map[string]*sql.Stmt{}
 	}
+	// A panic must not leave the transaction (and SQLite's write lock) open.
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return s.interpret(err)
