@@ -15,7 +15,10 @@ const (
 	EFORBIDDEN    = "forbidden"
 	EINPROGRESS   = "import_in_progress"
 	ETOOLARGE     = "too_large"
-	ELIMIT        = "limit_exceeded" // a tenant's quota, such as imports per day
+	// ELOCKLOST: an import batch found its worker no longer holds the
+	// tenant's import lock (internal: the job goes on elsewhere).
+	ELOCKLOST = "import_lock_lost"
+	ELIMIT    = "limit_exceeded" // a tenant's quota, such as imports per day
 )
 
 // Error is the one error type Roster shows to people: a code, a message

@@ -200,7 +200,7 @@ type ImportStore interface {
 	// an import (importID > 0) the transaction also checks that holder
 	// still holds the tenant's lock and extends its lease, so a worker that
 	// stalled past its lease can never commit beside the one that resumed
-	// its job (ECONFLICT).
+	// its job (ELOCKLOST).
 	ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx ImportTx) error) error
 	// UndoImport reverts what the import journaled and records the undo.
 	UndoImport(ctx context.Context, tenantID, importID int64) (*UndoReport, error)

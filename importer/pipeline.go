@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"sync"
@@ -112,6 +113,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			if err != nil {
 				// Rolled back: the counts are the last committed batch's again.
 				run.counts = saved
+				if roster.ErrorCode(err) == roster.ELOCKLOST {
+					err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
+				}
 			}
 			if err == nil && o.OnFailed != nil {
 				// Only rows whose batch committed reach the failed-rows file.

@@ -52,8 +52,8 @@ func TestStalledWorkerCannotCommit(t *testing.T) {
 			t.Fatal(err)
 		}
 		noop := func(roster.ImportTx) error { return nil }
-		if err := s.ImportBatch(ctx, tn.ID, imp.ID, "stalled", time.Minute, noop); roster.ErrorCode(err) != roster.ECONFLICT {
-			t.Fatalf("the stalled worker's batch: %v, want a conflict", err)
+		if err := s.ImportBatch(ctx, tn.ID, imp.ID, "stalled", time.Minute, noop); roster.ErrorCode(err) != roster.ELOCKLOST {
+			t.Fatalf("the stalled worker's batch: %v, want %s", err, roster.ELOCKLOST)
 		}
 		if err := s.ImportBatch(ctx, tn.ID, imp.ID, "resumer", time.Minute, noop); err != nil {
 			t.Fatalf("the resuming worker's batch: %v", err)

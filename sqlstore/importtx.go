@@ -23,7 +23,7 @@ func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holde
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return roster.Errorf(roster.ECONFLICT, "import #%d no longer holds the import lock", importID)
+				return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
 			}
 		}
 		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now()}

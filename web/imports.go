@@ -12,6 +12,7 @@ import (
 
 	"roster"
 	"roster/importer"
+	"roster/normalize"
 )
 
 func (s *Server) importList(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -92,10 +93,25 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	if dry, err := boolField(f, "dry_run"); err != nil || dry {
 		if err == nil {
+			// A dry run is one transaction rolled back at its end; a job must
+			// keep renewing its lease, which SQLite would block meanwhile.
 			err = roster.Errorf(roster.EINVALID, "an import job always writes; for a dry run use POST /api/v1/imports/preview with dry_run=true").With("field", "dry_run")
 		}
 		s.error(w, r, err)
 		return
+	}
+	// Who hears when it ends: an address given, else the token's name if it is one.
+	notify, _ := f.field("notify")
+	if notify == "" {
+		notify = c.token.Name
+	}
+	if notify != "" {
+		if e, err := normalize.Email(notify); err == nil {
+			notify = e
+		} else if _, given := f.field("notify"); given {
+			s.error(w, r, roster.Errorf(roster.EINVALID, "notify: %v", err).With("field", "notify"))
+			return
+		}
 	}
 	queue, err := boolField(f, "queue")
 	if err != nil {
@@ -134,7 +150,7 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		os.Remove(up.Path + ".json")
 	}
 	imp := &roster.Import{TenantID: c.tenant.ID, Kind: opts.Kind, FileName: up.Name, FileSHA256: up.SHA256, Options: opts,
-		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: c.token.Name}
+		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify}
 	if imp.FileName == "" {
 		imp.FileName = "upload"
 	}
