@@ -182,6 +182,9 @@ type ImportStore interface {
 	// PostgreSQL several processes claim concurrently and each job goes to
 	// exactly one.
 	ClaimImport(ctx context.Context, holder string, lease time.Duration) (*Import, error)
+	// ExpireImportFiles forgets the stored files of jobs that ended before
+	// the given time and returns their paths, for the caller to delete.
+	ExpireImportFiles(ctx context.Context, before time.Time) ([]string, error)
 	// CancelImport asks a job to stop: a queued one is cancelled at once,
 	// a running one at its next batch.
 	CancelImport(ctx context.Context, tenantID, importID int64) (*Import, error)

@@ -139,3 +139,36 @@ func (s *Store) CancelImport(ctx context.Context, tenantID, importID int64) (*ro
 	})
 	return imp, err
 }
+
+// ExpireImportFiles clears the file paths of jobs that ended before before.
+func (s *Store) ExpireImportFiles(ctx context.Context, before time.Time) ([]string, error) {
+	var paths []string
+	err := s.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, s.Q(`SELECT id, file_path FROM imports
+			WHERE file_path <> '' AND status NOT IN (?, ?) AND finished_at < ?`), roster.ImportQueued, roster.ImportRunning, before)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			var p string
+			if err := rows.Scan(&id, &p); err != nil {
+				rows.Close()
+				return err
+			}
+			ids, paths = append(ids, id), append(paths, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET file_path = '' WHERE id = ?`), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return paths, err
+}

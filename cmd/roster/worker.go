@@ -52,6 +52,11 @@ func (m *Main) runWorkers(ctx context.Context, store roster.Store, n int, lease 
 		defer cancel()
 		notifier.Shutdown(grace)
 	}()
+	retention, err := m.fileRetention()
+	if err != nil {
+		return err
+	}
+	go jobs.SweepEvery(ctx, store, retention, time.Hour, log)
 	return jobs.Run(ctx, n, jobs.Worker{
 		Store:    store,
 		Importer: &importer.Importer{Store: store, Lease: lease},
@@ -71,6 +76,19 @@ func (m *Main) importLease() (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < time.Second {
 		return 0, usagef("ROSTER_IMPORT_LEASE must be a duration of at least 1s, like 30s")
+	}
+	return d, nil
+}
+
+// fileRetention is how long job files are kept, from ROSTER_FILE_RETENTION.
+func (m *Main) fileRetention() (time.Duration, error) {
+	v := m.Getenv("ROSTER_FILE_RETENTION")
+	if v == "" {
+		return jobs.DefaultRetention, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, usagef("ROSTER_FILE_RETENTION must be a positive duration, like 168h")
 	}
 	return d, nil
 }
