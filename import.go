@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 )
@@ -46,6 +47,8 @@ type Import struct {
 	Worker          string     `json:"worker,omitempty"`
 	CancelRequested bool       `json:"cancel_requested"`
 	RequestedBy     string     `json:"requested_by,omitempty"` // who to notify
+	// Header is the file's header row, for the failed-rows file.
+	Header []string `json:"header,omitempty"`
 }
 
 // ImportCounts are the outcomes of an import's rows.
@@ -173,9 +176,13 @@ type ImportStore interface {
 	// reports that someone asked the import to stop.
 	RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) (cancel bool, err error)
 
-	// EnqueueImport records a job (status queued) for a stored file; a
-	// worker runs it when the tenant's lock is free.
+	// EnqueueImport records a job (status queued) for the file at
+	// imp.FilePath and keeps a copy of the file in the database, so a
+	// worker on any machine can run it; a worker runs it when the
+	// tenant's lock is free.
 	EnqueueImport(ctx context.Context, imp *Import) error
+	// ReadImportFile writes a job's kept file to w.
+	ReadImportFile(ctx context.Context, tenantID, importID int64, w io.Writer) error
 	// ClaimImport takes the oldest job a worker may run now — queued, or
 	// running with its lease run out (its worker died: resume it) — and
 	// the tenant's lock with it; ENOTFOUND when there is none. On

@@ -89,7 +89,7 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 		return nil, err
 	}
 	imp := &roster.Import{TenantID: tenant.ID, Kind: o.Kind, FileName: o.FileName, FileSHA256: sum,
-		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}}
+		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}, Header: res.Header}
 	res.Import = imp
 	if !o.DryRun {
 		if err := im.Store.StartImport(ctx, imp, o.Holder, im.lease()); err != nil {

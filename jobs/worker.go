@@ -7,8 +7,11 @@ package jobs
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -41,6 +44,9 @@ type Worker struct {
 	OnEnd func(ctx context.Context, imp *roster.Import, res *importer.Result)
 	// BatchSize overrides the importer's rows per transaction (tests).
 	BatchSize int
+	// Dir holds the files of jobs fetched from the database (default: the
+	// system's temporary directory).
+	Dir string
 }
 
 // Run claims and runs jobs until ctx is done. A job that fails or panics
@@ -132,8 +138,44 @@ func (w *Worker) execute(ctx context.Context, stop <-chan struct{}, imp *roster.
 		}
 		w.Store.ReleaseImportLock(ctx, imp.TenantID, imp.ID)
 	}()
+	cleanup, err := w.localFile(ctx, imp)
+	if err != nil {
+		imp.Status, imp.Message = roster.ImportFailed, "the file to import cannot be read: "+roster.ErrorMessage(err)
+		w.Store.FinishImport(ctx, imp)
+		w.Store.ReleaseImportLock(ctx, imp.TenantID, imp.ID)
+		return nil, err
+	}
+	defer cleanup()
 	o := importer.Options{Holder: w.Holder, Stop: stop, BatchSize: w.BatchSize}
 	return w.Importer.RunJob(ctx, &roster.Tenant{ID: imp.TenantID}, imp, o)
+}
+
+// localFile makes sure the job's file is on this machine: a job queued by
+// a process on another machine is fetched from the copy in the database
+// into a temporary file (checked against its SHA-256), removed after the run.
+func (w *Worker) localFile(ctx context.Context, imp *roster.Import) (cleanup func(), err error) {
+	if _, err := os.Stat(imp.FilePath); err == nil {
+		return func() {}, nil
+	}
+	f, err := os.CreateTemp(w.Dir, fmt.Sprintf("roster-import-%d-*", imp.ID))
+	if err != nil {
+		return nil, err
+	}
+	cleanup = func() { os.Remove(f.Name()) }
+	h := sha256.New()
+	err = w.Store.ReadImportFile(ctx, imp.TenantID, imp.ID, io.MultiWriter(f, h))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && hex.EncodeToString(h.Sum(nil)) != imp.FileSHA256 {
+		err = fmt.Errorf("the kept copy of %s does not match its SHA-256", imp.FileName)
+	}
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	imp.FilePath = f.Name() // for this run only; the journal keeps the original path
+	return cleanup, nil
 }
 
 func (w *Worker) lease() time.Duration {

@@ -191,8 +191,8 @@ func summary(imp *roster.Import, tenant string, failedRows int, attached bool, f
 // Without the original file (removed after the job) the header is "row",
 // "column 1"… instead, so each row can still be found.
 func (n *Notifier) failedRowsCSV(ctx context.Context, imp *roster.Import) ([]byte, int, bool, error) {
-	var header []string
-	if imp.FilePath != "" {
+	header := imp.Header
+	if len(header) == 0 && imp.FilePath != "" {
 		if _, err := os.Stat(imp.FilePath); err == nil {
 			if _, h, err := importer.ReadHeader(imp.FilePath, imp.Options); err == nil {
 				header = h

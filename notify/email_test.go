@@ -280,6 +280,7 @@ func TestEmailWithoutTheFile(t *testing.T) {
 	imp := *e.imp
 	imp.RequestedBy = "bob@example.com"
 	imp.FilePath = e.path + ".gone" // the worker removed the upload
+	imp.Header = nil                // and the journal has no header (an import from before headers were kept)
 	e.importEnded(n, &imp)
 	n.Wait()
 	_, mails := srv.received()

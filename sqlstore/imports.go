@@ -54,9 +54,9 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 		opts, _ := json.Marshal(imp.Options)
 		counts, _ := json.Marshal(imp.Counts)
 		if err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
-			dry_run, counts, started_at) VALUES (?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+			dry_run, counts, started_at, header) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
 			imp.TenantID, imp.Label, string(imp.Kind), imp.FileName, imp.FileSHA256, string(opts), imp.Status, imp.DryRun,
-			string(counts), imp.StartedAt).Scan(&imp.ID); err != nil {
+			string(counts), imp.StartedAt, encodeList(imp.Header)).Scan(&imp.ID); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at)
@@ -119,17 +119,19 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 }
 
 const importColumns = `id, tenant_id, label, kind, file_name, file_sha256, options, status, dry_run, counts, message, started_at,
-	finished_at, undone_at, queued_at, file_path, rows_total, attempts, worker, cancel_requested, requested_by`
+	finished_at, undone_at, queued_at, file_path, rows_total, attempts, worker, cancel_requested, requested_by, header`
 
 func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
 	imp := &roster.Import{}
 	var kind, opts, counts string
 	var finished, undone, queued sql.NullTime
+	var header string
 	if err := sc.Scan(&imp.ID, &imp.TenantID, &imp.Label, &kind, &imp.FileName, &imp.FileSHA256, &opts, &imp.Status, &imp.DryRun,
 		&counts, &imp.Message, &imp.StartedAt, &finished, &undone, &queued, &imp.FilePath, &imp.RowsTotal, &imp.Attempts,
-		&imp.Worker, &imp.CancelRequested, &imp.RequestedBy); err != nil {
+		&imp.Worker, &imp.CancelRequested, &imp.RequestedBy, &header); err != nil {
 		return nil, err
 	}
+	imp.Header = decodeList(header)
 	if queued.Valid {
 		t := queued.Time.UTC()
 		imp.QueuedAt = &t

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"roster"
@@ -22,11 +24,65 @@ func (s *Store) EnqueueImport(ctx context.Context, imp *roster.Import) error {
 		imp.Label = fmt.Sprintf("import #%d · %s", n+1, now.Format("2006-01-02 15:04"))
 		opts, _ := json.Marshal(imp.Options)
 		counts, _ := json.Marshal(imp.Counts)
-		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
-			dry_run, counts, started_at, queued_at, file_path, rows_total, requested_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+		err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
+			dry_run, counts, started_at, queued_at, file_path, rows_total, requested_by, header) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
 			imp.TenantID, imp.Label, string(imp.Kind), imp.FileName, imp.FileSHA256, string(opts), imp.Status, imp.DryRun,
-			string(counts), now, now, imp.FilePath, imp.RowsTotal, imp.RequestedBy).Scan(&imp.ID)
+			string(counts), now, now, imp.FilePath, imp.RowsTotal, imp.RequestedBy, encodeList(imp.Header)).Scan(&imp.ID)
+		if err != nil {
+			return err
+		}
+		return s.keepFile(ctx, tx, imp.ID, imp.FilePath)
 	})
+}
+
+// fileChunk is how much of a job's file one row of import_files holds.
+const fileChunk = 1 << 20
+
+// keepFile copies the file at path into import_files, in chunks.
+func (s *Store) keepFile(ctx context.Context, tx *Tx, importID int64, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return roster.Errorf(roster.EINVALID, "cannot read the file to import: %v", err)
+	}
+	defer f.Close()
+	buf := make([]byte, fileChunk)
+	for seq := 0; ; seq++ {
+		n, err := io.ReadFull(f, buf)
+		if n > 0 {
+			if _, err := tx.ExecContext(ctx, s.Q(`INSERT INTO import_files (import_id, seq, data) VALUES (?, ?, ?)`), importID, seq, buf[:n]); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// ReadImportFile writes a job's kept file to w, chunk by chunk.
+func (s *Store) ReadImportFile(ctx context.Context, tenantID, importID int64, w io.Writer) error {
+	if _, err := s.FindImport(ctx, tenantID, importID); err != nil {
+		return err
+	}
+	for seq := 0; ; seq++ {
+		var data []byte
+		err := s.DB.QueryRowContext(ctx, s.Q(`SELECT data FROM import_files WHERE import_id = ? AND seq = ?`), importID, seq).Scan(&data)
+		if err == sql.ErrNoRows {
+			if seq == 0 {
+				return roster.Errorf(roster.ENOTFOUND, "import %d has no kept file", importID)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(data); err != nil {
+			return err
+		}
+	}
 }
 
 // ClaimImport takes the oldest runnable job and its tenant's lock. A
@@ -165,6 +221,9 @@ func (s *Store) ExpireImportFiles(ctx context.Context, before time.Time) ([]stri
 		}
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET file_path = '' WHERE id = ?`), id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_files WHERE import_id = ?`), id); err != nil {
 				return err
 			}
 		}

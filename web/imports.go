@@ -150,7 +150,7 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		os.Remove(up.Path + ".json")
 	}
 	imp := &roster.Import{TenantID: c.tenant.ID, Kind: opts.Kind, FileName: up.Name, FileSHA256: up.SHA256, Options: opts,
-		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify}
+		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify, Header: res.Header}
 	if imp.FileName == "" {
 		imp.FileName = "upload"
 	}
@@ -299,8 +299,8 @@ func (s *Server) importErrors(w http.ResponseWriter, r *http.Request, c *caller)
 		s.error(w, r, err)
 		return
 	}
-	var header []string
-	if imp.FilePath != "" {
+	header := imp.Header
+	if len(header) == 0 && imp.FilePath != "" {
 		if _, h, err := importer.ReadHeader(imp.FilePath, imp.Options); err == nil {
 			header = h
 		} else {
