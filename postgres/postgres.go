@@ -28,6 +28,7 @@ var Dialect = sqlstore.Dialect{
 	Arrays:          true,
 	UniqueViolation: uniqueViolation,
 	ReserveIDs:      reserveIDs,
+	Analyze:         `ANALYZE contacts, contact_emails, memberships, companies`,
 	// An arbitrary constant key shared by every Roster process.
 	MigrationLock: `SELECT pg_advisory_xact_lock(72657374)`,
 }

@@ -198,14 +198,15 @@ func (s *Store) loadMemberships(ctx context.Context, q queryer, tenantID int64, 
 		return nil
 	}
 	byID := make(map[int64]*roster.Contact, len(cs))
-	args := []any{tenantID}
+	ids := make([]int64, 0, len(cs))
 	for _, c := range cs {
 		byID[c.ID] = c
-		args = append(args, c.ID)
+		ids = append(ids, c.ID)
 	}
+	in, args := s.inList("m.contact_id", ids)
 	rows, err := q.QueryContext(ctx, s.Q(`SELECT m.contact_id, m.company_id, c.name, m.view_all_tickets
 		FROM memberships m JOIN companies c ON c.id = m.company_id
-		WHERE m.tenant_id = ? AND m.contact_id IN (`+placeholders(len(cs))+`) ORDER BY m.contact_id, m.position`), args...)
+		WHERE m.tenant_id = ? AND `+in+` ORDER BY m.contact_id, m.position`), append([]any{tenantID}, args...)...)
 	if err != nil {
 		return err
 	}

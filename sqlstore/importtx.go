@@ -30,7 +30,11 @@ func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holde
 		if err := fn(it); err != nil {
 			return err
 		}
-		return it.flush()
+		if err := it.flush(); err != nil {
+			return err
+		}
+		s.wrote(ctx, it.created)
+		return nil
 	})
 }
 
@@ -49,6 +53,7 @@ type importTx struct {
 	ids map[string][]int64 // reserved, unused ids per table
 
 	contacts, companies, emails, memberships [][]any // rows to insert
+	created                                  int     // contacts and companies created
 }
 
 // idPool is how many ids one reservation takes.
@@ -271,6 +276,7 @@ func (t *importTx) CreateContact(c *roster.Contact) error {
 		return err
 	}
 	c.ID = id
+	t.created++
 	t.contacts = append(t.contacts, append([]any{id}, contactValues(t.tenantID, c)...))
 	t.emails = append(t.emails, emailRows(t.tenantID, c)...)
 	t.memberships = append(t.memberships, membershipRows(t.tenantID, c)...)

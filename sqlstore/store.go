@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"roster"
@@ -36,6 +37,11 @@ type Dialect struct {
 	// ReserveIDs returns n new ids of table for rows the caller will insert
 	// with explicit ids in the same transaction.
 	ReserveIDs func(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, error)
+	// Analyze refreshes the planner's statistics of the directory's tables
+	// ("" where not needed). A bulk import grows them from nothing to
+	// millions of rows, and PostgreSQL must not keep planning for the
+	// small table it saw at the start.
+	Analyze string
 	// MigrationLock is a statement run first in each migration transaction
 	// to serialize concurrent migrators ("" where transactions already do).
 	MigrationLock string
@@ -49,6 +55,8 @@ type Store struct {
 	Now func() time.Time
 
 	queries sync.Map // query text with ? -> dialect text
+
+	written atomic.Int64 // rows imported since the statistics were last refreshed
 }
 
 var _ roster.Store = (*Store)(nil)
@@ -256,4 +264,38 @@ func listPage[T any](ctx context.Context, s *Store, query string, args []any, li
 		next = encodeCursor(id(out[len(out)-1]))
 	}
 	return out, next, nil
+}
+
+// analyzeEvery is how many imported rows make the statistics worth refreshing.
+const analyzeEvery = 100_000
+
+// wrote counts imported rows and refreshes the statistics now and then.
+func (s *Store) wrote(ctx context.Context, rows int) {
+	if s.Dialect.Analyze == "" {
+		return
+	}
+	if n := s.written.Add(int64(rows)); n >= analyzeEvery && s.written.CompareAndSwap(n, 0) {
+		s.analyze(ctx)
+	}
+}
+
+// analyze refreshes the statistics; a failure only costs speed.
+func (s *Store) analyze(ctx context.Context) {
+	if s.Dialect.Analyze != "" {
+		s.DB.ExecContext(ctx, s.Dialect.Analyze)
+	}
+}
+
+// inList is "column IN (?,…)" with its arguments, or "column = ANY(?)"
+// with one array argument where the database takes arrays: one statement
+// text whatever the number of ids.
+func (s *Store) inList(column string, ids []int64) (string, []any) {
+	if s.Dialect.Arrays {
+		return column + " = ANY(?)", []any{ids}
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return column + " IN (" + placeholders(len(ids)) + ")", args
 }
