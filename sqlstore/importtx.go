@@ -111,7 +111,10 @@ func (t *importTx) exec(query string, args ...any) error {
 const lookupChunk = 500
 
 // lookup runs query, which ends in the column to look up, for keys
-// ("col IN (…)" in chunks, or "col = ANY(…)" where arrays are taken),
+// ("col IN (…)" in chunks, or one array "col IN (SELECT unnest(…))" where
+// arrays are taken: as a semi-join the planner can hash it, where
+// "col = ANY(array)" on a table it still thinks small would compare every
+// row with every key),
 // calling scan for each row. Pending writes go first so reads see them.
 func lookup[K string | int64](t *importTx, query string, keys []K, scan func(*sql.Rows) error) error {
 	if err := t.flush(); err != nil {
@@ -129,7 +132,7 @@ func lookup[K string | int64](t *importTx, query string, keys []K, scan func(*sq
 		var q string
 		var args []any
 		if t.s.Dialect.Arrays {
-			q, args = query+" = ANY(?)", []any{t.tenantID, part}
+			q, args = query+" IN (SELECT unnest(?::"+arrayType(part)+"))", []any{t.tenantID, part}
 		} else {
 			q = query + " IN (" + placeholders(len(part)) + ")"
 			args = make([]any, 0, len(part)+1)
@@ -397,4 +400,13 @@ func (t *importTx) CompanyRefs(names, externalIDs []string) (map[string]*roster.
 		return nil, nil, err
 	}
 	return byName, byExt, nil
+}
+
+// arrayType is the PostgreSQL array type of keys.
+func arrayType[K string | int64](keys []K) string {
+	var k K
+	if _, ok := any(k).(int64); ok {
+		return "bigint[]"
+	}
+	return "text[]"
 }

@@ -286,12 +286,12 @@ func (s *Store) analyze(ctx context.Context) {
 	}
 }
 
-// inList is "column IN (?,…)" with its arguments, or "column = ANY(?)"
-// with one array argument where the database takes arrays: one statement
-// text whatever the number of ids.
+// inList is "column IN (?,…)" with its arguments, or one array argument
+// where the database takes arrays: one statement text whatever the
+// number of ids.
 func (s *Store) inList(column string, ids []int64) (string, []any) {
 	if s.Dialect.Arrays {
-		return column + " = ANY(?)", []any{ids}
+		return column + " IN (SELECT unnest(?::bigint[]))", []any{ids}
 	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
