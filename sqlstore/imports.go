@@ -116,7 +116,8 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 	_, err := s.DB.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
 		imp.Status, string(counts), imp.Message, now, imp.TenantID, imp.ID)
 	if imp.Counts.Created+imp.Counts.Updated > 1000 {
-		s.analyze(ctx)
+		// In the background: the caller releases the import lock next.
+		go s.analyze(context.WithoutCancel(ctx))
 	}
 	return err
 }

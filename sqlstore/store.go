@@ -56,7 +56,8 @@ type Store struct {
 
 	queries sync.Map // query text with ? -> dialect text
 
-	written atomic.Int64 // rows imported since the statistics were last refreshed
+	written   atomic.Int64 // rows imported since the statistics were last refreshed
+	analyzing atomic.Bool
 }
 
 var _ roster.Store = (*Store)(nil)
@@ -279,11 +280,14 @@ func (s *Store) wrote(ctx context.Context, rows int) {
 	}
 }
 
-// analyze refreshes the statistics; a failure only costs speed.
+// analyze refreshes the statistics, one run at a time; a failure only
+// costs speed.
 func (s *Store) analyze(ctx context.Context) {
-	if s.Dialect.Analyze != "" {
-		s.DB.ExecContext(ctx, s.Dialect.Analyze)
+	if s.Dialect.Analyze == "" || !s.analyzing.CompareAndSwap(false, true) {
+		return
 	}
+	defer s.analyzing.Store(false)
+	s.DB.ExecContext(ctx, s.Dialect.Analyze)
 }
 
 // inList is "column IN (?,…)" with its arguments, or one array argument

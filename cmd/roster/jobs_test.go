@@ -144,7 +144,10 @@ func testWorkerCrashes(t *testing.T, backend string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := crashFile(t, 20_000)
+	// Big enough that five attempts, each killed within 400 ms of its
+	// claim, cannot finish it even on a fast machine.
+	const rows = 60_000
+	path := crashFile(t, rows)
 	imp := enqueueFile(t, s, crashed, path)
 
 	env := []string{"ROSTER_IMPORT_LEASE=1s"}
@@ -159,7 +162,14 @@ func testWorkerCrashes(t *testing.T, backend string) {
 		if got.Status == roster.ImportDone {
 			break
 		}
-		time.Sleep(time.Duration(rnd.IntN(800)) * time.Millisecond)
+		// Kill it mid-import: after it committed a batch of its own, at a
+		// random moment within the next few batches.
+		before := got.Counts.Rows
+		waitUntil(t, "the worker commits a batch", func() bool {
+			got, err = s.FindImport(ctx, crashed.ID, imp.ID)
+			return err == nil && (got.Counts.Rows > before || got.Status != roster.ImportRunning)
+		})
+		time.Sleep(time.Duration(rnd.IntN(300)) * time.Millisecond)
 		w.Process.Kill()
 		w.Wait()
 		got, _ = s.FindImport(ctx, crashed.ID, imp.ID)
@@ -168,7 +178,7 @@ func testWorkerCrashes(t *testing.T, backend string) {
 			break
 		}
 		kills++
-		t.Logf("kill %d: attempt %d killed after %d of 20000 rows", kills, got.Attempts, got.Counts.Rows)
+		t.Logf("kill %d: attempt %d killed after %d of %d rows", kills, got.Attempts, got.Counts.Rows, rows)
 	}
 	last := rosterProcess(t, env, "worker", "--db", db)
 	var got *roster.Import
