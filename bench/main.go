@@ -32,6 +32,7 @@ func main() {
 	db := flag.String("db", "", "database: empty for SQLite in a temp dir, a SQLite file path (replaced), or a postgres:// URL (a fresh schema is made)")
 	keep := flag.String("file", "", "reuse (or create) the generated file at this path")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
+	batch := flag.Int("batch", 0, "rows per transaction (default: the importer's)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -84,7 +85,7 @@ func main() {
 		}
 	}
 	im := &importer.Importer{Store: store}
-	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}}
+	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}, BatchSize: *batch}
 	for _, pass := range []string{"new rows", "re-import (unchanged)"} {
 		runtime.GC()
 		start := time.Now()
