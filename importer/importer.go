@@ -288,7 +288,7 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	res.Info, res.Header = rd.Info(), slices.Clone(rd.Header())
 	total := 0
 	for {
-		row, err := rd.Next()
+		_, err := rd.Next()
 		if err == io.EOF {
 			break
 		}
@@ -296,7 +296,6 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 			rd.Close()
 			return 0, fileError(err)
 		}
-		_ = row
 		total++
 	}
 	rd.Close()

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -114,15 +113,6 @@ func (o *Options) workers() int {
 		return runtime.GOMAXPROCS(0)
 	}
 	return o.Workers
-}
-
-// cellRef names a spreadsheet cell such as "F3" (column 0-based).
-func cellRef(col, row int) string {
-	name := ""
-	for col++; col > 0; col = (col - 1) / 26 {
-		name = string(rune('A'+(col-1)%26)) + name
-	}
-	return fmt.Sprintf("%s%d", name, row)
 }
 
 var zeroTime time.Time

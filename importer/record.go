@@ -7,6 +7,7 @@ import (
 
 	"roster"
 	"roster/normalize"
+	"roster/tabular"
 )
 
 // record is one row turned into normalized values: the "records" stage
@@ -49,7 +50,7 @@ func (p *parser) fail(r *record, col int, code, msg string) {
 	if col >= 0 {
 		e.Column = p.header[col]
 		if p.xlsx {
-			e.Cell = cellRef(col, r.row)
+			e.Cell = tabular.CellRef(col, r.row)
 		}
 	}
 	r.errs = append(r.errs, e)
@@ -409,7 +410,7 @@ func (p *parser) rowErr(r *record, column, code, msg string) roster.RowError {
 	if col >= 0 {
 		e.Column = p.header[col]
 		if p.xlsx {
-			e.Cell = cellRef(col, r.row)
+			e.Cell = tabular.CellRef(col, r.row)
 		}
 	}
 	return e

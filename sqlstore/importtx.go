@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"roster"
@@ -209,17 +210,9 @@ func (t *importTx) ContactIDsByPhone(phones []string) (map[string][]int64, error
 		return nil, err
 	}
 	for _, ids := range out {
-		sortIDs(ids)
+		slices.Sort(ids)
 	}
 	return out, nil
-}
-
-func sortIDs(ids []int64) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && ids[j] < ids[j-1]; j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
-		}
-	}
 }
 
 // Contacts loads full contacts, memberships included.

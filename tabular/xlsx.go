@@ -149,7 +149,7 @@ func (x *xlsxReader) Next() (Row, error) {
 		if len(cells) > h {
 			for i := h; i < len(cells); i++ {
 				if cells[i] != "" && row.Err == nil {
-					row.Err = &RowError{Column: i, Ref: cellRef(i, row.Number), Code: CodeWrongCellCount,
+					row.Err = &RowError{Column: i, Ref: CellRef(i, row.Number), Code: CodeWrongCellCount,
 						Message: fmt.Sprintf("row has a value in column %d; the header has %d columns", i+1, h)}
 					break
 				}

@@ -38,8 +38,8 @@ func newSheetParser(r io.Reader, wb *workbook) *sheetParser {
 	return &sheetParser{tok: newXMLTok(bufio.NewReaderSize(r, 256<<10), wb.maxCell+1024), wb: wb}
 }
 
-// cellRef returns the A1-style reference of a 0-based column and a row number.
-func cellRef(col, row int) string {
+// CellRef returns the A1-style reference of a 0-based column and a row number.
+func CellRef(col, row int) string {
 	var b [8]byte
 	i := len(b)
 	for col++; col > 0; col = (col - 1) / 26 {
@@ -114,7 +114,7 @@ func (s *sheetParser) nextRow() (bool, error) {
 					s.val = append(s.val, t.data...)
 				}
 				if len(s.val) > s.wb.maxCell {
-					return false, fatalf(CodeCellTooLarge, "cell %s is larger than %d bytes", cellRef(s.col, s.rowNum), s.wb.maxCell)
+					return false, fatalf(CodeCellTooLarge, "cell %s is larger than %d bytes", CellRef(s.col, s.rowNum), s.wb.maxCell)
 				}
 			}
 		case tokStart, tokEmpty:
@@ -233,11 +233,11 @@ func cellType(t []byte) string {
 func (s *sheetParser) endCell() error {
 	s.inCell = false
 	if s.col >= maxColumns {
-		return fatalf(CodeBadXLSX, "cell %s is beyond the last Excel column", cellRef(s.col, s.rowNum))
+		return fatalf(CodeBadXLSX, "cell %s is beyond the last Excel column", CellRef(s.col, s.rowNum))
 	}
 	v, rerr := s.cellText()
 	if rerr != nil && s.rowErr == nil {
-		rerr.Column, rerr.Ref = s.col, cellRef(s.col, s.rowNum)
+		rerr.Column, rerr.Ref = s.col, CellRef(s.col, s.rowNum)
 		s.rowErr = rerr
 	}
 	for len(s.cells) < s.col {

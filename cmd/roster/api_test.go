@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"roster"
 	"roster/storetest"
@@ -49,6 +48,8 @@ type apiServer struct {
 
 	mu   *sync.Mutex
 	seen map[[3]string]bool // method, path, status of every response
+
+	stdout *syncBuffer // what serve printed
 }
 
 // inTenant creates a tenant and a token for it with the CLI and returns
@@ -73,45 +74,9 @@ func (s *apiServer) inTenant(t *testing.T, name string) *apiServer {
 // then stops it and checks it shut down cleanly.
 func startServe(t *testing.T, backend, db string) *apiServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	m := NewMain()
-	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), stdout, stderr
-	m.Getenv = func(string) string { return "" }
-	m.Ready = ready
-	done := make(chan int, 1)
-	go func() { done <- m.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}) }()
-
-	var addr string
-	select {
-	case addr = <-ready:
-	case code := <-done:
-		cancel()
-		t.Fatalf("serve exited with %d before listening:\n%s", code, stderr)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatalf("serve did not get ready:\n%s", stderr)
-	}
-	s := &apiServer{backend: backend, db: db, base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}, mu: &sync.Mutex{}, seen: map[[3]string]bool{}}
-	t.Cleanup(func() {
-		s.checkDocumented(t)
-		cancel()
-		select {
-		case code := <-done:
-			if code != exitOK {
-				t.Errorf("serve returned %d after its context was cancelled, want 0:\n%s", code, stderr)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("serve did not shut down within 30s of its context being cancelled")
-		}
-	})
-	s.token = tokenRE.FindString(stdout.String())
-	if s.token == "" {
-		t.Fatalf("serve printed no first-start token on a fresh database; stdout:\n%s", stdout)
-	}
-	if !strings.Contains(stdout.String(), `Created tenant "default"`) {
-		t.Errorf("first start does not say it created the default tenant:\n%s", stdout)
+	s := startServeEnv(t, backend, db, nil)
+	if !strings.Contains(s.stdout.String(), `Created tenant "default"`) {
+		t.Errorf("first start does not say it created the default tenant:\n%s", s.stdout)
 	}
 	return s
 }

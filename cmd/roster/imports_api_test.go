@@ -22,7 +22,7 @@ import (
 )
 
 // startServeEnv is startServe with an environment, for the API's data
-// directory and limits. The server runs its import workers (--workers 1).
+// directory and limits (nil: none). The server runs its import workers (--workers 1).
 func startServeEnv(t *testing.T, backend, db string, env map[string]string) *apiServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -44,7 +44,7 @@ func startServeEnv(t *testing.T, backend, db string, env map[string]string) *api
 		cancel()
 		t.Fatalf("serve did not get ready:\n%s", stderr)
 	}
-	s := &apiServer{backend: backend, db: db, base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}, mu: &sync.Mutex{}, seen: map[[3]string]bool{}}
+	s := &apiServer{backend: backend, db: db, base: "http://" + addr, client: &http.Client{Timeout: 30 * time.Second}, mu: &sync.Mutex{}, seen: map[[3]string]bool{}, stdout: stdout}
 	t.Cleanup(func() {
 		s.checkDocumented(t)
 		cancel()
