@@ -198,7 +198,9 @@ type ImportStore interface {
 	ReleaseImportLock(ctx context.Context, tenantID, importID int64) error
 	FindImportLock(ctx context.Context, tenantID int64) (*ImportLock, error)
 
-	// FinishImport records the import's final status, counts and message.
+	// FinishImport records the import's final status, counts and message
+	// and, in the same transaction, frees the tenant's lock if the import
+	// holds it: an import that has ended is never still "in progress".
 	FinishImport(ctx context.Context, imp *Import) error
 	FindImport(ctx context.Context, tenantID, id int64) (*Import, error)
 	ListImports(ctx context.Context, tenantID int64, p Page) ([]*Import, string, error)

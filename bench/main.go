@@ -33,6 +33,7 @@ func main() {
 	keep := flag.String("file", "", "reuse (or create) the generated file at this path")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
 	batch := flag.Int("batch", 0, "rows per transaction (default: the importer's)")
+	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -85,7 +86,7 @@ func main() {
 		}
 	}
 	im := &importer.Importer{Store: store}
-	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}, BatchSize: *batch}
+	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}, BatchSize: *batch, DryRun: *dry}
 	for _, pass := range []string{"new rows", "re-import (unchanged)"} {
 		runtime.GC()
 		start := time.Now()

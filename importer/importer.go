@@ -63,9 +63,6 @@ func (r *run) addErrors(errs []roster.RowError) {
 	}
 }
 
-// errDryRun rolls back a dry run's one transaction.
-var errDryRun = errors.New("dry run")
-
 // Run imports the file at path for tenant. Problems with the file or the
 // options are returned as *roster.Error (EINVALID, ETOOLARGE, EINPROGRESS)
 // before anything is written; bad rows are reported in the Result and the
@@ -91,12 +88,11 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 	imp := &roster.Import{TenantID: tenant.ID, Kind: o.Kind, FileName: o.FileName, FileSHA256: sum,
 		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}, Header: res.Header}
 	res.Import = imp
-	if !o.DryRun {
-		if err := im.Store.StartImport(ctx, imp, o.Holder, im.lease()); err != nil {
-			return nil, err
-		}
-	} else {
-		imp.Status, imp.StartedAt = roster.ImportRunning, time.Now().UTC()
+	// A dry run is journaled and locked like any import; its batches write
+	// what it would do aside (see roster.ImportStore.ImportBatch), never
+	// to the directory.
+	if err := im.Store.StartImport(ctx, imp, o.Holder, im.lease()); err != nil {
+		return nil, err
 	}
 	return im.execute(ctx, path, run, res, &o, total, 0)
 }
@@ -106,15 +102,14 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 // committed batch: those rows are in the database and in its counts, so
 // the end state equals an uninterrupted run's.
 func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *roster.Import, o Options) (*Result, error) {
-	o.ImportOptions, o.DryRun, o.FileName = imp.Options, false, imp.FileName
+	o.ImportOptions, o.DryRun, o.FileName = imp.Options, imp.DryRun, imp.FileName
 	run := &run{opts: imp.Options, counts: imp.Counts}
 	res := &Result{Import: imp}
 	total, err := im.prepare(ctx, tenant, imp.FilePath, run, res)
 	if err != nil {
 		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
 		bg := context.WithoutCancel(ctx)
-		im.Store.FinishImport(bg, imp)
-		im.Store.ReleaseImportLock(bg, tenant.ID, imp.ID)
+		im.Store.FinishImport(bg, imp) // frees the lock too
 		return res, err
 	}
 	return im.execute(ctx, imp.FilePath, run, res, &o, total, imp.Counts.Rows)
@@ -136,7 +131,7 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	var done atomic.Int64
 	done.Store(int64(skip))
 	// Deferred too: a panic in the writer must not leave the lease renewed forever.
-	stopBeat := sync.OnceFunc(im.heartbeat(imp, &done, total, o.DryRun))
+	stopBeat := sync.OnceFunc(im.heartbeat(imp, &done, total))
 	defer stopBeat()
 	err := im.write(ctx, path, run, imp, o, total, skip, &done)
 	stopBeat()
@@ -161,16 +156,10 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	default:
 		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
 	}
-	if !o.DryRun {
-		// The import's own context may be cancelled; the journal must still be closed.
-		bg := context.WithoutCancel(ctx)
-		if ferr := im.Store.FinishImport(bg, imp); ferr != nil && err == nil {
-			err = ferr
-		}
-		im.Store.ReleaseImportLock(bg, imp.TenantID, imp.ID)
-	} else {
-		now := time.Now().UTC()
-		imp.FinishedAt = &now
+	// The import's own context may be cancelled; the journal must still be closed.
+	bg := context.WithoutCancel(ctx)
+	if ferr := im.Store.FinishImport(bg, imp); ferr != nil && err == nil { // frees the lock too
+		err = ferr
 	}
 	if err != nil {
 		return res, err
@@ -188,10 +177,7 @@ func (im *Importer) lease() time.Duration {
 // heartbeat renews the import lock while the import runs, with progress.
 // The writer also renews between batches (renew); this goroutine covers a
 // batch that takes long. A renewal waits at most half a lease.
-func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int, dry bool) (stop func()) {
-	if dry {
-		return func() {}
-	}
+func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int) (stop func()) {
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

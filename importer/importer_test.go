@@ -270,24 +270,6 @@ func TestRowErrors(t *testing.T) {
 	})
 }
 
-func TestDryRun(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
-		dry := e.run(people+"Jan N.,jan.novak@example.cz,,,,\n", region("CZ"), func(o *importer.Options) { o.DryRun = true })
-		if n := len(e.contacts()); n != 0 || len(e.companies()) != 0 {
-			t.Fatalf("dry run wrote %d contacts", n)
-		}
-		real := e.run(people+"Jan N.,jan.novak@example.cz,,,,\n", region("CZ"))
-		if dry.Import.Counts != real.Import.Counts {
-			t.Fatalf("dry run counts %+v differ from the real run's %+v", dry.Import.Counts, real.Import.Counts)
-		}
-		e.counts(real, 3, 1, 0, 0)
-		list, _, _ := e.s.ListImports(e.ctx, e.tenant.ID, roster.Page{})
-		if len(list) != 1 {
-			t.Fatalf("a dry run must not be journaled; %d imports", len(list))
-		}
-	})
-}
-
 func TestUndo(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		first := e.run("name,email,job_title,company\nAnn,ann@x.cz,CTO,Alpha\n")

@@ -13,13 +13,14 @@ import (
 // this run behaves.
 type Options struct {
 	roster.ImportOptions
+	// DryRun journals the import and does everything but change the
+	// directory: its batches keep what they would write aside.
 	DryRun   bool
 	FileName string // as the user named it, for the journal
 	Holder   string // who runs it (host and pid), for "in progress" messages
 	// Progress, if set, is called after each batch with rows done and the total.
 	Progress func(done, total int)
-	// OnFailed, if set, receives each failed row as the import goes (the
-	// failed-rows file of a dry run, which journals nothing).
+	// OnFailed, if set, receives each failed row once its batch has committed.
 	OnFailed func(roster.FailedRow)
 	// BatchSize is how many rows one transaction writes (default 2000).
 	BatchSize int

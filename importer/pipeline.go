@@ -86,53 +86,36 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			o.Progress(run.counts.Rows, total)
 		}
 	}
-	if o.DryRun {
-		// One transaction, rolled back: later rows still see what earlier
-		// rows would have created, so the summary equals a real run's.
-		err = im.Store.ImportBatch(ctx, imp.TenantID, 0, "", 0, func(tx roster.ImportTx) error {
-			for c, ok := next(); ok; c, ok = next() {
-				if _, err := run.writeChunk(tx, c.recs, true, o.OnFailed); err != nil {
-					return err
-				}
-				progress()
-			}
-			return errDryRun
+	for c, ok := next(); ok && err == nil; c, ok = next() {
+		saved := run.counts
+		var b *batch
+		err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
+			run.counts = saved // a retried or failed batch must not count twice
+			b, err = run.writeChunk(tx, c.recs)
+			return err
 		})
-		if err == errDryRun {
-			err = nil
+		if err != nil {
+			// Rolled back: the counts are the last committed batch's again.
+			run.counts = saved
+			if roster.ErrorCode(err) == roster.ELOCKLOST {
+				err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
+			}
 		}
-	} else {
-		for c, ok := next(); ok && err == nil; c, ok = next() {
-			saved := run.counts
-			var b *batch
-			err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
-				run.counts = saved // a retried or failed batch must not count twice
-				b, err = run.writeChunk(tx, c.recs, false, nil)
-				return err
-			})
-			if err != nil {
-				// Rolled back: the counts are the last committed batch's again.
-				run.counts = saved
-				if roster.ErrorCode(err) == roster.ELOCKLOST {
-					err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
-				}
+		if err == nil && o.OnFailed != nil {
+			// Only rows whose batch committed reach the failed-rows file.
+			for _, f := range b.failed {
+				o.OnFailed(f)
 			}
-			if err == nil && o.OnFailed != nil {
-				// Only rows whose batch committed reach the failed-rows file.
-				for _, f := range b.failed {
-					o.OnFailed(f)
-				}
-			}
-			progress()
-			if err == nil {
-				err = im.renew(ctx, imp, run.counts.Rows, total)
-			}
-			if err == nil && o.Stop != nil {
-				select {
-				case <-o.Stop:
-					err = ErrStopped
-				default:
-				}
+		}
+		progress()
+		if err == nil {
+			err = im.renew(ctx, imp, run.counts.Rows, total)
+		}
+		if err == nil && o.Stop != nil {
+			select {
+			case <-o.Stop:
+				err = ErrStopped
+			default:
 			}
 		}
 	}
@@ -202,7 +185,7 @@ func (p *parser) record(raw rawRow) *record {
 }
 
 // writeChunk plans and writes one chunk's records in tx and journals them.
-func (run *run) writeChunk(tx roster.ImportTx, recs []*record, dry bool, onFailed func(roster.FailedRow)) (*batch, error) {
+func (run *run) writeChunk(tx roster.ImportTx, recs []*record) (*batch, error) {
 	b := &batch{run: run, tx: tx}
 	var err error
 	if run.opts.Kind == roster.KindCompanies {
@@ -227,14 +210,6 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, dry bool, onFaile
 		if err := b.handle(r, err); err != nil {
 			return nil, err
 		}
-	}
-	if onFailed != nil {
-		for _, f := range b.failed {
-			onFailed(f)
-		}
-	}
-	if dry {
-		return b, nil
 	}
 	return b, tx.Journal(b.changes, b.failed, run.counts)
 }

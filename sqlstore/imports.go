@@ -37,8 +37,7 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 			}
 			// Its process died: the lease ran out. Never leave it "in progress";
 			// a job (with a stored file) stays running for a worker to resume.
-			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
-				roster.ImportFailed, "the process running this import stopped before it finished", now, lock.ImportID, roster.ImportRunning); err != nil {
+			if err := s.failOrphan(ctx, tx, lock.ImportID, now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ?`), imp.TenantID); err != nil {
@@ -63,6 +62,20 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 			VALUES (?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease))
 		return err
 	})
+}
+
+// failOrphan closes the journal entry of an import whose process died
+// with its lock, unless it is a job (with a stored file), which a worker resumes.
+func (s *Store) failOrphan(ctx context.Context, tx *Tx, importID int64, now time.Time) error {
+	res, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
+		roster.ImportFailed, "the process running this import stopped before it finished", now, importID, roster.ImportRunning)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return s.dropDryRun(ctx, tx, importID)
+	}
+	return nil
 }
 
 // RenewImportLock extends the lease of the import holding the lock and
@@ -113,8 +126,19 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 	now := s.now()
 	imp.FinishedAt = &now
 	counts, _ := json.Marshal(imp.Counts)
-	_, err := s.DB.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
-		imp.Status, string(counts), imp.Message, now, imp.TenantID, imp.ID)
+	err := s.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
+			imp.Status, string(counts), imp.Message, now, imp.TenantID, imp.ID); err != nil {
+			return err
+		}
+		if imp.DryRun {
+			if err := s.dropDryRun(ctx, tx, imp.ID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), imp.TenantID, imp.ID)
+		return err
+	})
 	if imp.Counts.Created+imp.Counts.Updated > 1000 {
 		// In the background: the caller releases the import lock next.
 		go s.analyze(context.WithoutCancel(ctx))

@@ -28,8 +28,25 @@ func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holde
 			}
 		}
 		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now()}
-		if err := fn(it); err != nil {
+		var itx roster.ImportTx = it
+		if importID > 0 {
+			// The journal says whether this is a dry run, so a dry run's
+			// batch can never write to the directory.
+			var dry bool
+			if err := tx.QueryRowContext(ctx, s.Q(`SELECT dry_run FROM imports WHERE id = ?`), importID).Scan(&dry); err != nil {
+				return err
+			}
+			if dry {
+				itx = newDryTx(it)
+			}
+		}
+		if err := fn(itx); err != nil {
 			return err
+		}
+		if d, ok := itx.(*dryTx); ok {
+			if err := d.write(); err != nil {
+				return err
+			}
 		}
 		if err := it.flush(); err != nil {
 			return err

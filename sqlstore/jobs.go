@@ -119,14 +119,16 @@ func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Durat
 			if err != nil {
 				return err
 			}
+			if err := s.dropDryRun(ctx, tx, imp.ID); err != nil {
+				return err
+			}
 			_, err = tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ? AND expires_at < ?`), imp.TenantID, imp.ID, now)
 			return err
 		}
 		lock, err := s.findImportLock(ctx, tx, imp.TenantID)
 		if err == nil && lock.ImportID != imp.ID {
 			// An expired lock of another import (a crashed CLI import, or a job): release it.
-			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
-				roster.ImportFailed, "the process running this import stopped before it finished", now, lock.ImportID, roster.ImportRunning); err != nil {
+			if err := s.failOrphan(ctx, tx, lock.ImportID, now); err != nil {
 				return err
 			}
 		}
@@ -218,6 +220,13 @@ func (s *Store) ExpireImportFiles(ctx context.Context, before time.Time) ([]stri
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		// What a dry run kept goes when it ends; this catches any left behind.
+		for _, table := range []string{"dry_keys", "dry_records"} {
+			if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM `+table+` WHERE import_id IN
+				(SELECT id FROM imports WHERE status NOT IN (?, ?))`), roster.ImportQueued, roster.ImportRunning); err != nil {
+				return err
+			}
 		}
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET file_path = '' WHERE id = ?`), id); err != nil {

@@ -30,6 +30,9 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		case roster.ImportRunning:
 			return roster.Errorf(roster.EINPROGRESS, "import %d is still running", importID)
 		}
+		if imp.DryRun {
+			return roster.Errorf(roster.EINVALID, "import %d was a dry run: it changed nothing, so there is nothing to undo", importID)
+		}
 		changes, err := s.loadChanges(ctx, tx, importID)
 		if err != nil {
 			return err

@@ -91,12 +91,10 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		s.error(w, r, err)
 		return
 	}
-	if dry, err := boolField(f, "dry_run"); err != nil || dry {
-		if err == nil {
-			// A dry run is one transaction rolled back at its end; a job must
-			// keep renewing its lease, which SQLite would block meanwhile.
-			err = roster.Errorf(roster.EINVALID, "an import job always writes; for a dry run use POST /api/v1/imports/preview with dry_run=true").With("field", "dry_run")
-		}
+	// A dry run is a job like any other, but its batches keep what they
+	// would write aside: its counts and failed rows are a real run's.
+	dry, err := boolField(f, "dry_run")
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -150,7 +148,7 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		os.Remove(up.Path + ".json")
 	}
 	imp := &roster.Import{TenantID: c.tenant.ID, Kind: opts.Kind, FileName: up.Name, FileSHA256: up.SHA256, Options: opts,
-		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify, Header: res.Header}
+		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify, Header: res.Header, DryRun: dry}
 	if imp.FileName == "" {
 		imp.FileName = "upload"
 	}

@@ -171,8 +171,14 @@ func TestCLIImportFixAndReimport(t *testing.T) {
 	if cs, cos := directory(t, db); len(cs) != 0 || len(cos) != 0 {
 		t.Fatalf("--dry-run wrote %d contacts, %d companies", len(cs), len(cos))
 	}
-	if l := journal(t, db); len(l) != 0 {
-		t.Fatalf("--dry-run journaled %d imports", len(l))
+	if l := journal(t, db); len(l) != 1 || !l[0].DryRun || l[0].Counts.Failed != 2 {
+		t.Fatalf("--dry-run journaled %+v; want one dry run", l)
+	}
+	if out := mustCLI(t, "imports", "list", "--db", db); !strings.Contains(out, "done (dry run)") {
+		t.Errorf("imports list does not mark the dry run:\n%s", out)
+	}
+	if code, _, errOut := cli(t, "undo", strconv.FormatInt(dry.Job, 10), "--db", db); code == exitOK || !strings.Contains(errOut, "dry run") {
+		t.Errorf("undo of a dry run: exit %d\n%s", code, errOut)
 	}
 
 	// The real run: exit 0 with failed rows, which go to --errors.
@@ -225,12 +231,12 @@ func TestCLIImportFixAndReimport(t *testing.T) {
 	}
 
 	// imports list, show, errors.
-	list := journal(t, db)
-	if len(list) != 1 || list[0].ID != res.Job || list[0].Counts.Created != 2 || list[0].Counts.Failed != 2 || list[0].FileName != "people.csv" {
+	list := journal(t, db) // newest first: the real run, then the dry run
+	if len(list) != 2 || list[0].ID != res.Job || list[0].Counts.Created != 2 || list[0].Counts.Failed != 2 || list[0].FileName != "people.csv" {
 		t.Fatalf("imports list %+v", list)
 	}
 	out := mustCLI(t, "imports", "list", "--db", db)
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || strings.Fields(lines[1])[0] != strconv.FormatInt(res.Job, 10) {
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || strings.Fields(lines[1])[0] != strconv.FormatInt(res.Job, 10) {
 		t.Errorf("imports list:\n%s", out)
 	}
 	var shown roster.Import

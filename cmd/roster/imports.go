@@ -41,7 +41,11 @@ func (m *Main) imports(ctx context.Context, args []string) error {
 		fmt.Fprintln(w, "ID\tLABEL\tKIND\tFILE\tSTATUS\tROWS\tCREATED\tUPDATED\tUNCHANGED\tFAILED")
 		for _, imp := range list {
 			c := imp.Counts
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", imp.ID, imp.Label, imp.Kind, imp.FileName, imp.Status,
+			status := imp.Status
+			if imp.DryRun {
+				status += " (dry run)"
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", imp.ID, imp.Label, imp.Kind, imp.FileName, status,
 				c.Rows, c.Created, c.Updated, c.Unchanged, c.Failed)
 		}
 		return w.Flush()

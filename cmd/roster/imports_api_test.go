@@ -215,9 +215,6 @@ func holdLock(t *testing.T, db, tenant string) (release func()) {
 		if err := st.FinishImport(ctx, imp); err != nil {
 			t.Error(err)
 		}
-		if err := st.ReleaseImportLock(ctx, tn.ID, imp.ID); err != nil {
-			t.Error(err)
-		}
 		st.Close()
 	}
 	t.Cleanup(release)
@@ -250,6 +247,7 @@ func TestImportsAPI(t *testing.T) {
 				{"Profiles", testImportProfiles},
 				{"ImportByProfile", testImportByProfile},
 				{"BadImportRequests", testBadImportRequests},
+				{"DryRunJob", testDryRunJob},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
@@ -509,7 +507,7 @@ func testBadImportRequests(t *testing.T, s *apiServer) {
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"colour": "red"}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, "colour")
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"kind": "contacts"}, "", nil), http.StatusBadRequest, roster.EINVALID, "file")
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", nil, "a.csv", []byte("colour,size\nred,XL\n")), http.StatusBadRequest, roster.EINVALID, "")
-	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"dry_run": "true"}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, "dry_run")
+	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"dry_run": "perhaps"}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, "dry_run")
 	wantError(t, s.do(t, s.token, "POST", "/api/v1/imports", map[string]any{"upload_id": "0123456789abcdef0123456789abcdef"}), http.StatusNotFound, roster.ENOTFOUND, "upload_id")
 	wantError(t, s.do(t, s.token, "POST", "/api/v1/imports", map[string]any{"upload_id": "../../etc/passwd"}), http.StatusNotFound, roster.ENOTFOUND, "upload_id")
 	wantError(t, s.upload(t, "POST", "/api/v1/imports/preview", nil, "x.xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest")), http.StatusBadRequest, roster.EINVALID, "")
@@ -558,4 +556,49 @@ func testImportLimits(t *testing.T, backend, db string) {
 	}
 	s.waitImport(t, a.ID)
 	s.waitImport(t, b.ID)
+}
+
+// A dry-run job counts and reports what the import would do, changes
+// nothing, cannot be undone, and agrees with the real job that follows.
+func testDryRunJob(t *testing.T, s *apiServer) {
+	seed := s.importJob(t, nil, "seed.csv", []byte("name,email,job_title\nAda,ada@example.com,CTO\nBob,bob@example.com,\n"))
+	if imp := s.waitImport(t, seed.ID); imp.Status != roster.ImportDone || imp.Counts.Created != 2 {
+		t.Fatalf("seed import: %+v", imp)
+	}
+	before := s.call(t, "GET", "/api/v1/contacts", nil, http.StatusOK).body
+	file := []byte("name,email,job_title,company\n" +
+		"Ada,ada@example.com,CEO,Acme\n" + // updated
+		"Bob,bob@example.com,,\n" + // unchanged
+		"Cid,cid@example.com,,Acme\n" + // created, joins the Acme of row 2
+		"Bad,not-an-email,,\n" + // fails
+		"Cid,cid@example.com,Boss,\n") // updates row 4's Cid
+	dry := s.importJob(t, map[string]string{"dry_run": "true"}, "people.csv", file)
+	if !dry.DryRun {
+		t.Errorf("queued dry run says dry_run false")
+	}
+	d := s.waitImport(t, dry.ID)
+	if d.Status != roster.ImportDone || !d.DryRun {
+		t.Fatalf("dry run ended %s: %+v", d.Status, d)
+	}
+	if got := s.call(t, "GET", "/api/v1/contacts", nil, http.StatusOK).body; !bytes.Equal(got, before) {
+		t.Fatalf("the dry run changed the contacts:\n%s\nwas\n%s", got, before)
+	}
+	if ids := s.listIDs(t, s.token, "/api/v1/companies", nil, 0); len(ids) != 0 {
+		t.Fatalf("the dry run created companies %v", ids)
+	}
+	r := s.call(t, "GET", fmt.Sprintf("/api/v1/imports/%d/errors", dry.ID), nil, http.StatusOK)
+	if !strings.Contains(string(r.body), "not-an-email") {
+		t.Errorf("the dry run's failed rows:\n%s", r.body)
+	}
+	e := wantError(t, s.do(t, s.token, "POST", fmt.Sprintf("/api/v1/imports/%d/undo", dry.ID), nil), http.StatusBadRequest, roster.EINVALID, "")
+	if !strings.Contains(e.Error.Message, "dry run") {
+		t.Errorf("undo of a dry run: %s", e.Error.Message)
+	}
+	real := s.waitImport(t, s.importJob(t, nil, "people.csv", file).ID)
+	if real.Counts != d.Counts {
+		t.Fatalf("dry run counted %+v; the real run %+v", d.Counts, real.Counts)
+	}
+	if c := d.Counts; c.Created != 1 || c.Updated != 2 || c.Unchanged != 1 || c.Failed != 1 || c.CompaniesCreated != 1 {
+		t.Errorf("counts %+v", c)
+	}
 }

@@ -65,10 +65,10 @@ func crashFile(t *testing.T, n int) string {
 	return path
 }
 
-func enqueueFile(t *testing.T, s roster.Store, tn *roster.Tenant, path string) *roster.Import {
+func enqueueFile(t *testing.T, s roster.Store, tn *roster.Tenant, path string, dry ...bool) *roster.Import {
 	t.Helper()
 	imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: filepath.Base(path), FilePath: path,
-		Options: importer.Defaults(defaultImportOptions())}
+		Options: importer.Defaults(defaultImportOptions()), DryRun: len(dry) > 0 && dry[0]}
 	if err := s.EnqueueImport(context.Background(), imp); err != nil {
 		t.Fatal(err)
 	}
@@ -116,17 +116,24 @@ func failedRowNumbers(t *testing.T, s roster.Store, tenantID, importID int64) []
 
 // TestWorkerCrashes: a job whose worker processes are SIGKILLed at random
 // moments, again and again, and resumed each time by the next one, ends
-// exactly as one uninterrupted import of the same file.
+// exactly as one uninterrupted import of the same file. A dry-run job
+// does too, and leaves the directory as it was.
 func TestWorkerCrashes(t *testing.T) {
 	for _, backend := range []string{"sqlite", "postgres"} {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			testWorkerCrashes(t, backend)
-		})
+		for _, dry := range []bool{false, true} {
+			name := backend
+			if dry {
+				name += "/dry_run"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				testWorkerCrashes(t, backend, dry)
+			})
+		}
 	}
 }
 
-func testWorkerCrashes(t *testing.T, backend string) {
+func testWorkerCrashes(t *testing.T, backend string, dry bool) {
 	seed := uint64(time.Now().UnixNano())
 	if v := os.Getenv("ROSTER_TEST_SEED"); v != "" {
 		fmt.Sscan(v, &seed)
@@ -148,7 +155,7 @@ func testWorkerCrashes(t *testing.T, backend string) {
 	// claim, cannot finish it even on a fast machine.
 	const rows = 60_000
 	path := crashFile(t, rows)
-	imp := enqueueFile(t, s, crashed, path)
+	imp := enqueueFile(t, s, crashed, path, dry)
 
 	env := []string{"ROSTER_IMPORT_LEASE=1s"}
 	kills := 0
@@ -209,6 +216,9 @@ func testWorkerCrashes(t *testing.T, backend string) {
 	}
 
 	have, ref2 := comparableContacts(t, s, crashed), comparableContacts(t, s, reference)
+	if dry {
+		ref2 = nil // the directory stays as it was: empty
+	}
 	if len(have) != len(ref2) {
 		t.Fatalf("%d contacts after the crashes, %d after the uninterrupted run (seed %d)", len(have), len(ref2), seed)
 	}
