@@ -214,6 +214,11 @@ type ImportStore interface {
 	// stalled past its lease can never commit beside the one that resumed
 	// its job (ELOCKLOST).
 	ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx ImportTx) error) error
+	// ReadImportBatch runs fn's look-ups in a read-only transaction beside
+	// the import's batches, on the directory as last committed, so the next
+	// batch can be planned while the current one writes. It returns the
+	// count of outside writes (ImportTx.Writes) of that snapshot.
+	ReadImportBatch(ctx context.Context, tenantID, importID int64, fn func(tx ImportTx) error) (writes int64, err error)
 	// UndoImport reverts what the import journaled and records the undo.
 	UndoImport(ctx context.Context, tenantID, importID int64) (*UndoReport, error)
 }
@@ -244,6 +249,11 @@ type ImportTx interface {
 	Journal(changes []Change, failed []FailedRow, counts ImportCounts) error
 	// Now is the time this batch stamps on what it writes.
 	Now() time.Time
+	// Writes counts the writes to the tenant's directory made outside
+	// imports (through the API) while this import has held the lock, as
+	// this transaction began: a batch planned on a snapshot with another
+	// count must look again.
+	Writes() int64
 }
 
 // Profile is a saved set of import options, so a recurring import is one command.

@@ -27,6 +27,7 @@ type batch struct {
 
 	changes []roster.Change
 	failed  []roster.FailedRow
+	dirty   dirty // what the batch wrote, for batches planned before it committed
 }
 
 // rowError is a planning failure of one row.

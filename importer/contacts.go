@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"maps"
 	"slices"
 
 	"roster"
@@ -10,53 +11,94 @@ import (
 // prefetchContacts looks up, for a chunk, every contact and company its
 // rows could touch.
 func (b *batch) prefetchContacts(recs []*record) error {
-	var emails, phones, exts, users, names, companyExts []string
+	b.emailOwner, b.phoneOwner = map[string]int64{}, map[string][]int64{}
+	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
+	b.contacts = map[int64]*roster.Contact{}
+	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
+	return b.lookUp(contactKeysOf(recs))
+}
+
+// lookupKeys are the identifiers a chunk's rows could match or link by.
+type lookupKeys struct {
+	emails, phones, exts, users, names, companyExts []string
+}
+
+func contactKeysOf(recs []*record) lookupKeys {
+	var k lookupKeys
 	for _, r := range recs {
 		if r.failed() {
 			continue
 		}
 		c := &r.contact
-		emails = append(append(emails, c.Email), c.OtherEmails...)
-		phones = append(phones, c.Phone, c.Mobile)
-		exts = append(exts, c.ExternalID)
-		users = append(users, c.Username)
+		k.emails = append(append(k.emails, c.Email), c.OtherEmails...)
+		k.phones = append(k.phones, c.Phone, c.Mobile)
+		k.exts = append(k.exts, c.ExternalID)
+		k.users = append(k.users, c.Username)
 		for _, ref := range r.refs {
-			names = append(names, ref.name)
-			companyExts = append(companyExts, ref.externalID)
+			k.names = append(k.names, ref.name)
+			k.companyExts = append(k.companyExts, ref.externalID)
 		}
 	}
-	var err error
-	if b.emailOwner, err = b.tx.ContactIDsByEmail(compact(emails)); err != nil {
+	k.emails, k.phones, k.exts, k.users = compact(k.emails), compact(k.phones), compact(k.exts), compact(k.users)
+	k.names, k.companyExts = compact(k.names), compact(k.companyExts)
+	return k
+}
+
+// lookUp adds to the batch's caches the owners of keys, the contacts they
+// are, the ones it does not hold yet, and the companies named.
+func (b *batch) lookUp(k lookupKeys) error {
+	emails, err := b.tx.ContactIDsByEmail(k.emails)
+	if err != nil {
 		return err
 	}
-	b.phoneOwner = map[string][]int64{}
+	maps.Copy(b.emailOwner, emails)
 	if slices.Contains(b.run.opts.Match, roster.MatchPhone) {
-		if b.phoneOwner, err = b.tx.ContactIDsByPhone(compact(phones)); err != nil {
+		phones, err := b.tx.ContactIDsByPhone(k.phones)
+		if err != nil {
 			return err
 		}
+		maps.Copy(b.phoneOwner, phones)
 	}
-	if b.extOwner, err = b.tx.ContactIDsByExternalID(compact(exts)); err != nil {
+	exts, err := b.tx.ContactIDsByExternalID(k.exts)
+	if err != nil {
 		return err
 	}
-	if b.userOwner, err = b.tx.ContactIDsByUsername(compact(users)); err != nil {
+	maps.Copy(b.extOwner, exts)
+	users, err := b.tx.ContactIDsByUsername(k.users)
+	if err != nil {
 		return err
 	}
+	maps.Copy(b.userOwner, users)
 	ids := map[int64]bool{}
 	for _, m := range []map[string]int64{b.emailOwner, b.extOwner, b.userOwner} {
 		for _, id := range m {
-			ids[id] = true
+			ids[id] = b.contacts[id] == nil
 		}
 	}
 	for _, l := range b.phoneOwner {
 		for _, id := range l {
-			ids[id] = true
+			ids[id] = b.contacts[id] == nil
 		}
 	}
-	if b.contacts, err = b.tx.Contacts(keys(ids)); err != nil {
+	var missing []int64
+	for id, m := range ids {
+		if m {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	found, err := b.tx.Contacts(missing)
+	if err != nil {
 		return err
 	}
-	b.companyByKey, b.companyByExt, err = b.tx.CompanyRefs(compact(names), compact(companyExts))
-	return err
+	maps.Copy(b.contacts, found)
+	byKey, byExt, err := b.tx.CompanyRefs(k.names, k.companyExts)
+	if err != nil {
+		return err
+	}
+	maps.Copy(b.companyByKey, byKey)
+	maps.Copy(b.companyByExt, byExt)
+	return nil
 }
 
 // compact drops blanks and duplicates.
@@ -69,15 +111,6 @@ func compact(l []string) []string {
 			out = append(out, s)
 		}
 	}
-	return out
-}
-
-func keys(m map[int64]bool) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
 	return out
 }
 
@@ -363,6 +396,7 @@ func (b *batch) createNamedCompany(r *record, ref companyRef) (*roster.Company, 
 
 // remember puts a written contact into the batch's caches.
 func (b *batch) remember(c *roster.Contact) {
+	b.dirty.contact(c)
 	for _, e := range c.Emails() {
 		b.emailOwner[e] = c.ID
 	}
@@ -382,6 +416,7 @@ func (b *batch) remember(c *roster.Contact) {
 
 // forget takes a contact's old identifiers out of the caches.
 func (b *batch) forget(c *roster.Contact) {
+	b.dirty.contact(c)
 	for _, e := range c.Emails() {
 		if b.emailOwner[e] == c.ID {
 			delete(b.emailOwner, e)
@@ -400,6 +435,7 @@ func (b *batch) forget(c *roster.Contact) {
 }
 
 func (b *batch) rememberCompany(co *roster.Company) {
+	b.dirty.company(co)
 	b.companyByKey[roster.NameKey(co.Name)] = co
 	if co.ExternalID != "" {
 		b.companyByExt[co.ExternalID] = co
@@ -407,6 +443,7 @@ func (b *batch) rememberCompany(co *roster.Company) {
 }
 
 func (b *batch) forgetCompany(co *roster.Company) {
+	b.dirty.company(co)
 	if c := b.companyByKey[roster.NameKey(co.Name)]; c != nil && c.ID == co.ID {
 		delete(b.companyByKey, roster.NameKey(co.Name))
 	}

@@ -22,6 +22,8 @@ type Options struct {
 	Progress func(done, total int)
 	// OnFailed, if set, receives each failed row once its batch has committed.
 	OnFailed func(roster.FailedRow)
+	// beforeBatch, for tests, runs before each batch's transaction.
+	beforeBatch func()
 	// BatchSize is how many rows one transaction writes (default 2000).
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).

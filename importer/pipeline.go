@@ -86,14 +86,82 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			o.Progress(run.counts.Rows, total)
 		}
 	}
-	for c, ok := next(); ok && err == nil; c, ok = next() {
+	// Contacts are planned a batch ahead (see prefetch.go); dry runs and
+	// companies look up inside each batch.
+	ahead := run.opts.Kind == roster.KindContacts && !o.DryRun
+	plans := make(chan *planned, 1)
+	var made, committed atomic.Int64
+	var ended atomic.Bool
+	var log dirtyLog
+	if ahead {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(plans)
+			defer ended.Store(true)
+			for c, ok := next(); ok; c, ok = next() {
+				p := &planned{chunk: c, after: int(committed.Load())}
+				b := &batch{run: run}
+				w, err := im.Store.ReadImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
+					b.tx = tx
+					return b.prefetchContacts(c.recs)
+				})
+				if err == nil { // else the batch looks up in its own transaction
+					b.tx = nil
+					p.b, p.writes = b, w
+				}
+				select {
+				case plans <- p:
+					made.Add(1)
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	nextPlan := func() (*planned, bool) {
+		if !ahead {
+			c, ok := next()
+			return &planned{chunk: c}, ok
+		}
+		select {
+		case p, ok := <-plans:
+			return p, ok
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
+		c := p.chunk
+		if testHooks.stalePlans && ahead {
+			waitForPlan(&made, &ended, int64(log.committed)+2)
+		}
+		if o.beforeBatch != nil {
+			o.beforeBatch()
+		}
 		saved := run.counts
 		var b *batch
 		err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
 			run.counts = saved // a retried or failed batch must not count twice
-			b, err = run.writeChunk(tx, c.recs)
+			pb := p.b
+			p.b = nil // a plan serves once: a retried batch looks up afresh
+			if pb != nil && tx.Writes() == p.writes {
+				if d, ok := log.since(p.after); ok {
+					pb.tx = tx
+					if err := pb.refresh(c.recs, d); err != nil {
+						return err
+					}
+					b, err = run.writeChunk(tx, c.recs, pb)
+					return err
+				}
+			}
+			b, err = run.writeChunk(tx, c.recs, nil)
 			return err
 		})
+		if err == nil {
+			log.commit(&b.dirty)
+			committed.Store(int64(log.committed))
+		}
 		if err != nil {
 			// Rolled back: the counts are the last committed batch's again.
 			run.counts = saved
@@ -184,14 +252,17 @@ func (p *parser) record(raw rawRow) *record {
 	return p.parse(raw.number, raw.cells)
 }
 
-// writeChunk plans and writes one chunk's records in tx and journals them.
-func (run *run) writeChunk(tx roster.ImportTx, recs []*record) (*batch, error) {
-	b := &batch{run: run, tx: tx}
+// writeChunk plans and writes one chunk's records in tx and journals
+// them; b, if not nil, has made its look-ups already.
+func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch, error) {
 	var err error
-	if run.opts.Kind == roster.KindCompanies {
-		err = b.prefetchCompanies(recs)
-	} else {
-		err = b.prefetchContacts(recs)
+	if b == nil {
+		b = &batch{run: run, tx: tx}
+		if run.opts.Kind == roster.KindCompanies {
+			err = b.prefetchCompanies(recs)
+		} else {
+			err = b.prefetchContacts(recs)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -49,13 +49,7 @@ func reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, 
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// WAL lets readers go on while an import writes; IMMEDIATE transactions
 	// take the write lock up front so two writers queue instead of deadlocking.
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-65536)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := open(path, "cache_size(-65536)")
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +62,24 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// An import looks ahead on connections of their own: each SQLite
+	// connection has its own page cache, and these need only a small one.
+	if s.ReadDB, err = open(path, "cache_size(-16384)", "query_only(1)"); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// open returns a handle on the database file with Roster's settings and extra pragmas.
+func open(path string, pragmas ...string) (*sql.DB, error) {
+	q := url.Values{}
+	for _, p := range append([]string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"}, pragmas...) {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 }
 
 // Migrate applies SQLite's pending migrations.

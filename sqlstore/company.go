@@ -28,7 +28,7 @@ func scanCompany(sc interface{ Scan(...any) error }) (*roster.Company, error) {
 // CreateCompany validates and stores a new company.
 func (s *Store) CreateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		if err := s.checkCompany(ctx, tx, tenantID, c); err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func (s *Store) findCompany(ctx context.Context, q queryer, tenantID, id int64) 
 // UpdateCompany replaces a company's values with c's.
 func (s *Store) UpdateCompany(ctx context.Context, tenantID int64, c *roster.Company) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		old, err := s.findCompany(ctx, tx, tenantID, c.ID)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Store) RewriteCompany(ctx context.Context, tx *Tx, tenantID int64, c *r
 
 // DeleteCompany removes a company and its memberships; its contacts stay.
 func (s *Store) DeleteCompany(ctx context.Context, tenantID, id int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		return s.deleteCompany(ctx, tx, tenantID, id)
 	})
 }

@@ -36,7 +36,7 @@ func contactSearch(c *roster.Contact) string {
 // CreateContact validates and stores a new contact.
 func (s *Store) CreateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		if err := s.checkContact(ctx, tx, tenantID, c); err != nil {
 			return err
 		}
@@ -225,7 +225,7 @@ func (s *Store) loadMemberships(ctx context.Context, q queryer, tenantID int64, 
 // UpdateContact replaces a contact's values with c's.
 func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
 	c.Normalize()
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		old, err := s.findContact(ctx, tx, tenantID, c.ID)
 		if err != nil {
 			return err
@@ -265,7 +265,7 @@ func (s *Store) deleteContactLinks(ctx context.Context, tx *Tx, tenantID, id int
 
 // DeleteContact removes a contact with its emails and memberships.
 func (s *Store) DeleteContact(ctx context.Context, tenantID, id int64) error {
-	return s.InTx(ctx, func(tx *Tx) error {
+	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		return s.deleteContact(ctx, tx, tenantID, id)
 	})
 }

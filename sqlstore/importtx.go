@@ -13,21 +13,22 @@ import (
 // ImportBatch runs fn in one transaction over an importTx.
 func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		var writes int64
 		if importID > 0 {
 			// The UPDATE also row-locks the lock on PostgreSQL: a worker
 			// taking over an expired lease waits for this batch to commit
 			// and then resumes after it.
 			now := s.now()
-			res, err := tx.ExecContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
-				WHERE tenant_id = ? AND import_id = ? AND holder = ?`), now, now.Add(lease), tenantID, importID, holder)
+			err := tx.QueryRowContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
+				WHERE tenant_id = ? AND import_id = ? AND holder = ? RETURNING writes`), now, now.Add(lease), tenantID, importID, holder).Scan(&writes)
+			if err == sql.ErrNoRows {
+				return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
+			}
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
-			}
 		}
-		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now()}
+		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), writes: writes}
 		var itx roster.ImportTx = it
 		if importID > 0 {
 			// The journal says whether this is a dry run, so a dry run's
@@ -67,6 +68,7 @@ type importTx struct {
 	tenantID int64
 	importID int64
 	now      time.Time
+	writes   int64 // the lock's count of outside writes as the batch began
 
 	ids map[string][]int64 // reserved, unused ids per table
 

@@ -49,7 +49,11 @@ type Dialect struct {
 
 // Store is the SQL implementation of roster.Store.
 type Store struct {
-	DB      *sql.DB
+	DB *sql.DB
+	// ReadDB, if set, serves an import's look-ahead reads
+	// (ReadImportBatch): on SQLite, connections with a small page cache
+	// beside DB's large one, so memory stays bounded.
+	ReadDB  *sql.DB
 	Dialect Dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -68,7 +72,12 @@ func New(db *sql.DB, d Dialect) *Store {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	if s.ReadDB != nil {
+		s.ReadDB.Close()
+	}
+	return s.DB.Close()
+}
 
 // now returns the store's clock in UTC at the microsecond precision both
 // databases keep, so a value read back equals the value written.
