@@ -35,7 +35,18 @@ func main() {
 	batch := flag.Int("batch", 0, "rows per transaction (default: the importer's)")
 	newOnly := flag.Bool("new-only", false, "import once (new rows), not twice")
 	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
+	memprofile := flag.String("memprofile", "", "write a heap profile to this file 5 s into the first import")
 	flag.Parse()
+	if *memprofile != "" {
+		time.AfterFunc(5*time.Second, func() {
+			f, err := os.Create(*memprofile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		})
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

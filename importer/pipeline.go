@@ -159,7 +159,8 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			return err
 		})
 		if err == nil {
-			log.commit(&b.dirty)
+			d := b.dirty // not &b.dirty, which would keep the whole batch
+			log.commit(&d)
 			committed.Store(int64(log.committed))
 		}
 		if err != nil {
