@@ -16,62 +16,70 @@ import (
 // and records of batches committed after that snapshot, and everything if
 // anything outside the import wrote to the directory (ImportTx.Writes).
 
-// dirty is what a batch wrote: the keys it gave or took away and the records.
+// dirty is what a batch wrote: the keys it gave or took away and the
+// records. The maps' keys are the records' own strings: no allocation.
 type dirty struct {
-	keys      map[string]bool // e: email, p: phone, x: external id, u: username, n: company name key, c: company external id
-	contacts  map[int64]bool
-	companies map[int64]bool
+	emails, phones, exts, users, names, companyExts map[string]bool
+	contacts, companies                             map[int64]bool
 }
 
-func (d *dirty) key(kind, k string) {
-	if k == "" {
+func mark[K comparable](m *map[K]bool, k K) {
+	var zero K
+	if k == zero {
 		return
 	}
-	if d.keys == nil {
-		d.keys = map[string]bool{}
+	if *m == nil {
+		*m = map[K]bool{}
 	}
-	d.keys[kind+k] = true
+	(*m)[k] = true
 }
 
 func (d *dirty) contact(c *roster.Contact) {
-	if d.contacts == nil {
-		d.contacts = map[int64]bool{}
+	mark(&d.contacts, c.ID)
+	mark(&d.emails, c.Email)
+	for _, e := range c.OtherEmails {
+		mark(&d.emails, e)
 	}
-	d.contacts[c.ID] = true
-	for _, e := range c.Emails() {
-		d.key("e:", e)
-	}
-	d.key("p:", c.Phone)
-	d.key("p:", c.Mobile)
-	d.key("x:", c.ExternalID)
-	d.key("u:", c.Username)
+	mark(&d.phones, c.Phone)
+	mark(&d.phones, c.Mobile)
+	mark(&d.exts, c.ExternalID)
+	mark(&d.users, c.Username)
 }
 
 func (d *dirty) company(co *roster.Company) {
-	if d.companies == nil {
-		d.companies = map[int64]bool{}
-	}
-	d.companies[co.ID] = true
-	d.key("n:", roster.NameKey(co.Name))
-	d.key("c:", co.ExternalID)
+	mark(&d.companies, co.ID)
+	mark(&d.names, roster.NameKey(co.Name))
+	mark(&d.companyExts, co.ExternalID)
 }
 
-func (d *dirty) add(o *dirty) {
-	for k := range o.keys {
-		d.key("", k)
-	}
-	for id := range o.contacts {
-		if d.contacts == nil {
-			d.contacts = map[int64]bool{}
+// dirtySets are what several batches wrote.
+type dirtySets []*dirty
+
+func (ds dirtySets) has(set func(*dirty) map[string]bool, k string) bool {
+	for _, d := range ds {
+		if set(d)[k] {
+			return true
 		}
-		d.contacts[id] = true
 	}
-	for id := range o.companies {
-		if d.companies == nil {
-			d.companies = map[int64]bool{}
+	return false
+}
+
+func (ds dirtySets) hasContact(id int64) bool {
+	for _, d := range ds {
+		if d.contacts[id] {
+			return true
 		}
-		d.companies[id] = true
 	}
+	return false
+}
+
+func (ds dirtySets) hasCompany(id int64) bool {
+	for _, d := range ds {
+		if d.companies[id] {
+			return true
+		}
+	}
+	return false
 }
 
 // dirtyLog keeps what the last few committed batches wrote, by commit number.
@@ -92,16 +100,12 @@ func (l *dirtyLog) commit(d *dirty) {
 
 // since is what batches committed after the first n wrote, or ok false
 // if the log no longer holds them all.
-func (l *dirtyLog) since(n int) (*dirty, bool) {
+func (l *dirtyLog) since(n int) (dirtySets, bool) {
 	missing := l.committed - n
 	if missing > len(l.recent) {
 		return nil, false
 	}
-	d := &dirty{}
-	for _, r := range l.recent[len(l.recent)-missing:] {
-		d.add(r)
-	}
-	return d, true
+	return l.recent[len(l.recent)-missing:], true
 }
 
 // planned is a chunk whose look-ups were made ahead, on a snapshot.
@@ -116,51 +120,59 @@ type planned struct {
 // its own transaction, given what batches committed since then wrote: the
 // caches' entries for those keys, or owned by those records, are looked up
 // again, and those records reloaded.
-func (b *batch) refresh(recs []*record, d *dirty) error {
-	if len(d.keys) == 0 && len(d.contacts) == 0 && len(d.companies) == 0 {
+func (b *batch) refresh(recs []*record, d dirtySets) error {
+	if len(d) == 0 {
 		return nil
 	}
+	emails := func(x *dirty) map[string]bool { return x.emails }
+	phones := func(x *dirty) map[string]bool { return x.phones }
+	exts := func(x *dirty) map[string]bool { return x.exts }
+	users := func(x *dirty) map[string]bool { return x.users }
+	names := func(x *dirty) map[string]bool { return x.names }
+	companyExts := func(x *dirty) map[string]bool { return x.companyExts }
 	k := contactKeysOf(recs)
 	var again lookupKeys
 	for _, e := range k.emails {
-		if d.keys["e:"+e] || d.contacts[b.emailOwner[e]] {
+		if d.has(emails, e) || d.hasContact(b.emailOwner[e]) {
 			delete(b.emailOwner, e)
 			again.emails = append(again.emails, e)
 		}
 	}
 	for _, p := range k.phones {
-		if d.keys["p:"+p] || slices.ContainsFunc(b.phoneOwner[p], func(id int64) bool { return d.contacts[id] }) {
+		if d.has(phones, p) || slices.ContainsFunc(b.phoneOwner[p], d.hasContact) {
 			delete(b.phoneOwner, p)
 			again.phones = append(again.phones, p)
 		}
 	}
 	for _, x := range k.exts {
-		if d.keys["x:"+x] || d.contacts[b.extOwner[x]] {
+		if d.has(exts, x) || d.hasContact(b.extOwner[x]) {
 			delete(b.extOwner, x)
 			again.exts = append(again.exts, x)
 		}
 	}
 	for _, u := range k.users {
-		if d.keys["u:"+u] || d.contacts[b.userOwner[u]] {
+		if d.has(users, u) || d.hasContact(b.userOwner[u]) {
 			delete(b.userOwner, u)
 			again.users = append(again.users, u)
 		}
 	}
 	for _, n := range k.names {
 		key := roster.NameKey(n)
-		if co := b.companyByKey[key]; d.keys["n:"+key] || co != nil && d.companies[co.ID] {
+		if co := b.companyByKey[key]; d.has(names, key) || co != nil && d.hasCompany(co.ID) {
 			delete(b.companyByKey, key)
 			again.names = append(again.names, n)
 		}
 	}
 	for _, x := range k.companyExts {
-		if co := b.companyByExt[x]; d.keys["c:"+x] || co != nil && d.companies[co.ID] {
+		if co := b.companyByExt[x]; d.has(companyExts, x) || co != nil && d.hasCompany(co.ID) {
 			delete(b.companyByExt, x)
 			again.companyExts = append(again.companyExts, x)
 		}
 	}
-	for id := range d.contacts {
-		delete(b.contacts, id) // reloaded by lookUp if still wanted
+	for id := range b.contacts {
+		if d.hasContact(id) {
+			delete(b.contacts, id) // reloaded by lookUp if still wanted
+		}
 	}
 	return b.lookUp(again)
 }
