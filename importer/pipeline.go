@@ -89,53 +89,17 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 	// Contacts are planned a batch ahead (see prefetch.go); dry runs and
 	// companies look up inside each batch.
 	ahead := run.opts.Kind == roster.KindContacts && !o.DryRun
-	plans := make(chan *planned, 1)
-	var made, committed atomic.Int64
-	var ended atomic.Bool
+	var committed atomic.Int64
 	var log dirtyLog
-	if ahead {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer close(plans)
-			defer ended.Store(true)
-			for c, ok := next(); ok; c, ok = next() {
-				p := &planned{chunk: c, after: int(committed.Load())}
-				b := &batch{run: run}
-				w, err := im.Store.ReadImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
-					b.tx = tx
-					return b.prefetchContacts(c.recs)
-				})
-				if err == nil { // else the batch looks up in its own transaction
-					b.tx = nil
-					p.b, p.writes = b, w
-				}
-				select {
-				case plans <- p:
-					made.Add(1)
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
 	nextPlan := func() (*planned, bool) {
-		if !ahead {
-			c, ok := next()
-			return &planned{chunk: c}, ok
-		}
-		select {
-		case p, ok := <-plans:
-			return p, ok
-		case <-ctx.Done():
-			return nil, false
-		}
+		c, ok := next()
+		return &planned{chunk: c}, ok
+	}
+	if ahead {
+		nextPlan = im.planAhead(ctx, run, imp, next, &committed, &wg, planners)
 	}
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
 		c := p.chunk
-		if testHooks.stalePlans && ahead {
-			waitForPlan(&made, &ended, int64(log.committed)+2)
-		}
 		if o.beforeBatch != nil {
 			o.beforeBatch()
 		}

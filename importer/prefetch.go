@@ -1,9 +1,10 @@
 package importer
 
 import (
+	"context"
 	"slices"
+	"sync"
 	"sync/atomic"
-	"time"
 
 	"roster"
 )
@@ -185,9 +186,92 @@ var testHooks struct {
 	stalePlans bool
 }
 
-// waitForPlan waits until n plans have been made or the planner has ended.
-func waitForPlan(made *atomic.Int64, ended *atomic.Bool, n int64) {
-	for made.Load() < n && !ended.Load() {
-		time.Sleep(100 * time.Microsecond)
+// planners make the plans. On two cores a second one made imports slower:
+// the parsers, the planner and the writer already share them.
+const planners = 1
+
+type planSlot struct {
+	p    *planned
+	done chan struct{}
+}
+
+// planAhead starts the planners and returns the function that hands the
+// writer each chunk's plan in file order, once made.
+func (im *Importer) planAhead(ctx context.Context, run *run, imp *roster.Import, next func() (*chunk, bool), committed *atomic.Int64, wg *sync.WaitGroup, n int) func() (*planned, bool) {
+	slots := make(chan *planSlot, n) // in file order, for the writer
+	tasks := make(chan *planSlot, n) // for the planners
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(slots)
+		defer close(tasks)
+		for c, ok := next(); ok; c, ok = next() {
+			s := &planSlot{p: &planned{chunk: c}, done: make(chan struct{})}
+			select {
+			case slots <- s:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case tasks <- s:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range tasks {
+				p := s.p
+				p.after = int(committed.Load()) // before the snapshot: those batches are in it
+				b := &batch{run: run}
+				w, err := im.Store.ReadImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
+					b.tx = tx
+					return b.prefetchContacts(p.chunk.recs)
+				})
+				if err == nil { // else the batch looks up in its own transaction
+					b.tx = nil
+					p.b, p.writes = b, w
+				}
+				close(s.done)
+			}
+		}()
+	}
+	take := func() (*planSlot, bool) {
+		select {
+		case s, ok := <-slots:
+			return s, ok
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+	var lookahead *planSlot
+	return func() (*planned, bool) {
+		s := lookahead
+		lookahead = nil
+		if s == nil {
+			var ok bool
+			if s, ok = take(); !ok {
+				return nil, false
+			}
+		}
+		select {
+		case <-s.done:
+		case <-ctx.Done():
+			return nil, false
+		}
+		if testHooks.stalePlans {
+			// The next chunk's plan is made before this batch commits.
+			if n, ok := take(); ok {
+				lookahead = n
+				select {
+				case <-n.done:
+				case <-ctx.Done():
+				}
+			}
+		}
+		return s.p, true
 	}
 }
