@@ -14,13 +14,20 @@ const maxParams = 30000
 // maxRowsPerInsert bounds the rows of one multi-row VALUES statement.
 const maxRowsPerInsert = 100
 
+// copyMin is the fewest rows worth a COPY: below it, one INSERT is as
+// quick and its plan is cached.
+const copyMin = 16
+
 // insertRows writes rows into table with as few statements as it can: on
-// PostgreSQL one INSERT … SELECT FROM unnest(arrays), one parameter per
-// column whatever the number of rows; elsewhere multi-row VALUES lists
-// up to the parameter limit.
+// PostgreSQL a COPY, or for a few rows one INSERT … SELECT FROM
+// unnest(arrays), one parameter per column whatever the number of rows;
+// elsewhere multi-row VALUES lists up to the parameter limit.
 func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if s.Dialect.Copy != nil && tx.conn != nil && len(rows) >= copyMin {
+		return s.copyRows(ctx, tx, copyJob{table, splitColumns(columns), rows})
 	}
 	if s.Dialect.Arrays {
 		return s.insertArrays(ctx, tx, table, columns, rows)
@@ -40,6 +47,15 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 		}
 	}
 	return nil
+}
+
+// splitColumns turns "a, b,\n\tc" into [a b c].
+func splitColumns(columns string) []string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = strings.TrimSpace(c)
+	}
+	return cols
 }
 
 // insertSQL returns "INSERT INTO table (columns) VALUES (?,…),(?,…)" for n rows, for the dialect.

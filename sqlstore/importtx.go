@@ -74,6 +74,10 @@ type importTx struct {
 
 	contacts, companies, emails, memberships [][]any // rows to insert
 	created                                  int     // contacts and companies created
+
+	// Updates to merge set-based at the next flush, in the order made,
+	// where the dialect copies (see mergeUpdates).
+	contactUpdates, companyUpdates []pendingUpdate
 }
 
 // idPool is how many ids one reservation takes.
@@ -99,17 +103,47 @@ func (t *importTx) nextID(table string) (int64, error) {
 	return id, nil
 }
 
-// flush writes the pending new records, companies first (contacts link to them).
+// flush writes the pending updates, then the new records, companies
+// first (contacts link to them). Updates go first because one may free a
+// key a new record takes; a contact's old links are gone before any new
+// link is written.
+//
+// Where the dialect copies, the new records and links are copied while
+// the batch goes on (copyAsync): the importer plans its next rows
+// meanwhile, and the next statement of the batch waits for the copy.
 func (t *importTx) flush() error {
-	for _, p := range []struct {
+	pending := []struct {
 		table, columns string
 		rows           *[][]any
+		updates        *[]pendingUpdate
 	}{
-		{"companies", "id, " + companyInsertColumns, &t.companies},
-		{"contacts", "id, " + contactInsertColumns, &t.contacts},
-		{"contact_emails", emailColumns, &t.emails},
-		{"memberships", membershipColumns, &t.memberships},
-	} {
+		{"companies", "id, " + companyInsertColumns, &t.companies, &t.companyUpdates},
+		{"contacts", "id, " + contactInsertColumns, &t.contacts, &t.contactUpdates},
+		{"contact_emails", emailColumns, &t.emails, nil},
+		{"memberships", membershipColumns, &t.memberships, nil},
+	}
+	for _, p := range pending {
+		if p.updates == nil || len(*p.updates) == 0 {
+			continue
+		}
+		links, err := t.s.mergeUpdates(t.ctx, t.tx, t.tenantID, p.table, splitColumns(p.columns), *p.updates)
+		if err != nil {
+			return err
+		}
+		t.emails, t.memberships = append(t.emails, links[0]...), append(t.memberships, links[1]...)
+		*p.updates = (*p.updates)[:0]
+	}
+	if t.setBased() {
+		var jobs []copyJob
+		for _, p := range pending {
+			if len(*p.rows) > 0 {
+				jobs = append(jobs, copyJob{p.table, splitColumns(p.columns), *p.rows})
+				*p.rows = nil // the copy owns them now
+			}
+		}
+		return t.s.copyAsync(t.ctx, t.tx, jobs)
+	}
+	for _, p := range pending {
 		if err := t.s.insertRows(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
 			return err
 		}
@@ -298,11 +332,20 @@ func (t *importTx) CreateContact(c *roster.Contact) error {
 	return nil
 }
 
+// UpdateContact rewrites c, at the next flush where the dialect copies.
 func (t *importTx) UpdateContact(c *roster.Contact) error {
-	if err := t.flush(); err != nil {
-		return err
+	if !t.setBased() || pendingCreate(t.contacts, c.ID) {
+		// A new record is written before it is updated.
+		if err := t.flush(); err != nil {
+			return err
+		}
 	}
-	return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c)
+	if !t.setBased() {
+		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c)
+	}
+	t.contactUpdates = append(t.contactUpdates, pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(t.tenantID, c)...),
+		emails: emailRows(t.tenantID, c), memberships: membershipRows(t.tenantID, c)})
+	return nil
 }
 
 func (t *importTx) DeleteContact(id int64) error {
@@ -322,11 +365,18 @@ func (t *importTx) CreateCompany(c *roster.Company) error {
 	return nil
 }
 
+// UpdateCompany rewrites c, at the next flush where the dialect copies.
 func (t *importTx) UpdateCompany(c *roster.Company) error {
-	if err := t.flush(); err != nil {
-		return err
+	if !t.setBased() || pendingCreate(t.companies, c.ID) {
+		if err := t.flush(); err != nil {
+			return err
+		}
 	}
-	return t.s.RewriteCompany(t.ctx, t.tx, t.tenantID, c)
+	if !t.setBased() {
+		return t.s.RewriteCompany(t.ctx, t.tx, t.tenantID, c)
+	}
+	t.companyUpdates = append(t.companyUpdates, pendingUpdate{id: c.ID, row: append([]any{c.ID}, companyValues(t.tenantID, c)...)})
+	return nil
 }
 
 // Journal writes what is pending, then records changes, failed rows and

@@ -45,6 +45,12 @@ type Dialect struct {
 	// MigrationLock is a statement run first in each migration transaction
 	// to serialize concurrent migrators ("" where transactions already do).
 	MigrationLock string
+	// Copy bulk-loads rows into table's columns on driverConn (what
+	// sql.Conn.Raw hands out), inside the transaction open on it
+	// (PostgreSQL's COPY); nil where multi-row inserts are the fast way.
+	// Transactions then run on a dedicated connection, so the copy joins
+	// them.
+	Copy func(ctx context.Context, driverConn any, table string, columns []string, rows [][]any) error
 }
 
 // Store is the SQL implementation of roster.Store.
@@ -119,6 +125,35 @@ type queryer interface {
 type Tx struct {
 	*sql.Tx
 	stmts map[string]*sql.Stmt
+	conn  *sql.Conn // the connection the transaction runs on, where the dialect copies
+
+	copying chan error // the outcome of a COPY still running on conn (copyAsync)
+	copyErr error      // a COPY's failure: the transaction is lost
+}
+
+// wait waits for the COPY in flight, if any, and reports whether a COPY
+// failed: every statement after it would fail for that reason.
+func (t *Tx) wait() error {
+	if t.copying != nil {
+		t.copyErr = <-t.copying
+		t.copying = nil
+	}
+	return t.copyErr
+}
+
+// Commit commits once the COPY in flight is done, or rolls back if a COPY failed.
+func (t *Tx) Commit() error {
+	if err := t.wait(); err != nil {
+		t.Tx.Rollback()
+		return err
+	}
+	return t.Tx.Commit()
+}
+
+// Rollback rolls back once the COPY in flight is done.
+func (t *Tx) Rollback() error {
+	t.wait()
+	return t.Tx.Rollback()
 }
 
 func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -138,6 +173,9 @@ func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // ExecContext runs a prepared statement.
 func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := t.wait(); err != nil {
+		return nil, err
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		if err == nil {
@@ -150,6 +188,9 @@ func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 
 // QueryContext runs a prepared query.
 func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := t.wait(); err != nil {
+		return nil, err
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		if err == nil {
@@ -162,6 +203,7 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 
 // QueryRowContext runs a prepared query for one row.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	t.wait() // a failed COPY fails the query too
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		return t.Tx.QueryRowContext(ctx, query, args...) // unprepared, or reports the same error
@@ -171,11 +213,22 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 
 // InTx runs fn in a transaction, committing if it returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	stx, err := s.DB.BeginTx(ctx, nil)
+	tx := &Tx{}
+	var err error
+	if s.Dialect.Copy != nil {
+		// COPY goes to the driver's connection: hold one for the
+		// transaction so that both are the same session.
+		if tx.conn, err = s.DB.Conn(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer tx.conn.Close()
+		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
+	} else {
+		tx.Tx, err = s.DB.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: stx}
 	if s.Dialect.Prepare {
 		tx.stmts = map[string]*sql.Stmt{}
 	}

@@ -1,0 +1,292 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"roster"
+	"roster/sqlstore"
+)
+
+// RunImportBatch checks the import transaction's writes below the
+// importer: bulk inserts and updates inside one transaction, in whatever
+// way the database writes them (COPY and a set-based merge on
+// PostgreSQL, statement by statement on SQLite), must leave exactly what
+// the same calls made one at a time would.
+func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
+	ctx := context.Background()
+	setup := func(t *testing.T) (*sqlstore.Store, int64) {
+		s := open(t)
+		tn, err := s.CreateTenant(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, tn.ID
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	contact := func(i int, companies ...int64) *roster.Contact {
+		c := &roster.Contact{Name: fmt.Sprintf("Person %d", i), Email: fmt.Sprintf("p%d@example.com", i),
+			ExternalID: fmt.Sprintf("X-%d", i), Role: roster.RoleCustomer, Tags: []string{}, OtherEmails: []string{},
+			Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+		for _, id := range companies {
+			c.Companies = append(c.Companies, roster.Membership{CompanyID: id})
+		}
+		return c
+	}
+	batch := func(t *testing.T, s *sqlstore.Store, tenant int64, fn func(tx roster.ImportTx) error) {
+		t.Helper()
+		if err := s.ImportBatch(ctx, tenant, 0, "", 0, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// seed creates n contacts, each a member of one new company, and returns them.
+	seed := func(t *testing.T, s *sqlstore.Store, tenant int64, n int) []*roster.Contact {
+		var out []*roster.Contact
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i := range n {
+				co := &roster.Company{Name: fmt.Sprintf("Company %d", i), Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+				if err := tx.CreateCompany(co); err != nil {
+					return err
+				}
+				c := contact(i, co.ID)
+				if err := tx.CreateContact(c); err != nil {
+					return err
+				}
+				out = append(out, c)
+			}
+			return nil
+		})
+		return out
+	}
+	find := func(t *testing.T, s *sqlstore.Store, tenant, id int64) *roster.Contact {
+		t.Helper()
+		c, err := s.FindContact(ctx, tenant, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	owner := func(t *testing.T, s *sqlstore.Store, tenant int64, email string) []int64 {
+		t.Helper()
+		l, _, err := s.ListContacts(ctx, tenant, roster.ContactFilter{Email: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range l {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+
+	t.Run("a rolled back batch leaves nothing", func(t *testing.T) {
+		s, tenant := setup(t)
+		errStop := errors.New("stop")
+		err := s.ImportBatch(ctx, tenant, 0, "", 0, func(tx roster.ImportTx) error {
+			for i := range 100 {
+				co := &roster.Company{Name: fmt.Sprintf("Company %d", i), CreatedAt: now, UpdatedAt: now}
+				if err := tx.CreateCompany(co); err != nil {
+					return err
+				}
+				if err := tx.CreateContact(contact(i, co.ID)); err != nil {
+					return err
+				}
+			}
+			// A look-up writes what is pending first: the rows are in the
+			// database, inside the transaction.
+			ids, err := tx.ContactIDsByEmail([]string{"p7@example.com", "p99@example.com"})
+			if err != nil {
+				return err
+			}
+			if len(ids) != 2 {
+				t.Errorf("inside the batch, found %v, want 2 contacts", ids)
+			}
+			return errStop
+		})
+		if !errors.Is(err, errStop) {
+			t.Fatalf("got %v, want the batch's error", err)
+		}
+		if l, _, err := s.ListContacts(ctx, tenant, roster.ContactFilter{}); err != nil || len(l) != 0 {
+			t.Errorf("after rollback: %d contacts (%v), want none", len(l), err)
+		}
+		if l, _, err := s.ListCompanies(ctx, tenant, roster.CompanyFilter{}); err != nil || len(l) != 0 {
+			t.Errorf("after rollback: %d companies (%v), want none", len(l), err)
+		}
+	})
+
+	t.Run("a write that fails fails the batch with its own error", func(t *testing.T) {
+		// The importer checks keys first, so only a bug or a race gets
+		// here; the batch must then stop for that reason, and whether the
+		// rows were written at once or while the batch went on.
+		s, tenant := setup(t)
+		cs := seed(t, s, tenant, 1)
+		err := s.ImportBatch(ctx, tenant, 0, "", 0, func(tx roster.ImportTx) error {
+			for i := range 1500 { // more than one reservation of ids
+				c := contact(100 + i)
+				if i == 10 {
+					c.ExternalID = cs[0].ExternalID
+				}
+				if err := tx.CreateContact(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if roster.ErrorCode(err) != roster.ECONFLICT {
+			t.Fatalf("got %v, want a conflict", err)
+		}
+		if l, _, err := s.ListContacts(ctx, tenant, roster.ContactFilter{}); err != nil || len(l) != 1 {
+			t.Errorf("after the failed batch: %d contacts (%v), want the 1 seeded", len(l), err)
+		}
+	})
+
+	t.Run("updates rewrite values and links", func(t *testing.T) {
+		s, tenant := setup(t)
+		cs := seed(t, s, tenant, 40)
+		var created *roster.Contact
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i, c := range cs {
+				c.Name = fmt.Sprintf("Renamed %d", i)
+				c.UpdatedAt = now.Add(time.Hour)
+				if i%2 == 0 {
+					// a second email, and the next contact's company too
+					c.OtherEmails = []string{fmt.Sprintf("q%d@example.com", i)}
+					c.Companies = append(c.Companies, roster.Membership{CompanyID: cs[(i+1)%len(cs)].Companies[0].CompanyID, ViewAllTickets: true})
+				}
+				if i%4 == 0 {
+					slices.Reverse(c.Companies) // the same links in another order
+				}
+				if i%3 == 0 {
+					c.Companies[0].ViewAllTickets = !c.Companies[0].ViewAllTickets
+				}
+				if err := tx.UpdateContact(c); err != nil {
+					return err
+				}
+			}
+			// Contact 1 changes twice; the last version counts.
+			cs[1].Name = "Twice"
+			cs[1].Email = "twice@example.com"
+			if err := tx.UpdateContact(cs[1]); err != nil {
+				return err
+			}
+			// A new contact takes the address contact 1 gave up.
+			created = contact(1000, cs[3].Companies[0].CompanyID)
+			created.Email = "p1@example.com"
+			return tx.CreateContact(created)
+		})
+		for i, c := range cs {
+			got := find(t, s, tenant, c.ID)
+			if got.Name != c.Name || !got.UpdatedAt.Equal(c.UpdatedAt) || !got.CreatedAt.Equal(now) {
+				t.Errorf("contact %d: %q %v %v, want %q %v %v", i, got.Name, got.CreatedAt, got.UpdatedAt, c.Name, now, c.UpdatedAt)
+			}
+			if !slices.Equal(got.Emails(), c.Emails()) {
+				t.Errorf("contact %d: emails %v, want %v", i, got.Emails(), c.Emails())
+			}
+			if len(got.Companies) != len(c.Companies) {
+				t.Fatalf("contact %d: %d companies, want %d", i, len(got.Companies), len(c.Companies))
+			}
+			for j, m := range got.Companies {
+				if m.CompanyID != c.Companies[j].CompanyID || m.ViewAllTickets != c.Companies[j].ViewAllTickets {
+					t.Errorf("contact %d: membership %d is %+v, want %+v", i, j, m, c.Companies[j])
+				}
+			}
+		}
+		if ids := owner(t, s, tenant, "p1@example.com"); !slices.Equal(ids, []int64{created.ID}) {
+			t.Errorf("p1@example.com belongs to %v, want the new contact %d", ids, created.ID)
+		}
+		if ids := owner(t, s, tenant, "twice@example.com"); !slices.Equal(ids, []int64{cs[1].ID}) {
+			t.Errorf("twice@example.com belongs to %v, want %d", ids, cs[1].ID)
+		}
+	})
+
+	t.Run("a record created and updated in one batch", func(t *testing.T) {
+		s, tenant := setup(t)
+		var c *roster.Contact
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			c = contact(1)
+			if err := tx.CreateContact(c); err != nil {
+				return err
+			}
+			c.Name, c.Email = "Changed", "changed@example.com"
+			return tx.UpdateContact(c)
+		})
+		if got := find(t, s, tenant, c.ID); got.Name != "Changed" || !slices.Equal(got.Emails(), []string{"changed@example.com"}) {
+			t.Errorf("got %q %v", got.Name, got.Emails())
+		}
+	})
+
+	t.Run("keys passed along within a batch", func(t *testing.T) {
+		// Valid one step at a time, but not if the updates were applied
+		// in another order: b gives X-1 to a, a gives X-0 to c, c takes
+		// X-2 from b by way of a spare key.
+		s, tenant := setup(t)
+		cs := seed(t, s, tenant, 3)
+		a, b, c := cs[0], cs[1], cs[2]
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for _, step := range []struct {
+				c   *roster.Contact
+				ext string
+			}{{b, "X-spare"}, {a, "X-1"}, {c, "X-0"}, {b, "X-2"}} {
+				step.c.ExternalID = step.ext
+				if err := tx.UpdateContact(step.c); err != nil {
+					return err
+				}
+			}
+			// a new contact takes a key given up in the batch
+			n := contact(9)
+			n.ExternalID = "X-spare"
+			return tx.CreateContact(n)
+		})
+		for _, want := range []struct {
+			c   *roster.Contact
+			ext string
+		}{{a, "X-1"}, {b, "X-2"}, {c, "X-0"}} {
+			if got := find(t, s, tenant, want.c.ID); got.ExternalID != want.ext {
+				t.Errorf("contact %d has external id %q, want %q", want.c.ID, got.ExternalID, want.ext)
+			}
+		}
+	})
+
+	t.Run("companies renamed within a batch", func(t *testing.T) {
+		s, tenant := setup(t)
+		cs := seed(t, s, tenant, 2)
+		k0, err := s.FindCompany(ctx, tenant, cs[0].Companies[0].CompanyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k1, err := s.FindCompany(ctx, tenant, cs[1].Companies[0].CompanyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			k1.Name = "Company 9"
+			if err := tx.UpdateCompany(k1); err != nil {
+				return err
+			}
+			k0.Name = "Company 1"
+			if err := tx.UpdateCompany(k0); err != nil {
+				return err
+			}
+			return tx.CreateCompany(&roster.Company{Name: "Company 0", CreatedAt: now, UpdatedAt: now})
+		})
+		for _, want := range []struct {
+			id   int64
+			name string
+		}{{k0.ID, "Company 1"}, {k1.ID, "Company 9"}} {
+			got, err := s.FindCompany(ctx, tenant, want.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Name != want.name {
+				t.Errorf("company %d is %q, want %q", want.id, got.Name, want.name)
+			}
+		}
+		if l, _, err := s.ListCompanies(ctx, tenant, roster.CompanyFilter{Name: "Company 0"}); err != nil || len(l) != 1 {
+			t.Errorf("Company 0: %d (%v), want the new one", len(l), err)
+		}
+	})
+}
