@@ -24,6 +24,7 @@ type batch struct {
 
 	companyByKey map[string]*roster.Company
 	companyByExt map[string]*roster.Company
+	keys         lookupKeys // what prefetchContacts looked up
 
 	changes []roster.Change
 	failed  []roster.FailedRow

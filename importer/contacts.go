@@ -15,7 +15,8 @@ func (b *batch) prefetchContacts(recs []*record) error {
 	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
 	b.contacts = map[int64]*roster.Contact{}
 	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
-	return b.lookUp(contactKeysOf(recs))
+	b.keys = contactKeysOf(recs)
+	return b.lookUp(b.keys)
 }
 
 // lookupKeys are the identifiers a chunk's rows could match or link by.

@@ -112,7 +112,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			if pb != nil && tx.Writes() == p.writes {
 				if d, ok := log.since(p.after); ok {
 					pb.tx = tx
-					if err := pb.refresh(c.recs, d); err != nil {
+					if err := pb.refresh(d); err != nil {
 						return err
 					}
 					b, err = run.writeChunk(tx, c.recs, pb)

@@ -17,11 +17,22 @@ import (
 // and records of batches committed after that snapshot, and everything if
 // anything outside the import wrote to the directory (ImportTx.Writes).
 
-// dirty is what a batch wrote: the keys it gave or took away and the
-// records. The maps' keys are the records' own strings: no allocation.
+// Kinds of keys a batch can give or take away.
+const (
+	keyEmail = iota
+	keyPhone
+	keyExternalID
+	keyUsername
+	keyCompanyName
+	keyCompanyExternalID
+	keyKinds
+)
+
+// dirty is what a batch wrote: the keys it gave or took away, by kind, and
+// the records. The maps' keys are the records' own strings: no allocation.
 type dirty struct {
-	emails, phones, exts, users, names, companyExts map[string]bool
-	contacts, companies                             map[int64]bool
+	keys                [keyKinds]map[string]bool
+	contacts, companies map[int64]bool
 }
 
 func mark[K comparable](m *map[K]bool, k K) {
@@ -37,28 +48,28 @@ func mark[K comparable](m *map[K]bool, k K) {
 
 func (d *dirty) contact(c *roster.Contact) {
 	mark(&d.contacts, c.ID)
-	mark(&d.emails, c.Email)
+	mark(&d.keys[keyEmail], c.Email)
 	for _, e := range c.OtherEmails {
-		mark(&d.emails, e)
+		mark(&d.keys[keyEmail], e)
 	}
-	mark(&d.phones, c.Phone)
-	mark(&d.phones, c.Mobile)
-	mark(&d.exts, c.ExternalID)
-	mark(&d.users, c.Username)
+	mark(&d.keys[keyPhone], c.Phone)
+	mark(&d.keys[keyPhone], c.Mobile)
+	mark(&d.keys[keyExternalID], c.ExternalID)
+	mark(&d.keys[keyUsername], c.Username)
 }
 
 func (d *dirty) company(co *roster.Company) {
 	mark(&d.companies, co.ID)
-	mark(&d.names, roster.NameKey(co.Name))
-	mark(&d.companyExts, co.ExternalID)
+	mark(&d.keys[keyCompanyName], roster.NameKey(co.Name))
+	mark(&d.keys[keyCompanyExternalID], co.ExternalID)
 }
 
 // dirtySets are what several batches wrote.
 type dirtySets []*dirty
 
-func (ds dirtySets) has(set func(*dirty) map[string]bool, k string) bool {
+func (ds dirtySets) has(kind int, k string) bool {
 	for _, d := range ds {
-		if set(d)[k] {
+		if d.keys[kind][k] {
 			return true
 		}
 	}
@@ -121,51 +132,44 @@ type planned struct {
 // its own transaction, given what batches committed since then wrote: the
 // caches' entries for those keys, or owned by those records, are looked up
 // again, and those records reloaded.
-func (b *batch) refresh(recs []*record, d dirtySets) error {
+func (b *batch) refresh(d dirtySets) error {
 	if len(d) == 0 {
 		return nil
 	}
-	emails := func(x *dirty) map[string]bool { return x.emails }
-	phones := func(x *dirty) map[string]bool { return x.phones }
-	exts := func(x *dirty) map[string]bool { return x.exts }
-	users := func(x *dirty) map[string]bool { return x.users }
-	names := func(x *dirty) map[string]bool { return x.names }
-	companyExts := func(x *dirty) map[string]bool { return x.companyExts }
-	k := contactKeysOf(recs)
 	var again lookupKeys
-	for _, e := range k.emails {
-		if d.has(emails, e) || d.hasContact(b.emailOwner[e]) {
+	for _, e := range b.keys.emails {
+		if d.has(keyEmail, e) || d.hasContact(b.emailOwner[e]) {
 			delete(b.emailOwner, e)
 			again.emails = append(again.emails, e)
 		}
 	}
-	for _, p := range k.phones {
-		if d.has(phones, p) || slices.ContainsFunc(b.phoneOwner[p], d.hasContact) {
+	for _, p := range b.keys.phones {
+		if d.has(keyPhone, p) || slices.ContainsFunc(b.phoneOwner[p], d.hasContact) {
 			delete(b.phoneOwner, p)
 			again.phones = append(again.phones, p)
 		}
 	}
-	for _, x := range k.exts {
-		if d.has(exts, x) || d.hasContact(b.extOwner[x]) {
+	for _, x := range b.keys.exts {
+		if d.has(keyExternalID, x) || d.hasContact(b.extOwner[x]) {
 			delete(b.extOwner, x)
 			again.exts = append(again.exts, x)
 		}
 	}
-	for _, u := range k.users {
-		if d.has(users, u) || d.hasContact(b.userOwner[u]) {
+	for _, u := range b.keys.users {
+		if d.has(keyUsername, u) || d.hasContact(b.userOwner[u]) {
 			delete(b.userOwner, u)
 			again.users = append(again.users, u)
 		}
 	}
-	for _, n := range k.names {
+	for _, n := range b.keys.names {
 		key := roster.NameKey(n)
-		if co := b.companyByKey[key]; d.has(names, key) || co != nil && d.hasCompany(co.ID) {
+		if co := b.companyByKey[key]; d.has(keyCompanyName, key) || co != nil && d.hasCompany(co.ID) {
 			delete(b.companyByKey, key)
 			again.names = append(again.names, n)
 		}
 	}
-	for _, x := range k.companyExts {
-		if co := b.companyByExt[x]; d.has(companyExts, x) || co != nil && d.hasCompany(co.ID) {
+	for _, x := range b.keys.companyExts {
+		if co := b.companyByExt[x]; d.has(keyCompanyExternalID, x) || co != nil && d.hasCompany(co.ID) {
 			delete(b.companyByExt, x)
 			again.companyExts = append(again.companyExts, x)
 		}

@@ -132,6 +132,17 @@ func previewRow(ps *parser, r *record) PreviewRow {
 	return out
 }
 
+// refStrings returns one field of the record's company references, blanks left out.
+func (r *record) refStrings(field func(companyRef) string) []string {
+	var out []string
+	for _, ref := range r.refs {
+		if v := field(ref); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // value returns the normalized value the record holds for key, nil if none.
 func (r *record) value(kind roster.Kind, key string) any {
 	if v, ok := r.custom[key]; ok {
@@ -142,21 +153,9 @@ func (r *record) value(kind roster.Kind, key string) any {
 	}
 	switch key {
 	case "company":
-		var names []string
-		for _, ref := range r.refs {
-			if ref.name != "" {
-				names = append(names, ref.name)
-			}
-		}
-		return names
+		return r.refStrings(func(ref companyRef) string { return ref.name })
 	case "company_external_id":
-		var ids []string
-		for _, ref := range r.refs {
-			if ref.externalID != "" {
-				ids = append(ids, ref.externalID)
-			}
-		}
-		return ids
+		return r.refStrings(func(ref companyRef) string { return ref.externalID })
 	case "view_all_tickets":
 		var vs []any
 		for _, ref := range r.refs {

@@ -140,48 +140,19 @@ func (t *dryTx) upsertStates() error {
 // PostgreSQL each key is its own index probe whatever the planner's
 // statistics, which lag behind a table that a dry run fills as it goes.
 func dryLookup[K string | int64](t *dryTx, table, keyCol, valCol, kind string, keys []K, scan func(*sql.Rows) error) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	var parts [][]K
-	if t.s.Dialect.Arrays {
-		parts = [][]K{keys}
-	} else {
-		for start := 0; start < len(keys); start += lookupChunk {
-			parts = append(parts, keys[start:min(start+lookupChunk, len(keys))])
-		}
-	}
-	for _, part := range parts {
-		var q string
-		var args []any
+	return inChunks(t.importTx, keys, func(part []K) (string, []any) {
 		if t.s.Dialect.Arrays {
 			// OFFSET 0 keeps the subquery a per-key probe of the index.
-			q = `SELECT k.v, d.` + valCol + ` FROM unnest(?::` + arrayType(part) + `) AS k(v) JOIN LATERAL (SELECT ` + valCol + ` FROM ` + table +
-				` WHERE import_id = ? AND kind = ? AND ` + keyCol + ` = k.v OFFSET 0) d ON true`
-			args = []any{part, t.importID, kind}
-		} else {
-			q = `SELECT ` + keyCol + `, ` + valCol + ` FROM ` + table + ` WHERE import_id = ? AND kind = ? AND ` + keyCol + ` IN (` + placeholders(len(part)) + `)`
-			args = append(args, t.importID, kind)
-			for _, k := range part {
-				args = append(args, k)
-			}
+			return `SELECT k.v, d.` + valCol + ` FROM unnest(?::` + arrayType(part) + `) AS k(v) JOIN LATERAL (SELECT ` + valCol + ` FROM ` + table +
+				` WHERE import_id = ? AND kind = ? AND ` + keyCol + ` = k.v OFFSET 0) d ON true`, []any{part, t.importID, kind}
 		}
-		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(q), args...)
-		if err != nil {
-			return err
+		args := make([]any, 0, len(part)+2)
+		args = append(args, t.importID, kind)
+		for _, k := range part {
+			args = append(args, k)
 		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return `SELECT ` + keyCol + `, ` + valCol + ` FROM ` + table + ` WHERE import_id = ? AND kind = ? AND ` + keyCol + ` IN (` + placeholders(len(part)) + `)`, args
+	}, scan)
 }
 
 // ownersOf returns, for each key, the ids of records the dry run gave it.
@@ -208,9 +179,13 @@ func (t *dryTx) ownersOf(kind string, keys []string) (map[string][]int64, error)
 func (t *dryTx) loadStates(kind roster.Kind, ids []int64) error {
 	var missing []int64
 	for _, id := range ids {
-		_, c := t.contacts[id]
-		_, co := t.companies[id]
-		if kind == roster.KindContacts && !c || kind == roster.KindCompanies && !co {
+		var known bool
+		if kind == roster.KindContacts {
+			_, known = t.contacts[id]
+		} else {
+			_, known = t.companies[id]
+		}
+		if !known {
 			missing = append(missing, id)
 		}
 	}

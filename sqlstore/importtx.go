@@ -174,27 +174,28 @@ func lookup[K string | int64](t *importTx, query string, keys []K, scan func(*sq
 	if err := t.flush(); err != nil {
 		return err
 	}
-	if len(keys) == 0 {
-		return nil
-	}
+	return inChunks(t, keys, func(part []K) (string, []any) {
+		if t.s.Dialect.Arrays {
+			return query + " IN (SELECT unnest(?::" + arrayType(part) + "))", []any{t.tenantID, part}
+		}
+		args := make([]any, 0, len(part)+1)
+		args = append(args, t.tenantID)
+		for _, k := range part {
+			args = append(args, k)
+		}
+		return query + " IN (" + placeholders(len(part)) + ")", args
+	}, scan)
+}
+
+// inChunks runs the query build makes for each chunk of keys (all of them
+// at once where the database takes arrays), calling scan for each row.
+func inChunks[K string | int64](t *importTx, keys []K, build func(part []K) (string, []any), scan func(*sql.Rows) error) error {
 	chunk := lookupChunk
 	if t.s.Dialect.Arrays {
 		chunk = len(keys)
 	}
 	for start := 0; start < len(keys); start += chunk {
-		part := keys[start:min(start+chunk, len(keys))]
-		var q string
-		var args []any
-		if t.s.Dialect.Arrays {
-			q, args = query+" IN (SELECT unnest(?::"+arrayType(part)+"))", []any{t.tenantID, part}
-		} else {
-			q = query + " IN (" + placeholders(len(part)) + ")"
-			args = make([]any, 0, len(part)+1)
-			args = append(args, t.tenantID)
-			for _, k := range part {
-				args = append(args, k)
-			}
-		}
+		q, args := build(keys[start:min(start+chunk, len(keys))])
 		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(q), args...)
 		if err != nil {
 			return err
