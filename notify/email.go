@@ -140,7 +140,11 @@ func (n *Notifier) message(ctx context.Context, imp *roster.Import, to *mail.Add
 }
 
 func subject(imp *roster.Import) string {
-	s := fmt.Sprintf("Roster import #%d of %s: %s", imp.ID, imp.FileName, imp.Status)
+	what := "import"
+	if imp.DryRun {
+		what = "dry run"
+	}
+	s := fmt.Sprintf("Roster %s #%d of %s: %s", what, imp.ID, imp.FileName, imp.Status)
 	if c := imp.Counts; c.Failed > 0 {
 		s += fmt.Sprintf(", %d of %d rows failed", c.Failed, c.Rows)
 	}
@@ -150,7 +154,11 @@ func subject(imp *roster.Import) string {
 // summary is the email's text.
 func summary(imp *roster.Import, tenant string, failedRows int, attached bool, filename string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Import #%d (%s) of %s has ended: %s.\r\n\r\n", imp.ID, imp.Label, imp.FileName, imp.Status)
+	if imp.DryRun {
+		fmt.Fprintf(&b, "Dry run #%d (%s) of %s has ended: %s.\r\nNothing was written to the directory: the counts are what an import of the file would do now.\r\n\r\n", imp.ID, imp.Label, imp.FileName, imp.Status)
+	} else {
+		fmt.Fprintf(&b, "Import #%d (%s) of %s has ended: %s.\r\n\r\n", imp.ID, imp.Label, imp.FileName, imp.Status)
+	}
 	if imp.Message != "" {
 		fmt.Fprintf(&b, "%s\r\n\r\n", imp.Message)
 	}

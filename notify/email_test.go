@@ -4,16 +4,21 @@ import (
 	"bufio"
 	"encoding/base64"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net"
+	"net/http"
 	"net/mail"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 
+	"roster"
+	"roster/importer"
 	"roster/notify"
 )
 
@@ -269,6 +274,47 @@ func TestEmailWithFailedRows(t *testing.T) {
 	}
 	if row := recs[1]; row[0] != "not-an-email" || row[1] != "Bob Brown" || row[2] != "" || !strings.HasPrefix(row[3], "Email: ") {
 		t.Errorf("failed row %q", row)
+	}
+}
+
+// A dry run's webhook and email say so: its counts wrote nothing.
+func TestDryRunIsNamedAsSuch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	res, err := (&importer.Importer{Store: e.s}).Run(e.ctx, e.tenant, e.path, importer.Options{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := res.Import
+	if !imp.DryRun || imp.Counts.Unchanged != 2 || imp.Counts.Failed != 1 { // the env imported the file already
+		t.Fatalf("the dry run: %+v", imp)
+	}
+	rc := newReceiver(t, func(int, *http.Request) int { return http.StatusNoContent })
+	e.setWebhook(rc.URL, roster.NewWebhookSecret())
+	srv := newSMTPServer(t, false)
+	n := e.emailNotifier(srv, "")
+	imp.RequestedBy = "alice@example.com"
+	e.importEnded(n, imp)
+	n.Wait()
+
+	reqs := rc.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d webhook requests, want 1", len(reqs))
+	}
+	var p notify.Payload
+	if err := json.Unmarshal(reqs[0].body, &p); err != nil || !p.Import.DryRun || p.Import.ID != imp.ID || p.Import.Counts != imp.Counts {
+		t.Errorf("webhook body %s (%v)", reqs[0].body, err)
+	}
+	_, mails := srv.received()
+	if len(mails) != 1 {
+		t.Fatalf("%d emails, want 1; log:\n%s", len(mails), e.log)
+	}
+	em := parseEmail(t, mails[0].data)
+	if want := fmt.Sprintf("Roster dry run #%d of people.csv: done, 1 of 3 rows failed", imp.ID); em.subject != want {
+		t.Errorf("subject %q, want %q", em.subject, want)
+	}
+	if !strings.Contains(em.text, fmt.Sprintf("Dry run #%d", imp.ID)) || !strings.Contains(em.text, "Nothing was written to the directory") {
+		t.Errorf("the text does not say it was a dry run:\n%s", em.text)
 	}
 }
 

@@ -165,6 +165,7 @@ func TestWebhookBodyAndSignature(t *testing.T) {
 			Kind       string              `json:"kind"`
 			FileName   string              `json:"file_name"`
 			Status     string              `json:"status"`
+			DryRun     *bool               `json:"dry_run"`
 			Counts     roster.ImportCounts `json:"counts"`
 			Message    *string             `json:"message"`
 			StartedAt  time.Time           `json:"started_at"`
@@ -182,7 +183,7 @@ func TestWebhookBodyAndSignature(t *testing.T) {
 	}
 	im := p.Import
 	if p.Event != "import.ended" || im.ID != e.imp.ID || im.Label != e.imp.Label || im.Kind != "contacts" ||
-		im.FileName != "people.csv" || im.Status != "done" || im.Counts != e.imp.Counts || im.Message == nil ||
+		im.FileName != "people.csv" || im.Status != "done" || im.Counts != e.imp.Counts || im.Message == nil || im.DryRun == nil || *im.DryRun ||
 		!im.StartedAt.Equal(e.imp.StartedAt) || im.FinishedAt == nil || !im.FinishedAt.Equal(*e.imp.FinishedAt) ||
 		p.Tenant.ID != e.tenant.ID || p.Tenant.Name != "acme" {
 		t.Errorf("payload %s\nparsed %+v", r.body, p)

@@ -48,6 +48,7 @@ type ImportSummary struct {
 	Kind       roster.Kind         `json:"kind"`
 	FileName   string              `json:"file_name"`
 	Status     string              `json:"status"`
+	DryRun     bool                `json:"dry_run"` // nothing was written: the counts are what an import would do
 	Counts     roster.ImportCounts `json:"counts"`
 	Message    string              `json:"message"`
 	StartedAt  time.Time           `json:"started_at"`
@@ -65,7 +66,7 @@ func NewPayload(imp *roster.Import, tenantName string) Payload {
 	return Payload{
 		Event: EventImportEnded,
 		Import: ImportSummary{ID: imp.ID, Label: imp.Label, Kind: imp.Kind, FileName: imp.FileName, Status: imp.Status,
-			Counts: imp.Counts, Message: imp.Message, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt},
+			DryRun: imp.DryRun, Counts: imp.Counts, Message: imp.Message, StartedAt: imp.StartedAt, FinishedAt: imp.FinishedAt},
 		Tenant: TenantSummary{ID: imp.TenantID, Name: tenantName},
 	}
 }
