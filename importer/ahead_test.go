@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"roster"
 	"roster/importer"
 )
 
@@ -31,6 +32,52 @@ func TestPlanAheadSeesOutsideWrites(t *testing.T) {
 		ann := e.byEmail("ann@x.cz")
 		if ann.JobTitle != "CEO" || !slices.Equal(ann.Tags, []string{"vip"}) {
 			t.Fatalf("Ann after the import: job %q, tags %q; want the API's CEO and the file's vip", ann.JobTitle, ann.Tags)
+		}
+	})
+}
+
+// The companies a contacts import has seen are kept from batch to batch
+// only while nothing else writes: a company renamed through the API
+// between batches is not linked by its old name, and one renamed to a
+// name the file uses is found under it.
+func TestCompanyCacheSeesOutsideWrites(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.run("name\nGlobex\n", kind(roster.KindCompanies))
+		batches := 0
+		before := importer.BeforeBatch(func() {
+			batches++
+			if batches != 3 {
+				return
+			}
+			for _, co := range e.companies() {
+				co.Name = map[string]string{"Acme": "Acme Old", "Globex": "Initech"}[co.Name]
+				if err := e.s.UpdateCompany(e.ctx, e.tenant.ID, co); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		e.run("name,email,company\nAnn,ann@x.cz,Acme\nBob,bob@x.cz,Acme||Globex\nCid,cid@x.cz,Acme||Initech\nDan,dan@x.cz,Globex\n", batchOf(1), before)
+		ids := map[string]int64{}
+		for _, co := range e.companies() {
+			ids[co.Name] = co.ID
+		}
+		if len(ids) != 4 || ids["Acme"] == 0 || ids["Acme Old"] == 0 || ids["Initech"] == 0 || ids["Globex"] == 0 {
+			t.Fatalf("companies %v; want Acme Old and Initech (renamed), a new Acme and a new Globex", ids)
+		}
+		want := map[string][]int64{
+			"ann@x.cz": {ids["Acme Old"]},
+			"bob@x.cz": {ids["Acme Old"], ids["Initech"]},
+			"cid@x.cz": {ids["Acme"], ids["Initech"]},
+			"dan@x.cz": {ids["Globex"]},
+		}
+		for email, companies := range want {
+			var got []int64
+			for _, m := range e.byEmail(email).Companies {
+				got = append(got, m.CompanyID)
+			}
+			if !slices.Equal(got, companies) {
+				t.Errorf("%s is linked to %v, want %v (companies %v)", email, got, companies, ids)
+			}
 		}
 	})
 }

@@ -93,6 +93,7 @@ func (b *batch) lookUp(k lookupKeys) error {
 		return err
 	}
 	maps.Copy(b.contacts, found)
+	b.run.companies.take(b.tx.Writes(), &k, b.companyByKey, b.companyByExt)
 	byKey, byExt, err := b.tx.CompanyRefs(k.names, k.companyExts)
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ type run struct {
 	companyDefs []*roster.FieldDef
 	counts      roster.ImportCounts
 	errors      []roster.RowError
+	companies   *companyCache // contacts planned ahead only
 }
 
 func (r *run) addErrors(errs []roster.RowError) {

@@ -96,6 +96,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		return &planned{chunk: c}, ok
 	}
 	if ahead {
+		run.companies = &companyCache{}
 		nextPlan = im.planAhead(ctx, run, imp, next, &committed, &wg, planners)
 	}
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
@@ -105,8 +106,10 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		}
 		saved := run.counts
 		var b *batch
+		var writes int64
 		err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
 			run.counts = saved // a retried or failed batch must not count twice
+			writes = tx.Writes()
 			pb := p.b
 			p.b = nil // a plan serves once: a retried batch looks up afresh
 			if pb != nil && tx.Writes() == p.writes {
@@ -123,7 +126,8 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			return err
 		})
 		if err == nil {
-			d := b.dirty // not &b.dirty, which would keep the whole batch
+			run.companies.put(writes, b) // before the commit is counted: see companyCache
+			d := b.dirty                 // not &b.dirty, which would keep the whole batch
 			log.commit(&d)
 			committed.Store(int64(log.committed))
 		}
