@@ -18,7 +18,8 @@ func TestStore(t *testing.T) {
 
 // Every connection of the pools gets the settings an import's speed and
 // memory were measured with: the WAL is checkpointed (and synced) every
-// 64 MB, not every batch, and the page caches stay within 48 + 8 MB.
+// 64 MB, not every batch, the page caches stay within 48 + 8 MB, and
+// statement journals stay in memory.
 func TestConnectionSettings(t *testing.T) {
 	t.Parallel()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "roster.db"))
@@ -28,17 +29,20 @@ func TestConnectionSettings(t *testing.T) {
 	defer s.Close()
 	for _, c := range []struct {
 		db                *sql.DB
-		checkpoint, cache int
-	}{{s.DB, 16384, -49152}, {s.ReadDB, 0, -8192}} { // the reader never writes, so never checkpoints
-		var checkpoint, cache int
+		checkpoint, cache, temp int
+	}{{s.DB, 16384, -49152, 2}, {s.ReadDB, 0, -8192, 0}} { // the reader never writes, so never checkpoints
+		var checkpoint, cache, temp int
 		if err := c.db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&checkpoint); err != nil {
 			t.Fatal(err)
 		}
 		if err := c.db.QueryRow("PRAGMA cache_size").Scan(&cache); err != nil {
 			t.Fatal(err)
 		}
-		if c.checkpoint != 0 && checkpoint != c.checkpoint || cache != c.cache {
-			t.Errorf("wal_autocheckpoint %d, cache_size %d; want %d, %d", checkpoint, cache, c.checkpoint, c.cache)
+		if err := c.db.QueryRow("PRAGMA temp_store").Scan(&temp); err != nil {
+			t.Fatal(err)
+		}
+		if c.checkpoint != 0 && checkpoint != c.checkpoint || cache != c.cache || temp != c.temp {
+			t.Errorf("wal_autocheckpoint %d, cache_size %d, temp_store %d; want %d, %d, %d", checkpoint, cache, temp, c.checkpoint, c.cache, c.temp)
 		}
 	}
 }
