@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"roster"
@@ -78,6 +79,30 @@ func TestCompanyCacheSeesOutsideWrites(t *testing.T) {
 			if !slices.Equal(got, companies) {
 				t.Errorf("%s is linked to %v, want %v (companies %v)", email, got, companies, ids)
 			}
+		}
+	})
+}
+
+// A row that leaves its contact as stored is unchanged, even where the
+// stored contact would no longer validate (a custom field made required
+// since); a row that changes it, even only its companies, is validated.
+func TestUnchangedRowsAreNotValidatedAgain(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		file := "name,email,company\nAnn,ann@x.cz,Acme\nBob,bob@x.cz,Acme\n"
+		e.counts(e.run(file), 2, 0, 0, 0)
+		if err := e.s.CreateField(e.ctx, e.tenant.ID, &roster.FieldDef{Kind: roster.KindContacts, Key: "plan", Type: roster.FieldText, Required: true}); err != nil {
+			t.Fatal(err)
+		}
+		e.counts(e.run(file), 0, 0, 2, 0)
+		res := e.run("name,email,company\nAnn,ann@x.cz,Acme\nBob,bob@x.cz,Globex\nCid,cid@x.cz,Acme\n")
+		e.counts(res, 0, 0, 1, 2)
+		for _, err := range res.Errors {
+			if err.Row == 2 || !strings.Contains(err.Message, `"plan" is required`) {
+				t.Errorf("row %d: %s %s", err.Row, err.Code, err.Message)
+			}
+		}
+		if got := e.byEmail("bob@x.cz").Companies; len(got) != 1 {
+			t.Errorf("Bob's companies %v, want Acme only (his row failed)", got)
 		}
 	})
 }

@@ -39,14 +39,23 @@ func sameContact(a, b *roster.Contact) bool {
 	x, y := cloneContact(a), cloneContact(b)
 	x.Normalize()
 	y.Normalize()
+	return equalContact(x, y) && sameMemberships(x.Companies, y.Companies)
+}
+
+// equalContact is sameContact for two contacts already normalized, without
+// their memberships.
+func equalContact(x, y *roster.Contact) bool {
 	return x.ID == y.ID && x.Name == y.Name && x.FirstName == y.FirstName && x.LastName == y.LastName &&
 		x.Email == y.Email && slices.Equal(x.OtherEmails, y.OtherEmails) && x.Phone == y.Phone && x.Mobile == y.Mobile &&
 		x.JobTitle == y.JobTitle && x.ExternalID == y.ExternalID && x.Username == y.Username && x.Role == y.Role &&
 		x.Language == y.Language && x.TimeZone == y.TimeZone && x.Address == y.Address && x.Description == y.Description &&
-		slices.Equal(x.Tags, y.Tags) && sameCustom(x.Custom, y.Custom) &&
-		slices.EqualFunc(x.Companies, y.Companies, func(m, n roster.Membership) bool {
-			return m.CompanyID == n.CompanyID && m.ViewAllTickets == n.ViewAllTickets
-		})
+		slices.Equal(x.Tags, y.Tags) && sameCustom(x.Custom, y.Custom)
+}
+
+func sameMemberships(a, b []roster.Membership) bool {
+	return slices.EqualFunc(a, b, func(m, n roster.Membership) bool {
+		return m.CompanyID == n.CompanyID && m.ViewAllTickets == n.ViewAllTickets
+	})
 }
 
 // sameCompany is sameContact for companies.

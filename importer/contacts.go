@@ -169,8 +169,15 @@ func (b *batch) importContact(r *record) error {
 		}
 	}
 	b.applyRow(next, r, false)
-	if err := b.checkContact(next, append([]*roster.Contact{target}, merged...)); err != nil {
-		return err
+	// A row that leaves the stored contact as it was (the usual re-import)
+	// has nothing to validate: it writes nothing. Only a contact stored
+	// normalized takes this path; any other is compared as below.
+	next.Normalize()
+	kept := len(merged) == 0 && equalContact(target, next)
+	if !kept {
+		if err := b.checkContact(next, append([]*roster.Contact{target}, merged...)); err != nil {
+			return err
+		}
 	}
 	ms, err := b.resolveCompanies(r)
 	if err != nil {
@@ -178,9 +185,14 @@ func (b *batch) importContact(r *record) error {
 	}
 	next.Companies = mergeMemberships(next.Companies, ms, o.Lists == roster.ListsReplace && len(ms) > 0,
 		o.Blank == roster.BlankClear && b.run.parser.mapped("company", "company_external_id") && len(ms) == 0)
-	if len(merged) == 0 && sameContact(target, next) {
+	switch {
+	case kept && sameMemberships(target.Companies, next.Companies), !kept && len(merged) == 0 && sameContact(target, next):
 		b.run.counts.Unchanged++
 		return nil
+	case kept: // only its companies change: validated as any update is
+		if err := b.checkContact(next, []*roster.Contact{target}); err != nil {
+			return err
+		}
 	}
 	for _, m := range merged {
 		if err := b.tx.DeleteContact(m.ID); err != nil {
