@@ -28,7 +28,7 @@ func TestConnectionSettings(t *testing.T) {
 	}
 	defer s.Close()
 	for _, c := range []struct {
-		db                *sql.DB
+		db                      *sql.DB
 		checkpoint, cache, temp int
 	}{{s.DB, 16384, -20480, 2}, {s.ReadDB, 0, -8192, 0}} { // the reader never writes, so never checkpoints
 		var checkpoint, cache, temp int
