@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Realistic contact files: names in several scripts, phones written the
@@ -41,9 +43,48 @@ func phone(r *rand.Rand, i int) string {
 
 // writeContacts writes a header and n contact rows as CSV.
 func writeContacts(w io.Writer, n int, seed uint64) error {
-	r := rand.New(rand.NewPCG(seed, 1))
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Tags", "Plan", "VIP", "Seats", "External ID"})
+	if err := contactRows(n, seed, cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeContactsXLSX writes the same rows as the only sheet of a workbook,
+// every cell as text, as exports write phones and ids.
+func writeContactsXLSX(w io.Writer, n int, seed uint64) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	line := 0
+	cells := make([]any, 11)
+	err = contactRows(n, seed, func(row []string) error {
+		line++
+		for i, v := range row {
+			cells[i] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, line)
+		return sw.SetRow(cell, cells[:len(row)])
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// contactRows hands write a header and n contact rows.
+func contactRows(n int, seed uint64, write func([]string) error) error {
+	r := rand.New(rand.NewPCG(seed, 1))
+	if err := write([]string{"First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Tags", "Plan", "VIP", "Seats", "External ID"}); err != nil {
+		return err
+	}
 	for i := range n {
 		first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
 		// About twenty contacts a company, as in a real directory.
@@ -56,10 +97,9 @@ func writeContacts(w io.Writer, n int, seed uint64) error {
 		}
 		row := []string{first, last, fmt.Sprintf("user%d@example%d.com", i, i%97), phone(r, i), company,
 			"Engineer", tags, plans[r.IntN(len(plans))], vip, fmt.Sprint(1 + r.IntN(500)), fmt.Sprintf("X-%d", i)}
-		if err := cw.Write(row); err != nil {
+		if err := write(row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return nil
 }

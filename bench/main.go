@@ -34,6 +34,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
 	batch := flag.Int("batch", 0, "rows per transaction (default: the importer's)")
 	newOnly := flag.Bool("new-only", false, "import once (new rows), not twice")
+	xlsx := flag.Bool("xlsx", false, "generate an XLSX workbook instead of a CSV file")
 	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
 	memprofile := flag.String("memprofile", "", "write a heap profile to this file 5 s into the first import")
 	flag.Parse()
@@ -65,6 +66,9 @@ func main() {
 	path := *keep
 	if path == "" {
 		path = filepath.Join(dir, "contacts.csv")
+		if *xlsx {
+			path = filepath.Join(dir, "contacts.xlsx")
+		}
 	}
 	if _, err := os.Stat(path); err != nil {
 		start := time.Now()
@@ -73,7 +77,11 @@ func main() {
 			log.Fatal(err)
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
-		if err := writeContacts(bw, *rows, 1); err != nil {
+		write := writeContacts
+		if *xlsx {
+			write = writeContactsXLSX
+		}
+		if err := write(bw, *rows, 1); err != nil {
 			log.Fatal(err)
 		}
 		bw.Flush()
