@@ -35,8 +35,8 @@ func (r cachedCompany) company() *roster.Company {
 }
 
 // companyCacheMax bounds the cache's entries (about 100 bytes each);
-// past it, it starts over.
-const companyCacheMax = 50_000
+// past it, it starts over from the last batch's.
+const companyCacheMax = 100_000
 
 // take moves the keys the cache holds from k into byKey and byExt, as
 // CompanyRefs would have found them, and leaves k with the others.
@@ -83,7 +83,7 @@ func (c *companyCache) put(writes int64, b *batch) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.byKey == nil || c.stamp != writes || len(c.byKey)+len(b.companyByKey) > companyCacheMax || len(c.byExt)+len(b.companyByExt) > companyCacheMax {
+	if c.byKey == nil || c.stamp != writes || len(c.byKey) > companyCacheMax || len(c.byExt) > companyCacheMax {
 		c.stamp = writes
 		c.byKey, c.byExt = map[string]cachedCompany{}, map[string]cachedCompany{}
 	}
