@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,26 @@ func TestUnchangedRowsAreNotValidatedAgain(t *testing.T) {
 		}
 		if got := e.byEmail("bob@x.cz").Companies; len(got) != 1 {
 			t.Errorf("Bob's companies %v, want Acme only (his row failed)", got)
+		}
+	})
+}
+
+// An external id is unique whichever way its owner is found: loaded as
+// the contact another of the batch's rows matched, or looked up.
+func TestExternalIDOwnersFoundEitherWay(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run("name,email,external_id\nAnn,ann@x.cz,A1\nBob,bob@x.cz,B1\nEve,eve@x.cz,E1\n"), 3, 0, 0, 0)
+		file := "name,email,external_id\nAnn,ann@x.cz,A1\nBob,bob@x.cz,A1\nCid,cid@x.cz,B1\nDan,dan@x.cz,E1\n"
+		for _, size := range []int{100, 1} {
+			res := e.run(file, batchOf(size))
+			e.counts(res, 0, 0, 1, 3)
+			owners := map[int]string{3: "ann", 4: "bob", 5: "eve"}
+			for _, err := range res.Errors {
+				want := fmt.Sprintf("already belongs to contact %d", e.byEmail(owners[err.Row]+"@x.cz").ID)
+				if err.Code != "duplicate_external_id" || !strings.Contains(err.Message, want) {
+					t.Errorf("batches of %d, row %d: %s %s; want duplicate_external_id, %s", size, err.Row, err.Code, err.Message, want)
+				}
+			}
 		}
 	})
 }

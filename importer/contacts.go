@@ -60,6 +60,16 @@ func (b *batch) lookUp(k lookupKeys) error {
 		}
 		maps.Copy(b.phoneOwner, phones)
 	}
+	found, err := b.loadOwners()
+	if err != nil {
+		return err
+	}
+	// A contact just loaded owns its external id and username (both are
+	// unique): only the others are looked up, which on a re-import of
+	// contacts matched by email is none. Contacts loaded before may have
+	// changed since, so they do not count.
+	k.exts = ownedBy(found, k.exts, b.extOwner, func(c *roster.Contact) string { return c.ExternalID })
+	k.users = ownedBy(found, k.users, b.userOwner, func(c *roster.Contact) string { return c.Username })
 	exts, err := b.tx.ContactIDsByExternalID(k.exts)
 	if err != nil {
 		return err
@@ -70,29 +80,9 @@ func (b *batch) lookUp(k lookupKeys) error {
 		return err
 	}
 	maps.Copy(b.userOwner, users)
-	ids := map[int64]bool{}
-	for _, m := range []map[string]int64{b.emailOwner, b.extOwner, b.userOwner} {
-		for _, id := range m {
-			ids[id] = b.contacts[id] == nil
-		}
-	}
-	for _, l := range b.phoneOwner {
-		for _, id := range l {
-			ids[id] = b.contacts[id] == nil
-		}
-	}
-	var missing []int64
-	for id, m := range ids {
-		if m {
-			missing = append(missing, id)
-		}
-	}
-	slices.Sort(missing)
-	found, err := b.tx.Contacts(missing)
-	if err != nil {
+	if _, err := b.loadOwners(); err != nil {
 		return err
 	}
-	maps.Copy(b.contacts, found)
 	b.run.companies.take(b.tx.Writes(), &k, b.companyByKey, b.companyByExt)
 	byKey, byExt, err := b.tx.CompanyRefs(k.names, k.companyExts)
 	if err != nil {
@@ -101,6 +91,59 @@ func (b *batch) lookUp(k lookupKeys) error {
 	maps.Copy(b.companyByKey, byKey)
 	maps.Copy(b.companyByExt, byExt)
 	return nil
+}
+
+// loadOwners loads the contacts the owner maps name that the batch does
+// not hold yet, and returns them.
+func (b *batch) loadOwners() (map[int64]*roster.Contact, error) {
+	var missing []int64
+	seen := map[int64]bool{}
+	add := func(id int64) {
+		if b.contacts[id] == nil && !seen[id] {
+			seen[id] = true
+			missing = append(missing, id)
+		}
+	}
+	for _, m := range []map[string]int64{b.emailOwner, b.extOwner, b.userOwner} {
+		for _, id := range m {
+			add(id)
+		}
+	}
+	for _, l := range b.phoneOwner {
+		for _, id := range l {
+			add(id)
+		}
+	}
+	slices.Sort(missing)
+	found, err := b.tx.Contacts(missing)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(b.contacts, found)
+	return found, nil
+}
+
+// ownedBy records in owner the keys that one of the contacts holds (as
+// key says) and returns the others.
+func ownedBy(contacts map[int64]*roster.Contact, keys []string, owner map[string]int64, key func(*roster.Contact) string) []string {
+	if len(contacts) == 0 || len(keys) == 0 {
+		return keys
+	}
+	held := make(map[string]int64, len(contacts))
+	for _, c := range contacts {
+		if k := key(c); k != "" {
+			held[k] = c.ID
+		}
+	}
+	rest := keys[:0:0]
+	for _, k := range keys {
+		if id, ok := held[k]; ok {
+			owner[k] = id
+		} else {
+			rest = append(rest, k)
+		}
+	}
+	return rest
 }
 
 // compact drops blanks and duplicates.
