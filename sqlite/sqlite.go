@@ -57,8 +57,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// disk it cost more write calls than the WAL itself. The page cache
 	// costs several times its size in memory (pages are allocated one
 	// by one and freed when a connection sees another's commit); past
-	// 20 MB it made imports no faster.
-	db, err := open(path, "cache_size(-20480)", "wal_autocheckpoint(16384)", "temp_store(2)")
+	// 16 MB it made imports no faster.
+	db, err := open(path, "cache_size(-16384)", "wal_autocheckpoint(16384)", "temp_store(2)")
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// connection has its own page cache, and these need only a small one
 	// (in WAL mode a connection drops its cache whenever another has
 	// committed since, which the import's writer does between look-aheads).
-	if s.ReadDB, err = open(path, "cache_size(-8192)", "query_only(1)"); err != nil {
+	if s.ReadDB, err = open(path, "cache_size(-4096)", "query_only(1)"); err != nil {
 		s.Close()
 		return nil, err
 	}

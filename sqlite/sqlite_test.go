@@ -18,7 +18,7 @@ func TestStore(t *testing.T) {
 
 // Every connection of the pools gets the settings an import's speed and
 // memory were measured with: the WAL is checkpointed (and synced) every
-// 64 MB, not every batch, the page caches stay within 20 + 8 MB, and
+// 64 MB, not every batch, the page caches stay within 16 + 4 MB, and
 // statement journals stay in memory.
 func TestConnectionSettings(t *testing.T) {
 	t.Parallel()
@@ -30,7 +30,7 @@ func TestConnectionSettings(t *testing.T) {
 	for _, c := range []struct {
 		db                      *sql.DB
 		checkpoint, cache, temp int
-	}{{s.DB, 16384, -20480, 2}, {s.ReadDB, 0, -8192, 0}} { // the reader never writes, so never checkpoints
+	}{{s.DB, 16384, -16384, 2}, {s.ReadDB, 0, -4096, 0}} { // the reader never writes, so never checkpoints
 		var checkpoint, cache, temp int
 		if err := c.db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&checkpoint); err != nil {
 			t.Fatal(err)
