@@ -127,3 +127,19 @@ func TestExternalIDOwnersFoundEitherWay(t *testing.T) {
 		}
 	})
 }
+
+// The planners make ahead the contacts that rows matching no one would
+// create; a row whose contact an earlier batch has created since is an
+// update all the same, and a row that cannot create fails as it would.
+func TestContactsMadeAhead(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,email,job_title\nAnn,ann@x.cz,Sales\nAnn Nováková,ANN@x.cz,\n,bob@x.cz,CEO\nCid,cid@x.cz,CTO\n", batchOf(1))
+		e.counts(res, 2, 1, 0, 1)
+		if ann := e.byEmail("ann@x.cz"); ann.Name != "Ann Nováková" || ann.JobTitle != "Sales" {
+			t.Errorf("Ann is %q, %q; want the second row's name and the first's title", ann.Name, ann.JobTitle)
+		}
+		if len(res.Errors) != 1 || res.Errors[0].Row != 4 || res.Errors[0].Code != "missing_name" {
+			t.Errorf("errors %+v; want row 4 missing_name", res.Errors)
+		}
+	})
+}

@@ -256,14 +256,51 @@ func (b *batch) importContact(r *record) error {
 	return nil
 }
 
-func (b *batch) createContact(r *record) error {
+// newContact is the contact a row creates, validated as far as the row
+// alone allows, or why it cannot be created. It depends on nothing else,
+// so the planners make it ahead for the rows that matched no contact,
+// and the writer only checks that its identifiers are still free.
+type newContact struct {
+	c   *roster.Contact
+	err error
+}
+
+func (run *run) newContact(r *record) newContact {
 	c := cloneContact(&r.contact)
 	c.Custom = r.custom
 	c.Normalize()
 	if c.Name == "" {
-		return failRow(b.run.parser.firstMapped("name", "first_name", "last_name"), "missing_name", "a new contact needs a name (or a first and last name)")
+		return newContact{err: failRow(run.parser.firstMapped("name", "first_name", "last_name"), "missing_name", "a new contact needs a name (or a first and last name)")}
 	}
-	if err := b.checkContact(c, nil); err != nil {
+	if err := run.validContact(c); err != nil {
+		return newContact{err: err}
+	}
+	return newContact{c: c}
+}
+
+// prepareNew makes ahead the contacts that the rows matching no contact
+// of the batch's look-ups would create.
+func (b *batch) prepareNew(recs []*record) {
+	for _, r := range recs {
+		if !r.failed() && len(b.matchContacts(&r.contact)) == 0 {
+			n := b.run.newContact(r)
+			r.created = &n
+		}
+	}
+}
+
+func (b *batch) createContact(r *record) error {
+	n := r.created
+	r.created = nil // used once: a retried batch makes it anew
+	if n == nil {
+		made := b.run.newContact(r)
+		n = &made
+	}
+	if n.err != nil {
+		return n.err
+	}
+	c := n.c
+	if err := b.checkOwners(c, nil); err != nil {
 		return err
 	}
 	ms, err := b.resolveCompanies(r)
@@ -285,13 +322,27 @@ func (b *batch) createContact(r *record) error {
 // checkContact validates c and makes sure no contact outside of selves
 // holds one of its unique identifiers.
 func (b *batch) checkContact(c *roster.Contact, selves []*roster.Contact) error {
+	if err := b.run.validContact(c); err != nil {
+		return err
+	}
+	return b.checkOwners(c, selves)
+}
+
+// validContact normalizes and validates c on its own.
+func (run *run) validContact(c *roster.Contact) error {
 	c.Normalize()
 	if n := len(c.Emails()); n > roster.MaxEmails {
 		return failRow("other_emails", "too_many_emails", "the contact would have %d emails; at most %d are allowed", n, roster.MaxEmails)
 	}
-	if err := c.Validate(b.run.contactDefs); err != nil {
+	if err := c.Validate(run.contactDefs); err != nil {
 		return domainError(err)
 	}
+	return nil
+}
+
+// checkOwners makes sure no contact outside of selves holds one of c's
+// unique identifiers.
+func (b *batch) checkOwners(c *roster.Contact, selves []*roster.Contact) error {
 	mine := func(id int64) bool {
 		return id == 0 || slices.ContainsFunc(selves, func(s *roster.Contact) bool { return s.ID == id })
 	}

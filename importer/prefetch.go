@@ -238,6 +238,7 @@ func (im *Importer) planAhead(ctx context.Context, run *run, imp *roster.Import,
 				})
 				if err == nil { // else the batch looks up in its own transaction
 					b.tx = nil
+					b.prepareNew(p.chunk.recs)
 					p.b, p.writes = b, w
 				}
 				close(s.done)

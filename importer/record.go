@@ -22,6 +22,8 @@ type record struct {
 	refs    []companyRef    // contacts: the companies the row names
 	company roster.Company  // companies: the row's values
 	custom  map[string]any  // custom values of non-blank cells
+
+	created *newContact // contacts: the contact the row would create, made ahead
 }
 
 // companyRef is a company a contact row names, by name or external id.
