@@ -19,7 +19,7 @@ func encodeList(l []string) string {
 
 func decodeList(s string) []string {
 	l := []string{}
-	if s != "" {
+	if s != "" && s != "[]" { // most contacts have no other emails
 		json.Unmarshal([]byte(s), &l)
 	}
 	return l
@@ -36,10 +36,10 @@ func encodeCustom(m map[string]any) string {
 // decodeCustom keeps whole numbers as int64 so number fields read back as written.
 func decodeCustom(s string) map[string]any {
 	m := map[string]any{}
-	if s == "" {
+	if s == "" || s == "{}" {
 		return m
 	}
-	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
 	d.Decode(&m)
 	for k, v := range m {
