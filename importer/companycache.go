@@ -49,17 +49,18 @@ func (c *companyCache) take(writes int64, k *lookupKeys, byKey, byExt map[string
 	if c.byKey == nil || c.stamp != writes {
 		return
 	}
-	found := func(r cachedCompany) {
+	found := func(key string, r cachedCompany) {
 		co := r.company()
-		byKey[roster.NameKey(co.Name)] = co
+		byKey[key] = co
 		if co.ExternalID != "" {
 			byExt[co.ExternalID] = co
 		}
 	}
 	names := k.names[:0:0]
 	for _, n := range k.names {
-		if r, ok := c.byKey[roster.NameKey(n)]; ok {
-			found(r)
+		key := roster.NameKey(n)
+		if r, ok := c.byKey[key]; ok {
+			found(key, r)
 		} else {
 			names = append(names, n)
 		}
@@ -67,7 +68,7 @@ func (c *companyCache) take(writes int64, k *lookupKeys, byKey, byExt map[string
 	exts := k.companyExts[:0:0]
 	for _, x := range k.companyExts {
 		if r, ok := c.byExt[x]; ok {
-			found(r)
+			found(roster.NameKey(r.name), r)
 		} else {
 			exts = append(exts, x)
 		}

@@ -229,13 +229,16 @@ func (b *batch) importContact(r *record) error {
 	next.Companies = mergeMemberships(next.Companies, ms, o.Lists == roster.ListsReplace && len(ms) > 0,
 		o.Blank == roster.BlankClear && b.run.parser.mapped("company", "company_external_id") && len(ms) == 0)
 	switch {
-	case kept && sameMemberships(target.Companies, next.Companies), !kept && len(merged) == 0 && sameContact(target, next):
+	case kept && sameMemberships(target.Companies, next.Companies):
 		b.run.counts.Unchanged++
 		return nil
 	case kept: // only its companies change: validated as any update is
 		if err := b.checkContact(next, []*roster.Contact{target}); err != nil {
 			return err
 		}
+	case len(merged) == 0 && sameContact(target, next):
+		b.run.counts.Unchanged++
+		return nil
 	}
 	for _, m := range merged {
 		if err := b.tx.DeleteContact(m.ID); err != nil {
@@ -319,8 +322,8 @@ func (b *batch) createContact(r *record) error {
 	return nil
 }
 
-// checkContact validates c and makes sure no contact outside of selves
-// holds one of its unique identifiers.
+// checkContact validates c, normalized, and makes sure no contact outside
+// of selves holds one of its unique identifiers.
 func (b *batch) checkContact(c *roster.Contact, selves []*roster.Contact) error {
 	if err := b.run.validContact(c); err != nil {
 		return err
@@ -328,9 +331,8 @@ func (b *batch) checkContact(c *roster.Contact, selves []*roster.Contact) error 
 	return b.checkOwners(c, selves)
 }
 
-// validContact normalizes and validates c on its own.
+// validContact validates c, normalized, on its own.
 func (run *run) validContact(c *roster.Contact) error {
-	c.Normalize()
 	if n := len(c.Emails()); n > roster.MaxEmails {
 		return failRow("other_emails", "too_many_emails", "the contact would have %d emails; at most %d are allowed", n, roster.MaxEmails)
 	}

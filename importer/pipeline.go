@@ -112,7 +112,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			writes = tx.Writes()
 			pb := p.b
 			p.b = nil // a plan serves once: a retried batch looks up afresh
-			if pb != nil && tx.Writes() == p.writes {
+			if pb != nil && writes == p.writes {
 				if d, ok := log.since(p.after); ok {
 					pb.tx = tx
 					if err := pb.refresh(d); err != nil {
