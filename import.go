@@ -223,6 +223,15 @@ type ImportStore interface {
 	UndoImport(ctx context.Context, tenantID, importID int64) (*UndoReport, error)
 }
 
+// A Digest identifies an import row as applied to a contact: the values
+// the row sets, how the import's options apply them, and the companies it
+// links. A contact keeps the digest of the import row that last wrote it
+// (or left it as it was, the write being idempotent); any other write to
+// the contact clears it. A re-import of the same row that finds its digest
+// on the contact it matches knows, without loading the contact, that the
+// row would change nothing.
+type Digest uint64
+
 // ImportTx is the view of the directory one import batch works in. Look-ups
 // take many keys at once so a batch needs few queries; writes take records
 // the importer has already validated.
@@ -239,8 +248,14 @@ type ImportTx interface {
 	// row needs to link to them.
 	CompanyRefs(names, externalIDs []string) (byName, byExternalID map[string]*Company, err error)
 
-	CreateContact(c *Contact) error
-	UpdateContact(c *Contact) error
+	// CreateContact and UpdateContact write c as the row whose digest is
+	// row made it (0: none). KeepContact records that the row left the
+	// contact as it was. ContactDigests returns the row digests stored
+	// with contacts: those whose last write came from an import row.
+	CreateContact(c *Contact, row Digest) error
+	UpdateContact(c *Contact, row Digest) error
+	KeepContact(id int64, row Digest) error
+	ContactDigests(ids []int64) (map[int64]Digest, error)
 	DeleteContact(id int64) error
 	CreateCompany(c *Company) error
 	UpdateCompany(c *Company) error

@@ -24,7 +24,8 @@ type batch struct {
 
 	companyByKey map[string]*roster.Company
 	companyByExt map[string]*roster.Company
-	keys         lookupKeys // what prefetchContacts looked up
+	keys         lookupKeys              // what prefetchContacts looked up
+	digests      map[int64]roster.Digest // stored digests of the contacts rows target (settleKept)
 
 	changes []roster.Change
 	failed  []roster.FailedRow
@@ -98,10 +99,10 @@ type scalar struct {
 
 // applyScalars writes the row's non-blank values over the record's; with
 // --blank clear a mapped blank cell clears the value, except for keys in never.
-func (b *batch) applyScalars(r *record, fields []scalar, never ...string) {
-	clear := b.run.opts.Blank == roster.BlankClear
+func (run *run) applyScalars(r *record, fields []scalar, never ...string) {
+	clear := run.opts.Blank == roster.BlankClear
 	for _, f := range fields {
-		if r.has[f.key] || clear && b.run.parser.mapped(f.key) && !slices.Contains(never, f.key) {
+		if r.has[f.key] || clear && run.parser.mapped(f.key) && !slices.Contains(never, f.key) {
 			*f.dst = *f.src
 		}
 	}
@@ -109,15 +110,15 @@ func (b *batch) applyScalars(r *record, fields []scalar, never ...string) {
 
 // applyCustom writes the row's custom values (on updates only with
 // --custom-fields all); with --blank clear mapped blank ones are removed.
-func (b *batch) applyCustom(dst map[string]any, r *record, creating bool) {
-	if !creating && b.run.opts.CustomFields != roster.CustomAll {
+func (run *run) applyCustom(dst map[string]any, r *record, creating bool) {
+	if !creating && run.opts.CustomFields != roster.CustomAll {
 		return
 	}
 	for k, v := range r.custom {
 		dst[k] = v
 	}
-	if b.run.opts.Blank == roster.BlankClear {
-		for _, k := range b.run.parser.customKeys() {
+	if run.opts.Blank == roster.BlankClear {
+		for _, k := range run.parser.customKeys() {
 			if _, ok := r.custom[k]; !ok {
 				delete(dst, k)
 			}

@@ -86,7 +86,7 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 	clear := o.Blank == roster.BlankClear
 	row := &r.company
 	// A blank name never clears: a company always has one.
-	b.applyScalars(r, []scalar{
+	b.run.applyScalars(r, []scalar{
 		{"name", &c.Name, &row.Name}, {"external_id", &c.ExternalID, &row.ExternalID}, {"website", &c.Website, &row.Website},
 		{"phone", &c.Phone, &row.Phone}, {"description", &c.Description, &row.Description},
 		{"industry", &c.Industry, &row.Industry}, {"address", &c.Address, &row.Address},
@@ -103,5 +103,5 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 			*l.dst = *l.src
 		}
 	}
-	b.applyCustom(c.Custom, r, creating)
+	b.run.applyCustom(c.Custom, r, creating)
 }

@@ -9,14 +9,26 @@ import (
 )
 
 // prefetchContacts looks up, for a chunk, every contact and company its
-// rows could touch.
+// rows could touch. The owners of what rows match by, and the companies
+// they name, come first: with them the rows that would leave their
+// contact as it is are settled by digest (settleKept), and only the
+// other rows' contacts are loaded.
 func (b *batch) prefetchContacts(recs []*record) error {
 	b.emailOwner, b.phoneOwner = map[string]int64{}, map[string][]int64{}
 	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
 	b.contacts = map[int64]*roster.Contact{}
 	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
+	for _, r := range recs {
+		r.kept = 0
+	}
 	b.keys = contactKeysOf(recs)
-	return b.lookUp(b.keys)
+	if err := b.lookUpMatching(b.keys); err != nil {
+		return err
+	}
+	if err := b.settleKept(recs); err != nil {
+		return err
+	}
+	return b.lookUpRest(contactKeysOf(recs))
 }
 
 // lookupKeys are the identifiers a chunk's rows could match or link by.
@@ -27,7 +39,7 @@ type lookupKeys struct {
 func contactKeysOf(recs []*record) lookupKeys {
 	var k lookupKeys
 	for _, r := range recs {
-		if r.failed() {
+		if r.failed() || r.kept != 0 {
 			continue
 		}
 		c := &r.contact
@@ -48,40 +60,43 @@ func contactKeysOf(recs []*record) lookupKeys {
 // lookUp adds to the batch's caches the owners of keys, the contacts they
 // are, the ones it does not hold yet, and the companies named.
 func (b *batch) lookUp(k lookupKeys) error {
+	if err := b.lookUpMatching(k); err != nil {
+		return err
+	}
+	return b.lookUpRest(k)
+}
+
+// matchingBy reports whether rows match contacts by the identifier m.
+func (b *batch) matchingBy(m string) bool { return slices.Contains(b.run.opts.Match, m) }
+
+// lookUpMatching looks up the owners of the keys rows match by (emails
+// always: a new email must be free) and the companies named.
+func (b *batch) lookUpMatching(k lookupKeys) error {
 	emails, err := b.tx.ContactIDsByEmail(k.emails)
 	if err != nil {
 		return err
 	}
 	maps.Copy(b.emailOwner, emails)
-	if slices.Contains(b.run.opts.Match, roster.MatchPhone) {
+	if b.matchingBy(roster.MatchPhone) {
 		phones, err := b.tx.ContactIDsByPhone(k.phones)
 		if err != nil {
 			return err
 		}
 		maps.Copy(b.phoneOwner, phones)
 	}
-	found, err := b.loadOwners()
-	if err != nil {
-		return err
+	if b.matchingBy(roster.MatchExternalID) {
+		exts, err := b.tx.ContactIDsByExternalID(k.exts)
+		if err != nil {
+			return err
+		}
+		maps.Copy(b.extOwner, exts)
 	}
-	// A contact just loaded owns its external id and username (both are
-	// unique): only the others are looked up, which on a re-import of
-	// contacts matched by email is none. Contacts loaded before may have
-	// changed since, so they do not count.
-	k.exts = ownedBy(found, k.exts, b.extOwner, func(c *roster.Contact) string { return c.ExternalID })
-	k.users = ownedBy(found, k.users, b.userOwner, func(c *roster.Contact) string { return c.Username })
-	exts, err := b.tx.ContactIDsByExternalID(k.exts)
-	if err != nil {
-		return err
-	}
-	maps.Copy(b.extOwner, exts)
-	users, err := b.tx.ContactIDsByUsername(k.users)
-	if err != nil {
-		return err
-	}
-	maps.Copy(b.userOwner, users)
-	if _, err := b.loadOwners(); err != nil {
-		return err
+	if b.matchingBy(roster.MatchUsername) {
+		users, err := b.tx.ContactIDsByUsername(k.users)
+		if err != nil {
+			return err
+		}
+		maps.Copy(b.userOwner, users)
 	}
 	b.run.companies.take(b.tx.Writes(), &k, b.companyByKey, b.companyByExt)
 	byKey, byExt, err := b.tx.CompanyRefs(k.names, k.companyExts)
@@ -93,26 +108,63 @@ func (b *batch) lookUp(k lookupKeys) error {
 	return nil
 }
 
-// loadOwners loads the contacts the owner maps name that the batch does
-// not hold yet, and returns them.
-func (b *batch) loadOwners() (map[int64]*roster.Contact, error) {
+// lookUpRest loads the contacts that own keys, which lookUpMatching has
+// looked up, and looks up (and loads) the owners of the external ids and
+// usernames rows do not match by: a row may not take them.
+func (b *batch) lookUpRest(k lookupKeys) error {
+	found, err := b.loadOwners(k)
+	if err != nil {
+		return err
+	}
+	// A contact just loaded owns its external id and username (both are
+	// unique): only the others are looked up, which on a re-import of
+	// contacts matched by email is none. Contacts loaded before may have
+	// changed since, so they do not count.
+	var more lookupKeys
+	if !b.matchingBy(roster.MatchExternalID) {
+		more.exts = ownedBy(found, k.exts, b.extOwner, func(c *roster.Contact) string { return c.ExternalID })
+		exts, err := b.tx.ContactIDsByExternalID(more.exts)
+		if err != nil {
+			return err
+		}
+		maps.Copy(b.extOwner, exts)
+	}
+	if !b.matchingBy(roster.MatchUsername) {
+		more.users = ownedBy(found, k.users, b.userOwner, func(c *roster.Contact) string { return c.Username })
+		users, err := b.tx.ContactIDsByUsername(more.users)
+		if err != nil {
+			return err
+		}
+		maps.Copy(b.userOwner, users)
+	}
+	_, err = b.loadOwners(more)
+	return err
+}
+
+// loadOwners loads the contacts that own keys (as the owner maps say) and
+// that the batch does not hold yet, and returns them.
+func (b *batch) loadOwners(k lookupKeys) (map[int64]*roster.Contact, error) {
 	var missing []int64
 	seen := map[int64]bool{}
 	add := func(id int64) {
-		if b.contacts[id] == nil && !seen[id] {
+		if id != 0 && b.contacts[id] == nil && !seen[id] {
 			seen[id] = true
 			missing = append(missing, id)
 		}
 	}
-	for _, m := range []map[string]int64{b.emailOwner, b.extOwner, b.userOwner} {
-		for _, id := range m {
+	for _, e := range k.emails {
+		add(b.emailOwner[e])
+	}
+	for _, p := range k.phones {
+		for _, id := range b.phoneOwner[p] {
 			add(id)
 		}
 	}
-	for _, l := range b.phoneOwner {
-		for _, id := range l {
-			add(id)
-		}
+	for _, x := range k.exts {
+		add(b.extOwner[x])
+	}
+	for _, u := range k.users {
+		add(b.userOwner[u])
 	}
 	slices.Sort(missing)
 	found, err := b.tx.Contacts(missing)
@@ -211,7 +263,7 @@ func (b *batch) importContact(r *record) error {
 			mergeContact(next, m)
 		}
 	}
-	b.applyRow(next, r, false)
+	b.run.applyRow(next, r, false)
 	// A row that leaves the stored contact as it was (the usual re-import)
 	// has nothing to validate: it writes nothing. Only a contact stored
 	// normalized takes this path; any other is compared as below.
@@ -228,17 +280,21 @@ func (b *batch) importContact(r *record) error {
 	}
 	next.Companies = mergeMemberships(next.Companies, ms, o.Lists == roster.ListsReplace && len(ms) > 0,
 		o.Blank == roster.BlankClear && b.run.parser.mapped("company", "company_external_id") && len(ms) == 0)
+	digest := rowDigest(r.digest, ms)
 	switch {
-	case kept && sameMemberships(target.Companies, next.Companies):
+	case kept && sameMemberships(target.Companies, next.Companies),
+		!kept && len(merged) == 0 && sameContact(target, next):
 		b.run.counts.Unchanged++
-		return nil
+		if stored, ok := b.digests[target.ID]; ok && stored == digest {
+			return nil
+		}
+		// The row changes nothing, so applying it again would not either:
+		// the next re-import settles it by digest.
+		return b.tx.KeepContact(target.ID, digest)
 	case kept: // only its companies change: validated as any update is
 		if err := b.checkContact(next, []*roster.Contact{target}); err != nil {
 			return err
 		}
-	case len(merged) == 0 && sameContact(target, next):
-		b.run.counts.Unchanged++
-		return nil
 	}
 	for _, m := range merged {
 		if err := b.tx.DeleteContact(m.ID); err != nil {
@@ -249,7 +305,10 @@ func (b *batch) importContact(r *record) error {
 		b.run.counts.Merged++
 	}
 	next.UpdatedAt = b.tx.Now()
-	if err := b.tx.UpdateContact(next); err != nil {
+	if !b.run.idempotent(next, r) {
+		digest = 0
+	}
+	if err := b.tx.UpdateContact(next, digest); err != nil {
 		return domainError(err)
 	}
 	b.forget(target)
@@ -266,6 +325,9 @@ func (b *batch) importContact(r *record) error {
 type newContact struct {
 	c   *roster.Contact
 	err error
+	// idempotent: the row applied again would leave c as it is (see
+	// run.idempotent), so c may keep the row's digest.
+	idempotent bool
 }
 
 func (run *run) newContact(r *record) newContact {
@@ -278,7 +340,7 @@ func (run *run) newContact(r *record) newContact {
 	if err := run.validContact(c); err != nil {
 		return newContact{err: err}
 	}
-	return newContact{c: c}
+	return newContact{c: c, idempotent: run.idempotent(c, r)}
 }
 
 // prepareNew makes ahead the contacts that the rows matching no contact
@@ -313,7 +375,11 @@ func (b *batch) createContact(r *record) error {
 	c.Companies = ms
 	c.CreatedAt = b.tx.Now()
 	c.UpdatedAt = c.CreatedAt
-	if err := b.tx.CreateContact(c); err != nil {
+	var digest roster.Digest
+	if n.idempotent {
+		digest = rowDigest(r.digest, ms)
+	}
+	if err := b.tx.CreateContact(c, digest); err != nil {
 		return domainError(err)
 	}
 	b.remember(c)
@@ -365,12 +431,12 @@ func (b *batch) checkOwners(c *roster.Contact, selves []*roster.Contact) error {
 // applyRow writes a row's values over a contact: present cells win, blank
 // cells keep (or with --blank clear, clear) the stored value, lists are
 // united (or with --lists replace, replaced).
-func (b *batch) applyRow(c *roster.Contact, r *record, creating bool) {
-	o := b.run.opts
-	p := b.run.parser
+func (run *run) applyRow(c *roster.Contact, r *record, creating bool) {
+	o := run.opts
+	p := run.parser
 	clear := o.Blank == roster.BlankClear
 	row := &r.contact
-	b.applyScalars(r, []scalar{
+	run.applyScalars(r, []scalar{
 		{"name", &c.Name, &row.Name}, {"first_name", &c.FirstName, &row.FirstName}, {"last_name", &c.LastName, &row.LastName},
 		{"job_title", &c.JobTitle, &row.JobTitle}, {"external_id", &c.ExternalID, &row.ExternalID},
 		{"username", &c.Username, &row.Username}, {"role", &c.Role, &row.Role}, {"language", &c.Language, &row.Language},
@@ -404,7 +470,7 @@ func (b *batch) applyRow(c *roster.Contact, r *record, creating bool) {
 	case r.has["tags"] || clear && p.mapped("tags"):
 		c.Tags = row.Tags
 	}
-	b.applyCustom(c.Custom, r, creating)
+	run.applyCustom(c.Custom, r, creating)
 }
 
 // mergeContact folds a duplicate into c for --merge all: c's values win,
@@ -455,13 +521,7 @@ func mergeMemberships(old, add []roster.Membership, replace, clear bool) []roste
 func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 	var out []roster.Membership
 	for _, ref := range r.refs {
-		var co *roster.Company
-		if ref.externalID != "" {
-			co = b.companyByExt[ref.externalID]
-		}
-		if co == nil && ref.name != "" {
-			co = b.companyByKey[roster.NameKey(ref.name)]
-		}
+		co := b.findCompany(ref)
 		if co == nil {
 			var err error
 			if co, err = b.createNamedCompany(r, ref); err != nil {
@@ -471,6 +531,18 @@ func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 		out = append(out, roster.Membership{CompanyID: co.ID, CompanyName: co.Name, ViewAllTickets: ref.viewAll != nil && *ref.viewAll})
 	}
 	return out, nil
+}
+
+// findCompany is the company ref names, by external id first, or nil.
+func (b *batch) findCompany(ref companyRef) *roster.Company {
+	var co *roster.Company
+	if ref.externalID != "" {
+		co = b.companyByExt[ref.externalID]
+	}
+	if co == nil && ref.name != "" {
+		co = b.companyByKey[roster.NameKey(ref.name)]
+	}
+	return co
 }
 
 func (b *batch) createNamedCompany(r *record, ref companyRef) (*roster.Company, error) {

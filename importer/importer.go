@@ -325,7 +325,8 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		}
 	}
 	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, defs: byKey, phones: phones, dates: dates,
-		xlsx: res.Info.Format == "xlsx", match: o.Match}
+		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns)}
+	run.parser.customOrder = slices.Sorted(slices.Values(run.parser.customKeys()))
 	return total, requiredColumns(run.parser, o)
 }
 

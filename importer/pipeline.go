@@ -115,7 +115,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			if pb != nil && writes == p.writes {
 				if d, ok := log.since(p.after); ok {
 					pb.tx = tx
-					if err := pb.refresh(d); err != nil {
+					if err := pb.refresh(c.recs, d); err != nil {
 						return err
 					}
 					b, err = run.writeChunk(tx, c.recs, pb)
@@ -242,10 +242,21 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 			b.fail(r)
 			continue
 		}
-		if run.opts.Kind == roster.KindCompanies {
+		err = nil
+		switch {
+		case run.opts.Kind == roster.KindCompanies:
 			err = b.importCompany(r)
-		} else {
-			err = b.importContact(r)
+		case r.kept != 0 && !b.dirty.contacts[r.kept]:
+			run.counts.Unchanged++
+		default:
+			if r.kept != 0 {
+				// An earlier row of the batch wrote the contact: this
+				// row is planned as any other.
+				err = b.unkeep(r)
+			}
+			if err == nil {
+				err = b.importContact(r)
+			}
 		}
 		if err := b.handle(r, err); err != nil {
 			return nil, err

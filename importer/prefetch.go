@@ -132,7 +132,7 @@ type planned struct {
 // its own transaction, given what batches committed since then wrote: the
 // caches' entries for those keys, or owned by those records, are looked up
 // again, and those records reloaded.
-func (b *batch) refresh(d dirtySets) error {
+func (b *batch) refresh(recs []*record, d dirtySets) error {
 	if len(d) == 0 {
 		return nil
 	}
@@ -179,7 +179,29 @@ func (b *batch) refresh(d dirtySets) error {
 			delete(b.contacts, id) // reloaded by lookUp if still wanted
 		}
 	}
-	return b.lookUp(again)
+	if err := b.lookUp(again); err != nil {
+		return err
+	}
+	// A row settled by the digest of a contact written since, or that
+	// links a company written since, is planned as any other.
+	for _, r := range recs {
+		if r.kept != 0 && (d.hasContact(r.kept) || slices.ContainsFunc(r.refs, func(ref companyRef) bool {
+			co := b.findCompany(ref)
+			return co == nil || d.hasCompany(co.ID) || d.has(keyCompanyName, roster.NameKey(ref.name)) || d.has(keyCompanyExternalID, ref.externalID)
+		})) {
+			if err := b.unkeep(r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unkeep plans r, which its digest had settled, as any other row: the
+// keys only it holds are looked up and its contacts loaded.
+func (b *batch) unkeep(r *record) error {
+	r.kept = 0
+	return b.lookUp(contactKeysOf([]*record{r}))
 }
 
 // testHooks let tests force the cases planning ahead must handle (see

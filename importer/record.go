@@ -24,6 +24,8 @@ type record struct {
 	custom  map[string]any  // custom values of non-blank cells
 
 	created *newContact // contacts: the contact the row would create, made ahead
+	digest  digester    // contacts: the row's part of its digest (see digest.go)
+	kept    int64       // contacts: the contact the row leaves as it is, known by its digest
 }
 
 // companyRef is a company a contact row names, by name or external id.
@@ -44,6 +46,9 @@ type parser struct {
 	dates  normalize.DateLayout
 	xlsx   bool
 	match  []string
+
+	seed        digester // see digestSeed
+	customOrder []string // the mapped custom keys, sorted: the order digests take them in
 }
 
 // fail records an error on a cell (col >= 0) or the whole row (col < 0).
@@ -108,6 +113,9 @@ func (p *parser) parse(row int, cells []string) *record {
 	if p.kind == roster.KindContacts {
 		p.companyRefs(r, companies, companyIDs, viewAll, companiesCol, viewAllCol)
 		p.checkContact(r)
+		if !r.failed() {
+			r.digest = p.contactDigest(r)
+		}
 	} else {
 		p.checkCompany(r)
 	}

@@ -125,18 +125,29 @@ func (s *Store) checkCompanies(ctx context.Context, tx *Tx, tenantID int64, ms [
 // contactInsertColumns and contactValues are one contact row as written,
 // shared by the single insert and the import's bulk insert.
 const contactInsertColumns = `tenant_id, name, first_name, last_name, email, other_emails, phone, mobile, job_title,
-	external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom, search, created_at, updated_at`
+	external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom, search, created_at, updated_at,
+	import_digest`
 
-func contactValues(tenantID int64, c *roster.Contact) []any {
+// contactValues writes row as the contact's import digest: every write
+// outside an import row passes 0 and so clears it.
+func contactValues(tenantID int64, c *roster.Contact, row roster.Digest) []any {
 	return []any{tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt}
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt, digestValue(row)}
+}
+
+// digestValue stores a digest in a signed 64-bit column; 0 is NULL.
+func digestValue(d roster.Digest) any {
+	if d == 0 {
+		return nil
+	}
+	return int64(d)
 }
 
 // InsertContact writes a validated contact, its emails and memberships.
 func (s *Store) InsertContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
-	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (`+contactInsertColumns+`) VALUES (`+placeholders(22)+`) RETURNING id`),
-		contactValues(tenantID, c)...).Scan(&c.ID)
+	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (`+contactInsertColumns+`) VALUES (`+placeholders(23)+`) RETURNING id`),
+		contactValues(tenantID, c, 0)...).Scan(&c.ID)
 	if err != nil {
 		return err
 	}
@@ -234,18 +245,19 @@ func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Con
 			return err
 		}
 		c.CreatedAt, c.UpdatedAt = old.CreatedAt, s.now()
-		return s.RewriteContact(ctx, tx, tenantID, c)
+		return s.RewriteContact(ctx, tx, tenantID, c, 0)
 	})
 }
 
 // RewriteContact writes a validated contact over the stored one with the same id.
-func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
+// row is the import row's digest (0 for any other write).
+func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact, row roster.Digest) error {
 	_, err := tx.ExecContext(ctx, s.Q(`UPDATE contacts SET name=?, first_name=?, last_name=?, email=?, other_emails=?,
 		phone=?, mobile=?, job_title=?, external_id=?, username=?, role=?, language=?, time_zone=?, address=?, description=?,
-		tags=?, tag_keys=?, custom=?, search=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
+		tags=?, tag_keys=?, custom=?, search=?, updated_at=?, import_digest=? WHERE tenant_id = ? AND id = ?`),
 		c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.UpdatedAt, tenantID, c.ID)
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.UpdatedAt, digestValue(row), tenantID, c.ID)
 	if err != nil {
 		return err
 	}

@@ -417,16 +417,32 @@ func companyKeys(c *roster.Company) map[string][]string {
 	return map[string][]string{dryCompany: {roster.NameKey(c.Name)}, dryCompanyExt: {c.ExternalID}}
 }
 
-func (t *dryTx) CreateContact(c *roster.Contact) error {
+func (t *dryTx) CreateContact(c *roster.Contact, _ roster.Digest) error {
 	id, err := t.newID()
 	if err != nil {
 		return err
 	}
 	c.ID = id
-	return t.UpdateContact(c)
+	return t.UpdateContact(c, 0)
 }
 
-func (t *dryTx) UpdateContact(c *roster.Contact) error {
+// KeepContact writes nothing: a dry run leaves the directory alone.
+func (t *dryTx) KeepContact(int64, roster.Digest) error { return nil }
+
+// ContactDigests are the directory's, for the contacts the dry run has
+// not written: a state it wrote has no digest.
+func (t *dryTx) ContactDigests(ids []int64) (map[int64]roster.Digest, error) {
+	if err := t.loadStates(roster.KindContacts, ids); err != nil {
+		return nil, err
+	}
+	rest := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool {
+		_, known := t.contacts[id]
+		return known
+	})
+	return t.importTx.ContactDigests(rest)
+}
+
+func (t *dryTx) UpdateContact(c *roster.Contact, _ roster.Digest) error {
 	t.contacts[c.ID] = c
 	t.put(roster.KindContacts, c.ID, c, contactKeys(c))
 	return nil

@@ -78,6 +78,10 @@ type importTx struct {
 	// Updates to merge set-based at the next flush, in the order made,
 	// where the dialect copies (see mergeUpdates).
 	contactUpdates, companyUpdates []pendingUpdate
+
+	// Digests of rows that left their contact as it was, written at the
+	// next flush; a later write of the contact in the batch drops its entry.
+	keeps map[int64]roster.Digest
 }
 
 // idPool is how many ids one reservation takes.
@@ -141,15 +145,19 @@ func (t *importTx) flush() error {
 				*p.rows = nil // the copy owns them now
 			}
 		}
-		return t.s.copyAsync(t.ctx, t.tx, jobs)
-	}
-	for _, p := range pending {
-		if err := t.s.insertRows(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
+		if err := t.s.copyAsync(t.ctx, t.tx, jobs); err != nil {
 			return err
 		}
-		*p.rows = (*p.rows)[:0]
+	} else {
+		for _, p := range pending {
+			if err := t.s.insertRows(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
+				return err
+			}
+			*p.rows = (*p.rows)[:0]
+		}
 	}
-	return nil
+	// Last: a kept contact may be one the batch created.
+	return t.writeKeeps()
 }
 
 var _ roster.ImportTx = (*importTx)(nil)
@@ -320,21 +328,22 @@ func (t *importTx) CompaniesByExternalID(ids []string) (map[string]*roster.Compa
 	return t.companiesBy(`external_id`, ids, func(c *roster.Company) string { return c.ExternalID })
 }
 
-func (t *importTx) CreateContact(c *roster.Contact) error {
+func (t *importTx) CreateContact(c *roster.Contact, row roster.Digest) error {
 	id, err := t.nextID("contacts")
 	if err != nil {
 		return err
 	}
 	c.ID = id
 	t.created++
-	t.contacts = append(t.contacts, append([]any{id}, contactValues(t.tenantID, c)...))
+	t.contacts = append(t.contacts, append([]any{id}, contactValues(t.tenantID, c, row)...))
 	t.emails = append(t.emails, emailRows(t.tenantID, c)...)
 	t.memberships = append(t.memberships, membershipRows(t.tenantID, c)...)
 	return nil
 }
 
 // UpdateContact rewrites c, at the next flush where the dialect copies.
-func (t *importTx) UpdateContact(c *roster.Contact) error {
+func (t *importTx) UpdateContact(c *roster.Contact, row roster.Digest) error {
+	delete(t.keeps, c.ID)
 	if !t.setBased() || pendingCreate(t.contacts, c.ID) {
 		// A new record is written before it is updated.
 		if err := t.flush(); err != nil {
@@ -342,14 +351,68 @@ func (t *importTx) UpdateContact(c *roster.Contact) error {
 		}
 	}
 	if !t.setBased() {
-		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c)
+		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c, row)
 	}
-	t.contactUpdates = append(t.contactUpdates, pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(t.tenantID, c)...),
+	t.contactUpdates = append(t.contactUpdates, pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(t.tenantID, c, row)...),
 		emails: emailRows(t.tenantID, c), memberships: membershipRows(t.tenantID, c)})
 	return nil
 }
 
+// KeepContact stores the digest of a row that left contact id as it was,
+// at the next flush. The contact's state does not change, so the order of
+// this write among the batch's updates only matters for a contact the
+// batch writes again later, whose entry that write drops.
+func (t *importTx) KeepContact(id int64, row roster.Digest) error {
+	if t.keeps == nil {
+		t.keeps = map[int64]roster.Digest{}
+	}
+	t.keeps[id] = row
+	return nil
+}
+
+func (t *importTx) writeKeeps() error {
+	if len(t.keeps) == 0 {
+		return nil
+	}
+	ids, digests := make([]int64, 0, len(t.keeps)), make([]int64, 0, len(t.keeps))
+	for id, d := range t.keeps {
+		ids, digests = append(ids, id), append(digests, int64(d))
+	}
+	clear(t.keeps)
+	if t.s.Dialect.Arrays {
+		return t.exec(`UPDATE contacts AS c SET import_digest = k.digest FROM unnest(?::bigint[], ?::bigint[]) AS k(id, digest)
+			WHERE c.tenant_id = ? AND c.id = k.id`, ids, digests, t.tenantID)
+	}
+	stmt, err := t.tx.PrepareContext(t.ctx, t.s.Q(`UPDATE contacts SET import_digest = ? WHERE tenant_id = ? AND id = ?`))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, id := range ids {
+		if _, err := stmt.ExecContext(t.ctx, digests[i], t.tenantID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ContactDigests reads the stored row digests of contacts that have one.
+func (t *importTx) ContactDigests(ids []int64) (map[int64]roster.Digest, error) {
+	out := make(map[int64]roster.Digest, len(ids))
+	// tenant_id + 0: see Contacts.
+	err := lookup(t, `SELECT id, import_digest FROM contacts WHERE tenant_id + 0 = ? AND import_digest IS NOT NULL AND id`, ids, func(r *sql.Rows) error {
+		var id, d int64
+		if err := r.Scan(&id, &d); err != nil {
+			return err
+		}
+		out[id] = roster.Digest(d)
+		return nil
+	})
+	return out, err
+}
+
 func (t *importTx) DeleteContact(id int64) error {
+	delete(t.keeps, id)
 	if err := t.flush(); err != nil {
 		return err
 	}

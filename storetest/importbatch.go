@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 					return err
 				}
 				c := contact(i, co.ID)
-				if err := tx.CreateContact(c); err != nil {
+				if err := tx.CreateContact(c, 0); err != nil {
 					return err
 				}
 				out = append(out, c)
@@ -92,7 +93,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				if err := tx.CreateCompany(co); err != nil {
 					return err
 				}
-				if err := tx.CreateContact(contact(i, co.ID)); err != nil {
+				if err := tx.CreateContact(contact(i, co.ID), 0); err != nil {
 					return err
 				}
 			}
@@ -130,7 +131,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				if i == 10 {
 					c.ExternalID = cs[0].ExternalID
 				}
-				if err := tx.CreateContact(c); err != nil {
+				if err := tx.CreateContact(c, 0); err != nil {
 					return err
 				}
 			}
@@ -163,20 +164,20 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				if i%3 == 0 {
 					c.Companies[0].ViewAllTickets = !c.Companies[0].ViewAllTickets
 				}
-				if err := tx.UpdateContact(c); err != nil {
+				if err := tx.UpdateContact(c, 0); err != nil {
 					return err
 				}
 			}
 			// Contact 1 changes twice; the last version counts.
 			cs[1].Name = "Twice"
 			cs[1].Email = "twice@example.com"
-			if err := tx.UpdateContact(cs[1]); err != nil {
+			if err := tx.UpdateContact(cs[1], 0); err != nil {
 				return err
 			}
 			// A new contact takes the address contact 1 gave up.
 			created = contact(1000, cs[3].Companies[0].CompanyID)
 			created.Email = "p1@example.com"
-			return tx.CreateContact(created)
+			return tx.CreateContact(created, 0)
 		})
 		for i, c := range cs {
 			got := find(t, s, tenant, c.ID)
@@ -208,11 +209,11 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		var c *roster.Contact
 		batch(t, s, tenant, func(tx roster.ImportTx) error {
 			c = contact(1)
-			if err := tx.CreateContact(c); err != nil {
+			if err := tx.CreateContact(c, 0); err != nil {
 				return err
 			}
 			c.Name, c.Email = "Changed", "changed@example.com"
-			return tx.UpdateContact(c)
+			return tx.UpdateContact(c, 0)
 		})
 		if got := find(t, s, tenant, c.ID); got.Name != "Changed" || !slices.Equal(got.Emails(), []string{"changed@example.com"}) {
 			t.Errorf("got %q %v", got.Name, got.Emails())
@@ -232,14 +233,14 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				ext string
 			}{{b, "X-spare"}, {a, "X-1"}, {c, "X-0"}, {b, "X-2"}} {
 				step.c.ExternalID = step.ext
-				if err := tx.UpdateContact(step.c); err != nil {
+				if err := tx.UpdateContact(step.c, 0); err != nil {
 					return err
 				}
 			}
 			// a new contact takes a key given up in the batch
 			n := contact(9)
 			n.ExternalID = "X-spare"
-			return tx.CreateContact(n)
+			return tx.CreateContact(n, 0)
 		})
 		for _, want := range []struct {
 			c   *roster.Contact
@@ -287,6 +288,49 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		}
 		if l, _, err := s.ListCompanies(ctx, tenant, roster.CompanyFilter{Name: "Company 0"}); err != nil || len(l) != 1 {
 			t.Errorf("Company 0: %d (%v), want the new one", len(l), err)
+		}
+	})
+
+	t.Run("row digests are kept by import writes and cleared by any other", func(t *testing.T) {
+		s, tenant := setup(t)
+		digests := func(ids ...int64) map[int64]roster.Digest {
+			t.Helper()
+			var got map[int64]roster.Digest
+			batch(t, s, tenant, func(tx roster.ImportTx) (err error) {
+				got, err = tx.ContactDigests(ids)
+				return err
+			})
+			return got
+		}
+		a, b, c, d := contact(1), contact(2), contact(3), contact(4)
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i, x := range []*roster.Contact{a, b, c, d} {
+				if err := tx.CreateContact(x, roster.Digest(10+i)); err != nil {
+					return err
+				}
+			}
+			// The largest digests do not fit a signed column as they are.
+			if err := tx.KeepContact(b.ID, roster.Digest(1<<63+5)); err != nil {
+				return err
+			}
+			// Kept, then written again in the same batch: the write's digest wins.
+			if err := tx.KeepContact(c.ID, 99); err != nil {
+				return err
+			}
+			c.Name = "Changed"
+			return tx.UpdateContact(c, 13)
+		})
+		want := map[int64]roster.Digest{a.ID: 10, b.ID: 1<<63 + 5, c.ID: 13, d.ID: 13}
+		if got := digests(a.ID, b.ID, c.ID, d.ID, 999999); !maps.Equal(got, want) {
+			t.Fatalf("digests %v, want %v", got, want)
+		}
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(a, 0) })
+		d.JobTitle = "Edited"
+		if err := s.UpdateContact(ctx, tenant, d); err != nil {
+			t.Fatal(err)
+		}
+		if got := digests(a.ID, b.ID, c.ID, d.ID); !maps.Equal(got, map[int64]roster.Digest{b.ID: 1<<63 + 5, c.ID: 13}) {
+			t.Fatalf("digests after writes without one: %v", got)
 		}
 	})
 }
