@@ -191,20 +191,27 @@ func (s *sheetParser) nextRow() (bool, error) {
 
 func (s *sheetParser) startCell(attrs []byte) {
 	col := s.col + 1
-	if r, ok := attr(attrs, "r"); ok {
-		if c, ok := parseRef(r); ok {
-			col = c
+	s.typ = "n"
+	s.style = 0
+	// One pass over the attributes: a cell is read millions of times.
+	for len(attrs) > 0 {
+		key, val, rest, ok := nextAttr(attrs)
+		if !ok {
+			break
 		}
+		switch string(key) {
+		case "r":
+			if c, ok := parseRef(val); ok {
+				col = c
+			}
+		case "t":
+			s.typ = cellType(val)
+		case "s":
+			s.style, _ = atoiBytes(val)
+		}
+		attrs = rest
 	}
 	s.col = col
-	s.typ = "n"
-	if t, ok := attr(attrs, "t"); ok {
-		s.typ = cellType(t)
-	}
-	s.style = 0
-	if st, ok := attr(attrs, "s"); ok {
-		s.style, _ = atoiBytes(st)
-	}
 	s.val = s.val[:0]
 	s.inV, s.inIS, s.inT, s.phonetic = false, false, false, 0
 	s.inCell = true
