@@ -332,5 +332,30 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		if got := digests(a.ID, b.ID, c.ID, d.ID); !maps.Equal(got, map[int64]roster.Digest{b.ID: 1<<63 + 5, c.ID: 13}) {
 			t.Fatalf("digests after writes without one: %v", got)
 		}
+		// Many kept in one batch.
+		many := make([]*roster.Contact, 250)
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i := range many {
+				many[i] = contact(1000 + i)
+				if err := tx.CreateContact(many[i], 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		ids := make([]int64, len(many))
+		want = map[int64]roster.Digest{}
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i, x := range many {
+				ids[i], want[x.ID] = x.ID, roster.Digest(1000+i)
+				if err := tx.KeepContact(x.ID, roster.Digest(1000+i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if got := digests(ids...); !maps.Equal(got, want) {
+			t.Fatalf("%d digests of %d kept", len(got), len(want))
+		}
 	})
 }
