@@ -107,6 +107,10 @@ func (s *Store) ClaimImport(ctx context.Context, holder string, lease time.Durat
 		if err != nil {
 			return err
 		}
+		// The claim's time is read again: the SELECT may have seen the
+		// tenant's previous import finish after now was read, and this
+		// import must not seem to start before that one finished.
+		now = s.now()
 		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE id = ?`), id))
 		if err != nil {
 			return err
