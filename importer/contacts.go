@@ -72,11 +72,9 @@ func (b *batch) matchingBy(m string) bool { return slices.Contains(b.run.opts.Ma
 // lookUpMatching looks up the owners of the keys rows match by (emails
 // always: a new email must be free) and the companies named.
 func (b *batch) lookUpMatching(k lookupKeys) error {
-	emails, err := b.tx.ContactIDsByEmail(k.emails)
-	if err != nil {
+	if err := lookUpOwners(b.tx.ContactIDsByEmail, k.emails, b.emailOwner); err != nil {
 		return err
 	}
-	maps.Copy(b.emailOwner, emails)
 	if b.matchingBy(roster.MatchPhone) {
 		phones, err := b.tx.ContactIDsByPhone(k.phones)
 		if err != nil {
@@ -85,18 +83,14 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 		maps.Copy(b.phoneOwner, phones)
 	}
 	if b.matchingBy(roster.MatchExternalID) {
-		exts, err := b.tx.ContactIDsByExternalID(k.exts)
-		if err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByExternalID, k.exts, b.extOwner); err != nil {
 			return err
 		}
-		maps.Copy(b.extOwner, exts)
 	}
 	if b.matchingBy(roster.MatchUsername) {
-		users, err := b.tx.ContactIDsByUsername(k.users)
-		if err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByUsername, k.users, b.userOwner); err != nil {
 			return err
 		}
-		maps.Copy(b.userOwner, users)
 	}
 	b.run.companies.take(b.tx.Writes(), &k, b.companyByKey, b.companyByExt)
 	byKey, byExt, err := b.tx.CompanyRefs(k.names, k.companyExts)
@@ -105,6 +99,16 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 	}
 	maps.Copy(b.companyByKey, byKey)
 	maps.Copy(b.companyByExt, byExt)
+	return nil
+}
+
+// lookUpOwners adds to owner the owners that lookup finds of keys.
+func lookUpOwners(lookup func([]string) (map[string]int64, error), keys []string, owner map[string]int64) error {
+	found, err := lookup(keys)
+	if err != nil {
+		return err
+	}
+	maps.Copy(owner, found)
 	return nil
 }
 
@@ -123,19 +127,15 @@ func (b *batch) lookUpRest(k lookupKeys) error {
 	var more lookupKeys
 	if !b.matchingBy(roster.MatchExternalID) {
 		more.exts = ownedBy(found, k.exts, b.extOwner, func(c *roster.Contact) string { return c.ExternalID })
-		exts, err := b.tx.ContactIDsByExternalID(more.exts)
-		if err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByExternalID, more.exts, b.extOwner); err != nil {
 			return err
 		}
-		maps.Copy(b.extOwner, exts)
 	}
 	if !b.matchingBy(roster.MatchUsername) {
 		more.users = ownedBy(found, k.users, b.userOwner, func(c *roster.Contact) string { return c.Username })
-		users, err := b.tx.ContactIDsByUsername(more.users)
-		if err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByUsername, more.users, b.userOwner); err != nil {
 			return err
 		}
-		maps.Copy(b.userOwner, users)
 	}
 	_, err = b.loadOwners(more)
 	return err

@@ -156,12 +156,12 @@ func (run *run) idempotent(c *roster.Contact, r *record) bool {
 // contact loaded nor its other keys looked up. The batch must hold the
 // owners of every identifier rows match by, and the companies they name.
 func (b *batch) settleKept(recs []*record) error {
+	targets := make([]int64, len(recs))
 	var ids []int64
-	for _, r := range recs {
-		r.kept = 0
+	for i, r := range recs {
 		if !r.failed() {
-			if id := b.target(&r.contact); id != 0 {
-				ids = append(ids, id)
+			if targets[i] = b.target(&r.contact); targets[i] != 0 {
+				ids = append(ids, targets[i])
 			}
 		}
 	}
@@ -174,17 +174,13 @@ func (b *batch) settleKept(recs []*record) error {
 		return err
 	}
 	b.digests = digests
-	for _, r := range recs {
-		if r.failed() {
-			continue
-		}
-		id := b.target(&r.contact)
-		stored, ok := digests[id]
+	for i, r := range recs {
+		stored, ok := digests[targets[i]]
 		if !ok {
 			continue
 		}
 		if ms, ok := b.knownCompanies(r); ok && rowDigest(r.digest, ms) == stored {
-			r.kept = id
+			r.kept = targets[i]
 		}
 	}
 	return nil

@@ -248,15 +248,14 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 			err = b.importCompany(r)
 		case r.kept != 0 && !b.dirty.contacts[r.kept]:
 			run.counts.Unchanged++
-		default:
-			if r.kept != 0 {
-				// An earlier row of the batch wrote the contact: this
-				// row is planned as any other.
-				err = b.unkeep(r)
-			}
-			if err == nil {
+		case r.kept != 0:
+			// An earlier row of the batch wrote the contact: this row is
+			// planned as any other.
+			if err = b.unkeep(r); err == nil {
 				err = b.importContact(r)
 			}
+		default:
+			err = b.importContact(r)
 		}
 		if err := b.handle(r, err); err != nil {
 			return nil, err

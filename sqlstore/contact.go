@@ -252,27 +252,16 @@ func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Con
 // RewriteContact writes a validated contact over the stored one with the same id.
 // row is the import row's digest (0 for any other write).
 func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact, row roster.Digest) error {
-	_, err := tx.ExecContext(ctx, s.Q(`UPDATE contacts SET name=?, first_name=?, last_name=?, email=?, other_emails=?,
-		phone=?, mobile=?, job_title=?, external_id=?, username=?, role=?, language=?, time_zone=?, address=?, description=?,
-		tags=?, tag_keys=?, custom=?, search=?, updated_at=?, import_digest=? WHERE tenant_id = ? AND id = ?`),
-		c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
-		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.UpdatedAt, digestValue(row), tenantID, c.ID)
-	if err != nil {
-		return err
-	}
-	if err := s.deleteContactLinks(ctx, tx, tenantID, c.ID); err != nil {
-		return err
-	}
-	return s.writeContactLinks(ctx, tx, tenantID, c)
+	return s.rewriteRow(ctx, tx, tenantID, "contacts", contactRewriteColumns, contactUpdate(tenantID, c, row))
 }
 
-func (s *Store) deleteContactLinks(ctx context.Context, tx *Tx, tenantID, id int64) error {
-	if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM contact_emails WHERE tenant_id = ? AND contact_id = ?`), tenantID, id); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, s.Q(`DELETE FROM memberships WHERE tenant_id = ? AND contact_id = ?`), tenantID, id)
-	return err
+// contactRewriteColumns are the columns of contactUpdate's row.
+var contactRewriteColumns = splitColumns("id, " + contactInsertColumns)
+
+// contactUpdate is c as a rewrite writes it: its row and its links.
+func contactUpdate(tenantID int64, c *roster.Contact, row roster.Digest) pendingUpdate {
+	return pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(tenantID, c, row)...),
+		emails: emailRows(tenantID, c), memberships: membershipRows(tenantID, c)}
 }
 
 // DeleteContact removes a contact with its emails and memberships.
@@ -283,7 +272,7 @@ func (s *Store) DeleteContact(ctx context.Context, tenantID, id int64) error {
 }
 
 func (s *Store) deleteContact(ctx context.Context, tx *Tx, tenantID, id int64) error {
-	if err := s.deleteContactLinks(ctx, tx, tenantID, id); err != nil {
+	if err := s.deleteLinks(ctx, tx, tenantID, []int64{id}); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM contacts WHERE tenant_id = ? AND id = ?`), tenantID, id)

@@ -353,8 +353,7 @@ func (t *importTx) UpdateContact(c *roster.Contact, row roster.Digest) error {
 	if !t.setBased() {
 		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c, row)
 	}
-	t.contactUpdates = append(t.contactUpdates, pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(t.tenantID, c, row)...),
-		emails: emailRows(t.tenantID, c), memberships: membershipRows(t.tenantID, c)})
+	t.contactUpdates = append(t.contactUpdates, contactUpdate(t.tenantID, c, row))
 	return nil
 }
 

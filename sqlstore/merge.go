@@ -208,8 +208,8 @@ func (s *Store) deleteLinks(ctx context.Context, tx *Tx, tenantID int64, ids []i
 	return nil
 }
 
-// rewriteRow writes one pending update the way RewriteContact and
-// RewriteCompany do.
+// rewriteRow writes one pending update over its record, and a contact's
+// links anew: RewriteContact, and the replay of a failed merge.
 func (s *Store) rewriteRow(ctx context.Context, tx *Tx, tenantID int64, table string, columns []string, u pendingUpdate) error {
 	var set []string
 	var args []any
