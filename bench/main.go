@@ -37,6 +37,8 @@ func main() {
 	xlsx := flag.Bool("xlsx", false, "generate an XLSX workbook instead of a CSV file")
 	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
 	memprofile := flag.String("memprofile", "", "write a heap profile to this file 5 s into the first import")
+	again := flag.Bool("again", false, "keep the database of an earlier run (-db FILE, or -db postgres://… with -schema) and only re-import the file")
+	schema := flag.String("schema", "", "PostgreSQL: import into this schema and keep it, instead of a fresh one dropped at the end")
 	flag.Parse()
 	if *memprofile != "" {
 		time.AfterFunc(5*time.Second, func() {
@@ -90,25 +92,22 @@ func main() {
 		fmt.Printf("generated %d rows, %.1f MB in %s\n", *rows, float64(st.Size())/1e6, time.Since(start).Round(time.Millisecond))
 	}
 
-	store, cleanup := openStore(ctx, *db, dir)
+	if *again && (*db == "" || strings.Contains(*db, "://") && *schema == "") {
+		log.Fatal("-again needs the database of an earlier run: -db FILE, or -db postgres://… -schema NAME")
+	}
+	store, cleanup := openStore(ctx, *db, dir, *schema, !*again)
 	defer cleanup()
-	tenant, err := store.CreateTenant(ctx, "bench")
+	tenant, err := benchTenant(ctx, store, *again)
 	if err != nil {
 		log.Fatal(err)
-	}
-	for _, f := range []*roster.FieldDef{
-		{Kind: roster.KindContacts, Key: "plan", Label: "Plan", Type: roster.FieldDropdown, Choices: []string{"Free", "Pro", "Enterprise"}},
-		{Kind: roster.KindContacts, Key: "vip", Label: "VIP", Type: roster.FieldCheckbox},
-		{Kind: roster.KindContacts, Key: "seats", Label: "Seats", Type: roster.FieldNumber},
-	} {
-		if err := store.CreateField(ctx, tenant.ID, f); err != nil {
-			log.Fatal(err)
-		}
 	}
 	im := &importer.Importer{Store: store}
 	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}, BatchSize: *batch, DryRun: *dry}
 	passes := []string{"new rows", "re-import (unchanged)"}
-	if *newOnly {
+	switch {
+	case *again:
+		passes = passes[1:]
+	case *newOnly:
 		passes = passes[:1]
 	}
 	for _, pass := range passes {
@@ -133,25 +132,54 @@ func main() {
 	}
 }
 
-func openStore(ctx context.Context, db, dir string) (*sqlstore.Store, func()) {
+// benchTenant creates the tenant "bench" and its custom fields, or with
+// existing finds the one an earlier run made.
+func benchTenant(ctx context.Context, store *sqlstore.Store, existing bool) (*roster.Tenant, error) {
+	if existing {
+		return store.FindTenant(ctx, "bench")
+	}
+	tenant, err := store.CreateTenant(ctx, "bench")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []*roster.FieldDef{
+		{Kind: roster.KindContacts, Key: "plan", Label: "Plan", Type: roster.FieldDropdown, Choices: []string{"Free", "Pro", "Enterprise"}},
+		{Kind: roster.KindContacts, Key: "vip", Label: "VIP", Type: roster.FieldCheckbox},
+		{Kind: roster.KindContacts, Key: "seats", Label: "Seats", Type: roster.FieldNumber},
+	} {
+		if err := store.CreateField(ctx, tenant.ID, f); err != nil {
+			return nil, err
+		}
+	}
+	return tenant, nil
+}
+
+func openStore(ctx context.Context, db, dir, schema string, fresh bool) (*sqlstore.Store, func()) {
 	if db == "" || !strings.Contains(db, "://") {
 		if db == "" {
 			db = filepath.Join(dir, "bench.db")
 		}
-		os.Remove(db)
+		if fresh {
+			os.Remove(db)
+		}
 		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			log.Fatal(err)
 		}
 		return s, func() { s.Close() }
 	}
-	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	keep := schema != ""
+	if !keep {
+		schema = fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	}
 	admin, err := postgres.Open(ctx, db)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := admin.DB.Exec("CREATE SCHEMA " + schema); err != nil {
-		log.Fatal(err)
+	if fresh {
+		if _, err := admin.DB.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema); err != nil {
+			log.Fatal(err)
+		}
 	}
 	sep := "?"
 	if strings.Contains(db, "?") {
@@ -163,7 +191,9 @@ func openStore(ctx context.Context, db, dir string) (*sqlstore.Store, func()) {
 	}
 	return s, func() {
 		s.Close()
-		admin.DB.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if !keep {
+			admin.DB.Exec("DROP SCHEMA " + schema + " CASCADE")
+		}
 		admin.Close()
 	}
 }
