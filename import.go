@@ -232,11 +232,23 @@ type ImportStore interface {
 // row would change nothing.
 type Digest uint64
 
+// A ContactStamp is what a re-import needs of a stored contact to settle
+// a row without loading it: the emails the contact holds, and the digest
+// of the import row that last wrote it (0: none, its last write came from
+// elsewhere).
+type ContactStamp struct {
+	Emails []string
+	Digest Digest
+}
+
 // ImportTx is the view of the directory one import batch works in. Look-ups
 // take many keys at once so a batch needs few queries; writes take records
 // the importer has already validated.
 type ImportTx interface {
 	ContactIDsByEmail(emails []string) (map[string]int64, error)
+	// EachEmail calls fn with every email of the tenant's contacts and
+	// its contact, in no set order, until fn returns false.
+	EachEmail(fn func(email string, contactID int64) bool) error
 	ContactIDsByPhone(phones []string) (map[string][]int64, error)
 	ContactIDsByExternalID(ids []string) (map[string]int64, error)
 	ContactIDsByUsername(names []string) (map[string]int64, error)
@@ -250,12 +262,12 @@ type ImportTx interface {
 
 	// CreateContact and UpdateContact write c as the row whose digest is
 	// row made it (0: none). KeepContact records that the row left the
-	// contact as it was. ContactDigests returns the row digests stored
-	// with contacts: those whose last write came from an import row.
+	// contact as it was. ContactStamps returns what a re-import needs of
+	// stored contacts to settle rows without loading them.
 	CreateContact(c *Contact, row Digest) error
 	UpdateContact(c *Contact, row Digest) error
 	KeepContact(id int64, row Digest) error
-	ContactDigests(ids []int64) (map[int64]Digest, error)
+	ContactStamps(ids []int64) (map[int64]ContactStamp, error)
 	DeleteContact(id int64) error
 	CreateCompany(c *Company) error
 	UpdateCompany(c *Company) error

@@ -18,6 +18,7 @@ func (b *batch) prefetchContacts(recs []*record) error {
 	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
 	b.contacts = map[int64]*roster.Contact{}
 	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
+	b.stamps = nil
 	for _, r := range recs {
 		r.kept = 0
 	}
@@ -72,7 +73,11 @@ func (b *batch) matchingBy(m string) bool { return slices.Contains(b.run.opts.Ma
 // lookUpMatching looks up the owners of the keys rows match by (emails
 // always: a new email must be free) and the companies named.
 func (b *batch) lookUpMatching(k lookupKeys) error {
-	if err := lookUpOwners(b.tx.ContactIDsByEmail, k.emails, b.emailOwner); err != nil {
+	emails, err := b.knownOwners(k.emails)
+	if err != nil {
+		return err
+	}
+	if err := lookUpOwners(b.tx.ContactIDsByEmail, emails, b.emailOwner); err != nil {
 		return err
 	}
 	if b.matchingBy(roster.MatchPhone) {

@@ -169,13 +169,26 @@ func (b *batch) settleKept(recs []*record) error {
 		return nil
 	}
 	slices.Sort(ids)
-	digests, err := b.tx.ContactDigests(slices.Compact(ids))
+	stamps := b.stamps
+	b.stamps = nil
+	ids = slices.DeleteFunc(slices.Compact(ids), func(id int64) bool {
+		_, ok := stamps[id]
+		return ok
+	})
+	more, err := b.tx.ContactStamps(ids)
 	if err != nil {
 		return err
 	}
-	b.digests = digests
+	b.digests = map[int64]roster.Digest{}
+	for _, m := range []map[int64]roster.ContactStamp{stamps, more} {
+		for id, st := range m {
+			if st.Digest != 0 {
+				b.digests[id] = st.Digest
+			}
+		}
+	}
 	for i, r := range recs {
-		stored, ok := digests[targets[i]]
+		stored, ok := b.digests[targets[i]]
 		if !ok {
 			continue
 		}

@@ -1,5 +1,7 @@
 package importer
 
+import "sync/atomic"
+
 // Every test of the package runs with plans made a batch ahead of a
 // batch that has not committed yet, so each batch must bring its plan up
 // to date: the hardest case for planning ahead, and otherwise a matter of
@@ -8,3 +10,10 @@ func init() { testHooks.stalePlans = true }
 
 // BeforeBatch sets a function run before each batch's transaction.
 func BeforeBatch(f func()) func(*Options) { return func(o *Options) { o.beforeBatch = f } }
+
+// IndexEmails builds the email index (emailindex.go) before the first
+// batch, whatever the file's size, and adds to found the emails that
+// look-ups found through it.
+func IndexEmails(found *atomic.Int64) func(*Options) {
+	return func(o *Options) { o.indexedEmails = func(n int) { found.Add(int64(n)) } }
+}

@@ -53,6 +53,10 @@ type run struct {
 	counts      roster.ImportCounts
 	errors      []roster.RowError
 	companies   *companyCache // contacts planned ahead only
+	// emails is the index of the directory's emails once built (see
+	// emailindex.go); nil until then, and for runs that build none.
+	emails        atomic.Pointer[emailIndex]
+	indexedEmails func(found int) // Options.indexedEmails
 }
 
 func (r *run) addErrors(errs []roster.RowError) {
@@ -176,8 +180,9 @@ func (im *Importer) lease() time.Duration {
 }
 
 // heartbeat renews the import lock while the import runs, with progress.
-// The writer also renews between batches (renew); this goroutine covers a
-// batch that takes long. A renewal waits at most half a lease.
+// The writer also renews between batches (renew, at most every
+// renewEvery); this goroutine covers a batch that takes long. A renewal
+// waits at most half a lease.
 func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int) (stop func()) {
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
@@ -200,7 +205,13 @@ func (im *Importer) heartbeat(imp *roster.Import, done *atomic.Int64, total int)
 	return func() { close(quit); wg.Wait() }
 }
 
-// renew extends the lease after each batch, stops the import if the lock
+// renewEvery is how often the writer renews between batches: a re-import
+// commits a batch every few milliseconds, and each renewal is one more
+// commit. Every batch extends the lease as it begins (Store.ImportBatch)
+// and journals its counts; this adds the lock's progress and the cancel.
+const renewEvery = 500 * time.Millisecond
+
+// renew extends the lease between batches, stops the import if the lock
 // was lost (its lease ran out and another import took it: two imports must
 // never write at once) and reports a requested cancellation.
 func (im *Importer) renew(ctx context.Context, imp *roster.Import, done, total int) error {

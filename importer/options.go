@@ -24,6 +24,10 @@ type Options struct {
 	OnFailed func(roster.FailedRow)
 	// beforeBatch, for tests, runs before each batch's transaction.
 	beforeBatch func()
+	// indexedEmails, for tests, if set builds the email index whatever
+	// the file's size, before the first batch, and is told how many
+	// emails each look-up found through it.
+	indexedEmails func(found int)
 	// BatchSize is how many rows one transaction writes (default 2000).
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"roster"
 	"roster/tabular"
@@ -95,10 +96,14 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		c, ok := next()
 		return &planned{chunk: c}, ok
 	}
+	if run.opts.Kind == roster.KindContacts {
+		im.indexEmails(ctx, run, imp, total-skip, o, &wg)
+	}
 	if ahead {
 		run.companies = &companyCache{}
 		nextPlan = im.planAhead(ctx, run, imp, next, &committed, &wg, planners)
 	}
+	var renewed time.Time
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
 		c := p.chunk
 		if o.beforeBatch != nil {
@@ -145,8 +150,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			}
 		}
 		progress()
-		if err == nil {
+		if err == nil && time.Since(renewed) >= renewEvery {
 			err = im.renew(ctx, imp, run.counts.Rows, total)
+			renewed = time.Now()
 		}
 		if err == nil && o.Stop != nil {
 			select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 
@@ -429,17 +430,27 @@ func (t *dryTx) CreateContact(c *roster.Contact, _ roster.Digest) error {
 // KeepContact writes nothing: a dry run leaves the directory alone.
 func (t *dryTx) KeepContact(int64, roster.Digest) error { return nil }
 
-// ContactDigests are the directory's, for the contacts the dry run has
-// not written: a state it wrote has no digest.
-func (t *dryTx) ContactDigests(ids []int64) (map[int64]roster.Digest, error) {
+// ContactStamps are the directory's, for the contacts the dry run has
+// not written; a state it wrote has no digest. (EachEmail is the
+// directory's: the importer checks what it finds there with this.)
+func (t *dryTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, error) {
 	if err := t.loadStates(roster.KindContacts, ids); err != nil {
 		return nil, err
 	}
-	rest := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool {
-		_, known := t.contacts[id]
-		return known
-	})
-	return t.importTx.ContactDigests(rest)
+	var rest []int64
+	out := map[int64]roster.ContactStamp{}
+	for _, id := range ids {
+		c, known := t.contacts[id]
+		switch {
+		case !known:
+			rest = append(rest, id)
+		case c != nil:
+			out[id] = roster.ContactStamp{Emails: c.Emails()}
+		}
+	}
+	base, err := t.importTx.ContactStamps(rest)
+	maps.Copy(out, base)
+	return out, err
 }
 
 func (t *dryTx) UpdateContact(c *roster.Contact, _ roster.Digest) error {

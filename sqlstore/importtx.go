@@ -240,6 +240,28 @@ func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) 
 	return t.idsBy(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email`, emails)
 }
 
+func (t *importTx) EachEmail(fn func(email string, contactID int64) bool) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ?`), t.tenantID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var e string
+	var id int64
+	for rows.Next() {
+		if err := rows.Scan(&e, &id); err != nil {
+			return err
+		}
+		if !fn(e, id) {
+			return nil
+		}
+	}
+	return rows.Err()
+}
+
 func (t *importTx) ContactIDsByExternalID(ids []string) (map[string]int64, error) {
 	return t.idsBy(`SELECT external_id, id FROM contacts WHERE tenant_id = ? AND external_id`, ids)
 }
@@ -395,16 +417,24 @@ func (t *importTx) writeKeeps() error {
 	return nil
 }
 
-// ContactDigests reads the stored row digests of contacts that have one.
-func (t *importTx) ContactDigests(ids []int64) (map[int64]roster.Digest, error) {
-	out := make(map[int64]roster.Digest, len(ids))
+func (t *importTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, error) {
+	out := make(map[int64]roster.ContactStamp, len(ids))
 	// tenant_id + 0: see Contacts.
-	err := lookup(t, `SELECT id, import_digest FROM contacts WHERE tenant_id + 0 = ? AND import_digest IS NOT NULL AND id`, ids, func(r *sql.Rows) error {
-		var id, d int64
-		if err := r.Scan(&id, &d); err != nil {
+	err := lookup(t, `SELECT id, import_digest, email, other_emails FROM contacts WHERE tenant_id + 0 = ? AND id`, ids, func(r *sql.Rows) error {
+		var id int64
+		var d sql.NullInt64
+		var email, others string
+		if err := r.Scan(&id, &d, &email, &others); err != nil {
 			return err
 		}
-		out[id] = roster.Digest(d)
+		st := roster.ContactStamp{Digest: roster.Digest(d.Int64)}
+		if email != "" {
+			st.Emails = []string{email}
+		}
+		if others != "[]" {
+			st.Emails = append(st.Emails, decodeList(others)...)
+		}
+		out[id] = st
 		return nil
 	})
 	return out, err

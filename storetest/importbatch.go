@@ -291,13 +291,72 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		}
 	})
 
+	t.Run("emails of the directory and of contacts", func(t *testing.T) {
+		s, tenant := setup(t)
+		other, err := s.CreateTenant(ctx, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b, c := contact(1), contact(2), contact(3)
+		b.OtherEmails = []string{"b2@example.com", "b3@example.com"}
+		c.Email = ""
+		c.Phone = "+420601111111"
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for _, x := range []*roster.Contact{a, b, c} {
+				if err := tx.CreateContact(x, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		batch(t, s, other.ID, func(tx roster.ImportTx) error { return tx.CreateContact(contact(4), 0) })
+		want := map[string]int64{"p1@example.com": a.ID, "p2@example.com": b.ID, "b2@example.com": b.ID, "b3@example.com": b.ID}
+		got := map[string]int64{}
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			return tx.EachEmail(func(e string, id int64) bool {
+				got[e] = id
+				return true
+			})
+		})
+		if !maps.Equal(got, want) {
+			t.Fatalf("EachEmail gave %v, want %v", got, want)
+		}
+		n := 0
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			return tx.EachEmail(func(string, int64) bool {
+				n++
+				return n < 2
+			})
+		})
+		if n != 2 {
+			t.Fatalf("EachEmail went on after false: %d calls", n)
+		}
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			stamps, err := tx.ContactStamps([]int64{a.ID, b.ID, c.ID, 999999})
+			if err != nil {
+				return err
+			}
+			if len(stamps) != 3 || !slices.Equal(stamps[a.ID].Emails, []string{"p1@example.com"}) ||
+				!slices.Equal(stamps[b.ID].Emails, []string{"p2@example.com", "b2@example.com", "b3@example.com"}) ||
+				len(stamps[c.ID].Emails) != 0 {
+				t.Errorf("stamps %+v", stamps)
+			}
+			return nil
+		})
+	})
+
 	t.Run("row digests are kept by import writes and cleared by any other", func(t *testing.T) {
 		s, tenant := setup(t)
 		digests := func(ids ...int64) map[int64]roster.Digest {
 			t.Helper()
-			var got map[int64]roster.Digest
-			batch(t, s, tenant, func(tx roster.ImportTx) (err error) {
-				got, err = tx.ContactDigests(ids)
+			got := map[int64]roster.Digest{}
+			batch(t, s, tenant, func(tx roster.ImportTx) error {
+				stamps, err := tx.ContactStamps(ids)
+				for id, st := range stamps {
+					if st.Digest != 0 {
+						got[id] = st.Digest
+					}
+				}
 				return err
 			})
 			return got

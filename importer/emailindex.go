@@ -1,0 +1,145 @@
+package importer
+
+import (
+	"cmp"
+	"context"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"sync"
+
+	"roster"
+)
+
+// A large import looks up most of the directory's emails one B-tree
+// descent at a time, each a page read on a random key: on a re-import of
+// 1M contacts that is most of the work. Like a query planner switching
+// from index look-ups to a hash join, such an import reads the tenant's
+// emails once, in one scan, into an index of their hashes. The index is
+// only a hint, built on one snapshot: an email it names is checked on the
+// contact it points to (ImportTx.ContactStamps) in each batch's own
+// snapshot, which is cheap (ids come in file order, near each other), and
+// only emails it does not know, or that moved, are looked up as before.
+// Emails are unique in a tenant, so a contact that holds one is its owner.
+
+const (
+	// emailIndexMinRows: smaller imports look up each email.
+	emailIndexMinRows = 10_000
+	// emailIndexMax bounds the index: 16 bytes an email, 32 MB at most.
+	emailIndexMax = 2_000_000
+	// emailIndexRatio: a directory this many times larger than the file
+	// costs more to read whole than to look up the file's rows.
+	emailIndexRatio = 4
+)
+
+type emailEntry struct {
+	hash uint64
+	id   int64
+}
+
+// emailIndex maps hashes of a tenant's emails to their contacts, sorted
+// by hash. Read-only once built.
+type emailIndex struct {
+	seed    maphash.Seed
+	entries []emailEntry
+}
+
+// candidate is the contact that held email when the index was built.
+func (ix *emailIndex) candidate(email string) (int64, bool) {
+	h := maphash.String(ix.seed, email)
+	i, ok := slices.BinarySearchFunc(ix.entries, h, func(e emailEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+	if !ok {
+		return 0, false
+	}
+	return ix.entries[i].id, true
+}
+
+// buildEmailIndex reads the tenant's emails, in a snapshot beside the
+// import, unless there are more than limit: then it returns nil.
+func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, limit int) (*emailIndex, error) {
+	ix := &emailIndex{seed: maphash.MakeSeed()}
+	over := false
+	_, err := im.Store.ReadImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
+		return tx.EachEmail(func(email string, id int64) bool {
+			if len(ix.entries) == limit {
+				over = true
+				return false
+			}
+			ix.entries = append(ix.entries, emailEntry{maphash.String(ix.seed, email), id})
+			return true
+		})
+	})
+	if err != nil || over {
+		return nil, err
+	}
+	ix.entries = slices.Clip(ix.entries)
+	slices.SortFunc(ix.entries, func(a, b emailEntry) int { return cmp.Compare(a.hash, b.hash) })
+	return ix, nil
+}
+
+// indexEmails builds, for an import of rows rows, the run's email index
+// in the background, if the import is large enough to gain from it.
+// Batches use it from the moment it is ready; a failure only means they
+// go on without it. Tests build it whatever the size, before the first
+// batch (Options.indexedEmails).
+func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Import, rows int, o *Options, wg *sync.WaitGroup) {
+	build := func() {
+		if ix, err := im.buildEmailIndex(ctx, imp, min(emailIndexRatio*max(rows, 1), emailIndexMax)); err == nil && ix != nil {
+			run.emails.Store(ix)
+		}
+	}
+	switch {
+	case o.indexedEmails != nil:
+		build()
+		run.indexedEmails = o.indexedEmails
+	case rows >= emailIndexMinRows:
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			build()
+		}()
+	}
+}
+
+// knownOwners sets in the batch the owners of the emails that the run's
+// email index names, as checked on the contacts it names, and returns the
+// emails left to look up.
+func (b *batch) knownOwners(emails []string) ([]string, error) {
+	ix := b.run.emails.Load()
+	if ix == nil || len(emails) == 0 {
+		return emails, nil
+	}
+	cands := make([]int64, len(emails))
+	var ids []int64
+	for i, e := range emails {
+		if id, ok := ix.candidate(e); ok {
+			cands[i] = id
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return emails, nil
+	}
+	slices.Sort(ids)
+	stamps, err := b.tx.ContactStamps(slices.Compact(ids))
+	if err != nil {
+		return nil, err
+	}
+	if b.stamps == nil {
+		b.stamps = stamps
+	} else {
+		maps.Copy(b.stamps, stamps)
+	}
+	var rest []string
+	for i, e := range emails {
+		if id := cands[i]; id != 0 && slices.Contains(stamps[id].Emails, e) {
+			b.emailOwner[e] = id
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	if b.run.indexedEmails != nil {
+		b.run.indexedEmails(len(emails) - len(rest))
+	}
+	return rest, nil
+}
