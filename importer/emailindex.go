@@ -25,7 +25,8 @@ import (
 const (
 	// emailIndexMinRows: smaller imports look up each email.
 	emailIndexMinRows = 10_000
-	// emailIndexMax bounds the index: 16 bytes an email, 32 MB at most.
+	// emailIndexMax bounds the index: 16 bytes an email and 2 a bucket,
+	// 36 MB at most.
 	emailIndexMax = 2_000_000
 	// emailIndexRatio: a directory this many times larger than the file
 	// costs more to read whole than to look up the file's rows.
@@ -38,20 +39,45 @@ type emailEntry struct {
 }
 
 // emailIndex maps hashes of a tenant's emails to their contacts, sorted
-// by hash. Read-only once built.
+// by hash. Read-only once built. A binary search over millions of
+// entries misses the CPU cache at every step: the top bits of a hash
+// find its bucket (about 8 entries) first.
 type emailIndex struct {
 	seed    maphash.Seed
 	entries []emailEntry
+	shift   uint     // 64 minus the bits that pick a bucket
+	buckets []uint32 // where each bucket starts in entries, and the end
 }
 
 // candidate is the contact that held email when the index was built.
 func (ix *emailIndex) candidate(email string) (int64, bool) {
 	h := maphash.String(ix.seed, email)
-	i, ok := slices.BinarySearchFunc(ix.entries, h, func(e emailEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+	b := h >> ix.shift
+	bucket := ix.entries[ix.buckets[b]:ix.buckets[b+1]]
+	i, ok := slices.BinarySearchFunc(bucket, h, func(e emailEntry, h uint64) int { return cmp.Compare(e.hash, h) })
 	if !ok {
 		return 0, false
 	}
-	return ix.entries[i].id, true
+	return bucket[i].id, true
+}
+
+// index sorts the entries and finds the buckets.
+func (ix *emailIndex) index() {
+	ix.entries = slices.Clip(ix.entries)
+	slices.SortFunc(ix.entries, func(a, b emailEntry) int { return cmp.Compare(a.hash, b.hash) })
+	bits := uint(1)
+	for len(ix.entries)>>bits > 8 {
+		bits++
+	}
+	ix.shift = 64 - bits
+	ix.buckets = make([]uint32, 1<<bits+1)
+	i := 0
+	for b := range ix.buckets {
+		for i < len(ix.entries) && ix.entries[i].hash>>ix.shift < uint64(b) {
+			i++
+		}
+		ix.buckets[b] = uint32(i)
+	}
 }
 
 // buildEmailIndex reads the tenant's emails, in a snapshot beside the
@@ -72,8 +98,7 @@ func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, lim
 	if err != nil || over {
 		return nil, err
 	}
-	ix.entries = slices.Clip(ix.entries)
-	slices.SortFunc(ix.entries, func(a, b emailEntry) int { return cmp.Compare(a.hash, b.hash) })
+	ix.index()
 	return ix, nil
 }
 

@@ -14,13 +14,17 @@ import (
 func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
 	return s.InTx(ctx, func(tx *Tx) error {
 		var writes int64
+		var dry bool
 		if importID > 0 {
 			// The UPDATE also row-locks the lock on PostgreSQL: a worker
 			// taking over an expired lease waits for this batch to commit
-			// and then resumes after it.
+			// and then resumes after it. The journal says whether this is
+			// a dry run, so a dry run's batch can never write to the
+			// directory.
 			now := s.now()
 			err := tx.QueryRowContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
-				WHERE tenant_id = ? AND import_id = ? AND holder = ? RETURNING writes`), now, now.Add(lease), tenantID, importID, holder).Scan(&writes)
+				WHERE tenant_id = ? AND import_id = ? AND holder = ?
+				RETURNING writes, (SELECT dry_run FROM imports WHERE id = ?)`), now, now.Add(lease), tenantID, importID, holder, importID).Scan(&writes, &dry)
 			if err == sql.ErrNoRows {
 				return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
 			}
@@ -30,16 +34,8 @@ func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holde
 		}
 		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), writes: writes}
 		var itx roster.ImportTx = it
-		if importID > 0 {
-			// The journal says whether this is a dry run, so a dry run's
-			// batch can never write to the directory.
-			var dry bool
-			if err := tx.QueryRowContext(ctx, s.Q(`SELECT dry_run FROM imports WHERE id = ?`), importID).Scan(&dry); err != nil {
-				return err
-			}
-			if dry {
-				itx = newDryTx(it)
-			}
+		if dry {
+			itx = newDryTx(it)
 		}
 		if err := fn(itx); err != nil {
 			return err
