@@ -49,9 +49,9 @@ func phone(r *rand.Rand, i int) string {
 }
 
 // writeContacts writes a header and n contact rows as CSV.
-func writeContacts(w io.Writer, n int, seed uint64) error {
+func writeContacts(w io.Writer, n int, seed uint64, from int) error {
 	cw := csv.NewWriter(w)
-	if err := contactRows(n, seed, cw.Write); err != nil {
+	if err := contactRows(n, seed, from, cw.Write); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -60,7 +60,7 @@ func writeContacts(w io.Writer, n int, seed uint64) error {
 
 // writeContactsXLSX writes the same rows as the only sheet of a workbook,
 // every cell as text, as exports write phones and ids.
-func writeContactsXLSX(w io.Writer, n int, seed uint64) error {
+func writeContactsXLSX(w io.Writer, n int, seed uint64, from int) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -69,7 +69,7 @@ func writeContactsXLSX(w io.Writer, n int, seed uint64) error {
 	}
 	line := 0
 	cells := make([]any, 11)
-	err = contactRows(n, seed, func(row []string) error {
+	err = contactRows(n, seed, from, func(row []string) error {
 		line++
 		for i, v := range row {
 			cells[i] = v
@@ -86,13 +86,14 @@ func writeContactsXLSX(w io.Writer, n int, seed uint64) error {
 	return f.Write(w)
 }
 
-// contactRows hands write a header and n contact rows.
-func contactRows(n int, seed uint64, write func([]string) error) error {
+// contactRows hands write a header and n contact rows, the contacts
+// numbered from from on: files with other numbers hold other people.
+func contactRows(n int, seed uint64, from int, write func([]string) error) error {
 	r := rand.New(rand.NewPCG(seed, 1))
 	if err := write([]string{"First Name", "Last Name", "Email", "Phone", "Company", "Job Title", "Tags", "Plan", "VIP", "Seats", "External ID"}); err != nil {
 		return err
 	}
-	for i := range n {
+	for i := from; i < from+n; i++ {
 		first, last := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
 		// About twenty contacts a company, as in a real directory.
 		ci := r.IntN(max(n/20, 1))

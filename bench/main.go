@@ -3,6 +3,7 @@
 //
 //	go run ./bench -rows 1000000                      # SQLite in a temp dir
 //	go run ./bench -rows 1000000 -db postgres://…     # PostgreSQL
+//	go run ./bench -file F -db roster.db -again       # re-import into an earlier run's database
 //
 // It prints rows per second and the process's peak memory (VmHWM).
 package main
@@ -37,6 +38,7 @@ func main() {
 	xlsx := flag.Bool("xlsx", false, "generate an XLSX workbook instead of a CSV file")
 	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
 	memprofile := flag.String("memprofile", "", "write a heap profile to this file 5 s into the first import")
+	from := flag.Int("from", 0, "number the generated contacts from this on (a file of other people than the default's)")
 	again := flag.Bool("again", false, "keep the database of an earlier run (-db FILE, or -db postgres://… with -schema) and only re-import the file")
 	schema := flag.String("schema", "", "PostgreSQL: import into this schema and keep it, instead of a fresh one dropped at the end")
 	flag.Parse()
@@ -83,7 +85,7 @@ func main() {
 		if *xlsx {
 			write = writeContactsXLSX
 		}
-		if err := write(bw, *rows, 1); err != nil {
+		if err := write(bw, *rows, 1, *from); err != nil {
 			log.Fatal(err)
 		}
 		bw.Flush()

@@ -77,9 +77,12 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 	if err != nil {
 		return err
 	}
-	if err := lookUpOwners(b.tx.ContactIDsByEmail, emails, b.emailOwner); err != nil {
+	found, err := b.tx.ContactIDsByEmail(emails)
+	if err != nil {
 		return err
 	}
+	maps.Copy(b.emailOwner, found)
+	b.run.sampleEmails(len(emails), len(found))
 	if b.matchingBy(roster.MatchPhone) {
 		phones, err := b.tx.ContactIDsByPhone(k.phones)
 		if err != nil {

@@ -102,8 +102,10 @@ func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, lim
 	return ix, nil
 }
 
-// indexEmails builds, for an import of rows rows, the run's email index
-// in the background, if the import is large enough to gain from it.
+// indexEmails prepares, for an import of rows rows, the run's email index
+// if the import is large enough to gain from it. It is built in the
+// background once the look-ups show most of the file's emails are in the
+// directory (see sampleEmails): for new people it would only cost memory.
 // Batches use it from the moment it is ready; a failure only means they
 // go on without it. Tests build it whatever the size, before the first
 // batch (Options.indexedEmails).
@@ -118,11 +120,32 @@ func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Impor
 		build()
 		run.indexedEmails = o.indexedEmails
 	case rows >= emailIndexMinRows:
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			build()
-		}()
+		var once sync.Once
+		run.buildEmailIndex = func() {
+			once.Do(func() {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					build()
+				}()
+			})
+		}
+	}
+}
+
+// emailIndexSample is how many emails are looked up one by one before
+// the index may be built.
+const emailIndexSample = 1000
+
+// sampleEmails counts emails looked up one by one and found, and starts
+// building the index once half of them, or more, were found.
+func (run *run) sampleEmails(looked, found int) {
+	if run.buildEmailIndex == nil {
+		return
+	}
+	l, f := run.emailsLooked.Add(int64(looked)), run.emailsFound.Add(int64(found))
+	if l >= emailIndexSample && 2*f >= l {
+		run.buildEmailIndex()
 	}
 }
 

@@ -28,3 +28,27 @@ func TestEmailIndexBuckets(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailIndexBuiltWhenEmailsAreKnown(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		calls [][2]int // looked, found
+		built bool
+	}{
+		{"new people", [][2]int{{600, 0}, {600, 10}, {600, 0}}, false},
+		{"known people", [][2]int{{600, 600}, {600, 590}}, true},
+		{"too few to tell", [][2]int{{500, 500}, {400, 400}}, false},
+		{"known people after new ones", [][2]int{{1000, 0}, {1000, 1000}}, true},
+		{"mostly new", [][2]int{{1000, 0}, {1000, 600}}, false},
+	} {
+		built := 0
+		run := &run{buildEmailIndex: func() { built++ }}
+		for _, l := range c.calls {
+			run.sampleEmails(l[0], l[1])
+		}
+		if (built > 0) != c.built {
+			t.Errorf("%s: built %d times, want %v", c.name, built, c.built)
+		}
+	}
+	(&run{}).sampleEmails(1000, 1000) // a run that builds none
+}

@@ -57,6 +57,11 @@ type run struct {
 	// emailindex.go); nil until then, and for runs that build none.
 	emails        atomic.Pointer[emailIndex]
 	indexedEmails func(found int) // Options.indexedEmails
+	// buildEmailIndex starts building the index, once; nil for runs
+	// that build none. emailsLooked and emailsFound count the emails
+	// looked up one by one, and found: see sampleEmails.
+	buildEmailIndex           func()
+	emailsLooked, emailsFound atomic.Int64
 }
 
 func (r *run) addErrors(errs []roster.RowError) {
