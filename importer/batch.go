@@ -25,8 +25,7 @@ type batch struct {
 	companyByKey map[string]*roster.Company
 	companyByExt map[string]*roster.Company
 	keys         lookupKeys                    // what prefetchContacts looked up
-	digests      map[int64]roster.Digest       // stored digests of the contacts rows target (settleKept)
-	stamps       map[int64]roster.ContactStamp // read by knownOwners, for settleKept
+	stamps       map[int64]roster.ContactStamp // read by knownOwners and settleKept
 
 	changes []roster.Change
 	failed  []roster.FailedRow

@@ -293,7 +293,7 @@ func (b *batch) importContact(r *record) error {
 	case kept && sameMemberships(target.Companies, next.Companies),
 		!kept && len(merged) == 0 && sameContact(target, next):
 		b.run.counts.Unchanged++
-		if stored, ok := b.digests[target.ID]; ok && stored == digest {
+		if b.stamps[target.ID].Digest == digest { // never 0
 			return nil
 		}
 		// The row changes nothing, so applying it again would not either:

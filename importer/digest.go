@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"slices"
 
@@ -169,27 +170,18 @@ func (b *batch) settleKept(recs []*record) error {
 		return nil
 	}
 	slices.Sort(ids)
-	stamps := b.stamps
-	b.stamps = nil
 	ids = slices.DeleteFunc(slices.Compact(ids), func(id int64) bool {
-		_, ok := stamps[id]
+		_, ok := b.stamps[id]
 		return ok
 	})
 	more, err := b.tx.ContactStamps(ids)
 	if err != nil {
 		return err
 	}
-	b.digests = map[int64]roster.Digest{}
-	for _, m := range []map[int64]roster.ContactStamp{stamps, more} {
-		for id, st := range m {
-			if st.Digest != 0 {
-				b.digests[id] = st.Digest
-			}
-		}
-	}
+	b.addStamps(more)
 	for i, r := range recs {
-		stored, ok := b.digests[targets[i]]
-		if !ok {
+		stored := b.stamps[targets[i]].Digest
+		if stored == 0 {
 			continue
 		}
 		if ms, ok := b.knownCompanies(r); ok && rowDigest(r.digest, ms) == stored {
@@ -197,6 +189,15 @@ func (b *batch) settleKept(recs []*record) error {
 		}
 	}
 	return nil
+}
+
+// addStamps adds to the batch's stamps, the newer winning.
+func (b *batch) addStamps(stamps map[int64]roster.ContactStamp) {
+	if b.stamps == nil {
+		b.stamps = stamps
+	} else {
+		maps.Copy(b.stamps, stamps)
+	}
 }
 
 // target is the contact a row updates when that is a single contact: the

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"hash/maphash"
-	"maps"
 	"slices"
 	"sync"
 
@@ -31,6 +30,9 @@ const (
 	// emailIndexRatio: a directory this many times larger than the file
 	// costs more to read whole than to look up the file's rows.
 	emailIndexRatio = 4
+	// emailIndexSample is how many emails are looked up one by one
+	// before the index may be built (see sampleEmails).
+	emailIndexSample = 1000
 )
 
 type emailEntry struct {
@@ -133,10 +135,6 @@ func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Impor
 	}
 }
 
-// emailIndexSample is how many emails are looked up one by one before
-// the index may be built.
-const emailIndexSample = 1000
-
 // sampleEmails counts emails looked up one by one and found, and starts
 // building the index once half of them, or more, were found.
 func (run *run) sampleEmails(looked, found int) {
@@ -173,11 +171,7 @@ func (b *batch) knownOwners(emails []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.stamps == nil {
-		b.stamps = stamps
-	} else {
-		maps.Copy(b.stamps, stamps)
-	}
+	b.addStamps(stamps)
 	var rest []string
 	for i, e := range emails {
 		if id := cands[i]; id != 0 && slices.Contains(stamps[id].Emails, e) {

@@ -427,9 +427,7 @@ func (t *importTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, er
 		if email != "" {
 			st.Emails = []string{email}
 		}
-		if others != "[]" {
-			st.Emails = append(st.Emails, decodeList(others)...)
-		}
+		st.Emails = append(st.Emails, decodeList(others)...)
 		out[id] = st
 		return nil
 	})
