@@ -249,6 +249,8 @@ type ImportTx interface {
 	// EachEmail calls fn with every email of the tenant's contacts and
 	// its contact, in no set order, until fn returns false.
 	EachEmail(fn func(email string, contactID int64) bool) error
+	// EachExternalID is EachEmail for the contacts' external ids.
+	EachExternalID(fn func(externalID string, contactID int64) bool) error
 	ContactIDsByPhone(phones []string) (map[string][]int64, error)
 	ContactIDsByExternalID(ids []string) (map[string]int64, error)
 	ContactIDsByUsername(names []string) (map[string]int64, error)

@@ -77,7 +77,7 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 	if err != nil {
 		return err
 	}
-	found, err := b.tx.ContactIDsByEmail(emails)
+	found, err := b.tx.ContactIDsByEmail(b.mayBeHeld(keyEmail, emails))
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 		maps.Copy(b.phoneOwner, phones)
 	}
 	if b.matchingBy(roster.MatchExternalID) {
-		if err := lookUpOwners(b.tx.ContactIDsByExternalID, k.exts, b.extOwner); err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByExternalID, b.mayBeHeld(keyExternalID, k.exts), b.extOwner); err != nil {
 			return err
 		}
 	}
@@ -135,7 +135,7 @@ func (b *batch) lookUpRest(k lookupKeys) error {
 	var more lookupKeys
 	if !b.matchingBy(roster.MatchExternalID) {
 		more.exts = ownedBy(found, k.exts, b.extOwner, func(c *roster.Contact) string { return c.ExternalID })
-		if err := lookUpOwners(b.tx.ContactIDsByExternalID, more.exts, b.extOwner); err != nil {
+		if err := lookUpOwners(b.tx.ContactIDsByExternalID, b.mayBeHeld(keyExternalID, more.exts), b.extOwner); err != nil {
 			return err
 		}
 	}

@@ -105,45 +105,60 @@ func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, lim
 }
 
 // indexEmails prepares, for an import of rows rows, the run's email index
-// if the import is large enough to gain from it. It is built in the
-// background once the look-ups show most of the file's emails are in the
-// directory (see sampleEmails): for new people it would only cost memory.
-// Batches use it from the moment it is ready; a failure only means they
-// go on without it. Tests build it whatever the size, before the first
-// batch (Options.indexedEmails).
-func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Import, rows int, o *Options, wg *sync.WaitGroup) {
+// or key filter (keyfilter.go) if the import is large enough to gain from
+// one. The first look-ups decide which (see sampleEmails): the index if
+// most of the file's emails are in the directory, the filter (only where
+// batches are planned ahead) if most are new. Either is built in the
+// background; batches use it from the moment it is ready, and a failure
+// only means they go on without it. Tests build them whatever the size,
+// before the first batch (Options.indexedEmails, Options.filteredKeys).
+func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Import, rows int, ahead bool, o *Options, wg *sync.WaitGroup) {
 	build := func() {
 		if ix, err := im.buildEmailIndex(ctx, imp, min(emailIndexRatio*max(rows, 1), emailIndexMax)); err == nil && ix != nil {
 			run.emails.Store(ix)
 		}
 	}
-	switch {
-	case o.indexedEmails != nil:
+	if o.indexedEmails != nil {
 		build()
 		run.indexedEmails = o.indexedEmails
-	case rows >= emailIndexMinRows:
-		var once sync.Once
-		run.buildEmailIndex = func() {
-			once.Do(func() {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					build()
-				}()
-			})
+	}
+	if o.filteredKeys != nil && ahead {
+		im.buildKeyFilter(ctx, run, imp, max(rows, 1))
+		run.filteredKeys = o.filteredKeys
+	}
+	if o.indexedEmails != nil || o.filteredKeys != nil || rows < emailIndexMinRows {
+		return
+	}
+	var index, filter sync.Once
+	run.sampled = func(mostFound bool) {
+		once, fn := &index, build
+		if !mostFound {
+			if !ahead {
+				return
+			}
+			once, fn = &filter, func() { im.buildKeyFilter(ctx, run, imp, rows) }
 		}
+		once.Do(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fn()
+			}()
+		})
 	}
 }
 
-// sampleEmails counts emails looked up one by one and found, and starts
-// building the index once half of them, or more, were found.
+// sampleEmails counts emails looked up (or found absent by the key
+// filter) and found, and once enough were looked up, starts building the
+// email index if half of them or more were found, or else the key filter.
+// A file of new people followed by known ones may get both.
 func (run *run) sampleEmails(looked, found int) {
-	if run.buildEmailIndex == nil {
+	if run.sampled == nil {
 		return
 	}
 	l, f := run.emailsLooked.Add(int64(looked)), run.emailsFound.Add(int64(found))
-	if l >= emailIndexSample && 2*f >= l {
-		run.buildEmailIndex()
+	if l >= emailIndexSample {
+		run.sampled(2*f >= l)
 	}
 }
 

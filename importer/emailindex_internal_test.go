@@ -29,25 +29,31 @@ func TestEmailIndexBuckets(t *testing.T) {
 	}
 }
 
-func TestEmailIndexBuiltWhenEmailsAreKnown(t *testing.T) {
+func TestEmailIndexOrKeyFilterBySample(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		calls [][2]int // looked, found
-		built bool
+		name          string
+		calls         [][2]int // looked, found
+		index, filter bool
 	}{
-		{"new people", [][2]int{{600, 0}, {600, 10}, {600, 0}}, false},
-		{"known people", [][2]int{{600, 600}, {600, 590}}, true},
-		{"too few to tell", [][2]int{{500, 500}, {400, 400}}, false},
-		{"known people after new ones", [][2]int{{1000, 0}, {1000, 1000}}, true},
-		{"mostly new", [][2]int{{1000, 0}, {1000, 600}}, false},
+		{"new people", [][2]int{{600, 0}, {600, 10}, {600, 0}}, false, true},
+		{"known people", [][2]int{{600, 600}, {600, 590}}, true, false},
+		{"too few to tell", [][2]int{{500, 500}, {400, 0}}, false, false},
+		{"known people after new ones", [][2]int{{1000, 0}, {1000, 1000}}, true, true},
+		{"mostly new", [][2]int{{1000, 0}, {1000, 600}}, false, true},
 	} {
-		built := 0
-		run := &run{buildEmailIndex: func() { built++ }}
+		var index, filter bool
+		run := &run{sampled: func(mostFound bool) {
+			if mostFound {
+				index = true
+			} else {
+				filter = true
+			}
+		}}
 		for _, l := range c.calls {
 			run.sampleEmails(l[0], l[1])
 		}
-		if (built > 0) != c.built {
-			t.Errorf("%s: built %d times, want %v", c.name, built, c.built)
+		if index != c.index || filter != c.filter {
+			t.Errorf("%s: index %v, filter %v; want %v, %v", c.name, index, filter, c.index, c.filter)
 		}
 	}
 	(&run{}).sampleEmails(1000, 1000) // a run that builds none

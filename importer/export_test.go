@@ -17,3 +17,10 @@ func BeforeBatch(f func()) func(*Options) { return func(o *Options) { o.beforeBa
 func IndexEmails(found *atomic.Int64) func(*Options) {
 	return func(o *Options) { o.indexedEmails = func(n int) { found.Add(int64(n)) } }
 }
+
+// FilterKeys builds the key filter (keyfilter.go) before the first batch,
+// whatever the file's size, and adds to absent the keys it spared a
+// look-up.
+func FilterKeys(absent *atomic.Int64) func(*Options) {
+	return func(o *Options) { o.filteredKeys = func(n int) { absent.Add(int64(n)) } }
+}

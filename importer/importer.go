@@ -57,10 +57,15 @@ type run struct {
 	// emailindex.go); nil until then, and for runs that build none.
 	emails        atomic.Pointer[emailIndex]
 	indexedEmails func(found int) // Options.indexedEmails
-	// buildEmailIndex starts building the index, once; nil for runs
-	// that build none. emailsLooked and emailsFound count the emails
-	// looked up one by one, and found: see sampleEmails.
-	buildEmailIndex           func()
+	// keys is the key filter once made (see keyfilter.go); nil until
+	// then, and for runs that make none.
+	keys         atomic.Pointer[keyFilter]
+	filteredKeys func(absent int) // Options.filteredKeys
+	// sampled starts building the email index if most emails were
+	// found, or else the key filter, once; nil for runs that build
+	// neither. emailsLooked and emailsFound count the emails looked up
+	// one by one, and found: see sampleEmails.
+	sampled                   func(mostFound bool)
 	emailsLooked, emailsFound atomic.Int64
 }
 

@@ -28,6 +28,10 @@ type Options struct {
 	// the file's size, before the first batch, and is told how many
 	// emails each look-up found through it.
 	indexedEmails func(found int)
+	// filteredKeys, for tests, if set builds the key filter whatever the
+	// file's size, before the first batch, and is told how many keys each
+	// look-up found absent through it.
+	filteredKeys func(absent int)
 	// BatchSize is how many rows one transaction writes (default 2000).
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).

@@ -97,7 +97,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		return &planned{chunk: c}, ok
 	}
 	if run.opts.Kind == roster.KindContacts {
-		im.indexEmails(ctx, run, imp, total-skip, o, &wg)
+		im.indexEmails(ctx, run, imp, total-skip, ahead, o, &wg)
 	}
 	if ahead {
 		run.companies = &companyCache{}
@@ -131,8 +131,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			return err
 		})
 		if err == nil {
-			run.companies.put(writes, b) // before the commit is counted: see companyCache
-			d := b.dirty                 // not &b.dirty, which would keep the whole batch
+			run.companies.put(writes, b)  // before the commit is counted: see companyCache
+			d := b.dirty                  // not &b.dirty, which would keep the whole batch
+			run.keys.Load().committed(&d) // before planners may count the batch as seen
 			log.commit(&d)
 			committed.Store(int64(log.committed))
 		}

@@ -237,21 +237,30 @@ func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) 
 }
 
 func (t *importTx) EachEmail(fn func(email string, contactID int64) bool) error {
+	return t.each(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ?`, fn)
+}
+
+func (t *importTx) EachExternalID(fn func(externalID string, contactID int64) bool) error {
+	return t.each(`SELECT external_id, id FROM contacts WHERE tenant_id = ? AND external_id IS NOT NULL`, fn)
+}
+
+// each calls fn with each key and id that query, taking the tenant, finds.
+func (t *importTx) each(query string, fn func(key string, id int64) bool) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
-	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ?`), t.tenantID)
+	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(query), t.tenantID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var e string
+	var k string
 	var id int64
 	for rows.Next() {
-		if err := rows.Scan(&e, &id); err != nil {
+		if err := rows.Scan(&k, &id); err != nil {
 			return err
 		}
-		if !fn(e, id) {
+		if !fn(k, id) {
 			return nil
 		}
 	}

@@ -331,6 +331,18 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		if n != 2 {
 			t.Fatalf("EachEmail went on after false: %d calls", n)
 		}
+		c.ExternalID = ""
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(c, 0) })
+		exts := map[string]int64{}
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			return tx.EachExternalID(func(x string, id int64) bool {
+				exts[x] = id
+				return true
+			})
+		})
+		if want := map[string]int64{"X-1": a.ID, "X-2": b.ID}; !maps.Equal(exts, want) {
+			t.Fatalf("EachExternalID gave %v, want %v", exts, want)
+		}
 		batch(t, s, tenant, func(tx roster.ImportTx) error {
 			stamps, err := tx.ContactStamps([]int64{a.ID, b.ID, c.ID, 999999})
 			if err != nil {
