@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ func main() {
 		log.Fatal(err)
 	}
 	im := &importer.Importer{Store: store}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importer.MemoryLimit(1)) // as roster import does
+	}
 	opts := importer.Options{ImportOptions: roster.ImportOptions{CreateCompanies: true, Region: "CZ"}, BatchSize: *batch, DryRun: *dry}
 	passes := []string{"new rows", "re-import (unchanged)"}
 	switch {

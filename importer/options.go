@@ -127,3 +127,21 @@ func (o *Options) workers() int {
 }
 
 var zeroTime time.Time
+
+// Memory the Go runtime may hold before it collects harder: a base, and
+// a share per import running at once. An import's live heap stays near
+// 60 MB whatever the file's size, but the collector lets the heap grow to
+// twice what is live before it runs; with SQLite's page caches beside it,
+// a 1M-row import then passed 256 MB. MemoryLimit is a soft limit
+// (runtime/debug.SetMemoryLimit): the program sets it unless GOMEMLIMIT
+// says otherwise.
+const (
+	memoryBase      = 32 << 20
+	memoryPerImport = 96 << 20
+)
+
+// MemoryLimit is the soft memory limit for a process that runs imports
+// imports at once.
+func MemoryLimit(imports int) int64 {
+	return memoryBase + int64(max(imports, 1))*memoryPerImport
+}

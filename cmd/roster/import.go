@@ -131,6 +131,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return usagef("import: want exactly one FILE")
 	}
 	path := pos[0]
+	m.importsAtOnce(1)
 	s, t, err := c.openTenant(ctx)
 	if err != nil {
 		return err

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"roster"
+	"roster/importer"
 )
 
 // czechExport is a Czech Excel export: windows-1250, semicolons, CRLF;
@@ -479,4 +480,24 @@ func TestCLIImportCompaniesDefaultMatch(t *testing.T) {
 	// The same through a profile.
 	mustCLI(t, "profiles", "save", "orgs", "--kind", "companies", "--db", db)
 	wantCounts(t, importJSONRun(t, "--profile", "orgs", orgs, "--db", db), 2, 0, 0, 2, 0)
+}
+
+// roster import sets the runtime's soft memory limit for one import,
+// unless GOMEMLIMIT is set (main then leaves limitMemory nil).
+func TestImportLimitsMemory(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	mustCLI(t, "tenants", "create", "acme", "--db", db)
+	file := writeTestFile(t, t.TempDir(), "people.csv", []byte("Name,Email\nAnn,ann@example.com\n"))
+	var limit int64
+	m := NewMain()
+	m.Stdin, m.Stdout, m.Stderr = strings.NewReader(""), &syncBuffer{}, &syncBuffer{}
+	m.Getenv = func(string) string { return "" }
+	m.limitMemory = func(n int64) int64 { limit = n; return 0 }
+	if code := m.Run(context.Background(), []string{"import", file, "--db", db, "--tenant", "acme"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, m.Stderr)
+	}
+	if want := importer.MemoryLimit(1); limit != want || want > 256<<20 {
+		t.Fatalf("memory limit %d, want %d", limit, want)
+	}
 }

@@ -10,7 +10,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+
+	"roster/importer"
 )
 
 // Exit codes scripts depend on.
@@ -25,6 +28,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := NewMain()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		m.limitMemory = debug.SetMemoryLimit
+	}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -36,6 +42,16 @@ type Main struct {
 	Getenv         func(string) string
 	// Ready, if set, receives the address serve listens on (tests).
 	Ready chan<- string
+	// limitMemory, if set, sets the runtime's soft memory limit for the
+	// imports a command runs at once (importer.MemoryLimit).
+	limitMemory func(int64) int64
+}
+
+// importsAtOnce sets the memory limit for n imports running at once.
+func (m *Main) importsAtOnce(n int) {
+	if m.limitMemory != nil {
+		m.limitMemory(importer.MemoryLimit(n))
+	}
 }
 
 // NewMain returns a Main wired to the process's streams and environment.

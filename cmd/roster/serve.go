@@ -24,6 +24,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if *workers < 0 {
 		return usagef("serve: --workers must not be negative")
 	}
+	m.importsAtOnce(*workers)
 	lease, err := m.importLease()
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func (m *Main) worker(ctx context.Context, args []string) error {
 	if *n < 1 {
 		return usagef("worker: --workers must be at least 1")
 	}
+	m.importsAtOnce(*n)
 	lease, err := m.importLease()
 	if err != nil {
 		return err
