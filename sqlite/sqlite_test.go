@@ -18,8 +18,8 @@ func TestStore(t *testing.T) {
 
 // Every connection of the pools gets the settings an import's speed and
 // memory were measured with: the WAL is checkpointed (and synced) every
-// 256 MB, not every batch, and cut back to 64 MB, the page caches stay within 16 + 4 MB, and
-// statement journals stay in memory.
+// 256 MB, not every batch, and cut back to 64 MB; the page caches stay
+// within 32 + 4 MB; statement journals stay in memory.
 func TestConnectionSettings(t *testing.T) {
 	t.Parallel()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "roster.db"))
@@ -30,7 +30,7 @@ func TestConnectionSettings(t *testing.T) {
 	for _, c := range []struct {
 		db                             *sql.DB
 		checkpoint, limit, cache, temp int
-	}{{s.DB, 65536, 64 << 20, -16384, 2}, {s.ReadDB, 0, 0, -4096, 0}} { // the reader never writes, so never checkpoints
+	}{{s.DB, 65536, 64 << 20, -32768, 2}, {s.ReadDB, 0, 0, -4096, 0}} { // the reader never writes, so never checkpoints
 		var checkpoint, limit, cache, temp int
 		if err := c.db.QueryRow("PRAGMA wal_autocheckpoint").Scan(&checkpoint); err != nil {
 			t.Fatal(err)
