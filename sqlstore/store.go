@@ -68,6 +68,7 @@ type Store struct {
 
 	written   atomic.Int64 // rows imported since the statistics were last refreshed
 	analyzing atomic.Bool
+	analyses  sync.WaitGroup // running in the background; Close waits
 }
 
 var _ roster.Store = (*Store)(nil)
@@ -79,6 +80,7 @@ func New(db *sql.DB, d Dialect) *Store {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.analyses.Wait()
 	if s.ReadDB != nil {
 		s.ReadDB.Close()
 	}
@@ -332,13 +334,19 @@ func listPage[T any](ctx context.Context, s *Store, query string, args []any, li
 // analyzeEvery is how many imported rows make the statistics worth refreshing.
 const analyzeEvery = 100_000
 
-// wrote counts imported rows and refreshes the statistics now and then.
+// wrote counts imported rows and now and then refreshes the statistics,
+// in the background: on its own connection an ANALYZE took the import's
+// batch 0.4 s to wait for, 4.6 s of a 1M-row import.
 func (s *Store) wrote(ctx context.Context, rows int) {
 	if s.Dialect.Analyze == "" {
 		return
 	}
 	if n := s.written.Add(int64(rows)); n >= analyzeEvery && s.written.CompareAndSwap(n, 0) {
-		s.analyze(ctx)
+		s.analyses.Add(1)
+		go func() {
+			defer s.analyses.Done()
+			s.analyze(context.WithoutCancel(ctx))
+		}()
 	}
 }
 
