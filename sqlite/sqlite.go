@@ -55,16 +55,17 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// rows dirty index pages all over the file, the same pages batch
 	// after batch: a longer WAL copies each of them once for more
 	// batches (1M new contacts in 145 s instead of 167 s with 64 MB).
-	// Past a checkpoint the WAL file is cut back to 64 MB.
+	// The WAL file is not cut back after a checkpoint (journal_size_limit):
+	// growing it again after each cost such an import about 20 s (153 s
+	// against 127-130 s).
 	// Temporary storage in memory keeps each multi-row INSERT's statement
 	// journal (the pages it may have to roll back) out of a temp file: on
-	// disk it cost more write calls than the WAL itself. The writer's
-	// page cache holds the index pages new rows go to: 32 MB imported
-	// 1M new contacts in 127-130 s where 16 MB took 145-153 s, at the
-	// same peak memory (214 MB); 64 MB took 122 s but 451 MB, for the
-	// cache costs several times its size in memory (pages are allocated
-	// one by one and freed when a connection sees another's commit).
-	db, err := open(path, "cache_size(-32768)", "wal_autocheckpoint(65536)", "journal_size_limit(67108864)", "temp_store(2)")
+	// disk it cost more write calls than the WAL itself. The page cache
+	// costs several times its size in memory (pages are allocated one
+	// by one and freed when a connection sees another's commit): 32 MB
+	// took 1M new contacts into a tenant of 1M to 291 MB at its peak,
+	// where 16 MB stays at 228 MB.
+	db, err := open(path, "cache_size(-16384)", "wal_autocheckpoint(65536)", "temp_store(2)")
 	if err != nil {
 		return nil, err
 	}
