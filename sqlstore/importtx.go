@@ -424,13 +424,16 @@ func (t *importTx) writeKeeps() error {
 
 func (t *importTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, error) {
 	out := make(map[int64]roster.ContactStamp, len(ids))
-	// tenant_id + 0: see Contacts.
-	err := lookup(t, `SELECT id, import_digest, email, other_emails FROM contacts WHERE tenant_id + 0 = ? AND id`, ids, func(r *sql.Rows) error {
+	want := func(int64) bool { return true }
+	scan := func(r *sql.Rows) error {
 		var id int64
 		var d sql.NullInt64
 		var email, others string
 		if err := r.Scan(&id, &d, &email, &others); err != nil {
 			return err
+		}
+		if !want(id) {
+			return nil
 		}
 		st := roster.ContactStamp{Digest: roster.Digest(d.Int64)}
 		if email != "" {
@@ -439,8 +442,43 @@ func (t *importTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, er
 		st.Emails = append(st.Emails, decodeList(others)...)
 		out[id] = st
 		return nil
-	})
+	}
+	// A re-import's rows come in the order their contacts were made, so
+	// a batch's ids are mostly one run of ids: one range scan reads them
+	// for a third of what looking each up costs.
+	if sorted, ok := denseIDs(ids); ok {
+		want = func(id int64) bool { _, ok := slices.BinarySearch(sorted, id); return ok }
+		if err := t.flush(); err != nil {
+			return nil, err
+		}
+		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(`SELECT id, import_digest, email, other_emails FROM contacts
+			WHERE id BETWEEN ? AND ? AND tenant_id + 0 = ?`), sorted[0], sorted[len(sorted)-1], t.tenantID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return nil, err
+			}
+		}
+		return out, rows.Err()
+	}
+	// tenant_id + 0: see Contacts.
+	err := lookup(t, `SELECT id, import_digest, email, other_emails FROM contacts WHERE tenant_id + 0 = ? AND id`, ids, scan)
 	return out, err
+}
+
+// denseIDs returns ids sorted, and whether they are many and fill at
+// least half of the range from the first to the last.
+func denseIDs(ids []int64) ([]int64, bool) {
+	if len(ids) < 64 {
+		return nil, false
+	}
+	if !slices.IsSorted(ids) {
+		ids = slices.Sorted(slices.Values(ids))
+	}
+	return ids, ids[len(ids)-1]-ids[0] < 2*int64(len(ids))
 }
 
 func (t *importTx) DeleteContact(id int64) error {

@@ -357,6 +357,64 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		})
 	})
 
+	t.Run("stamps of many contacts, among another tenant's", func(t *testing.T) {
+		s, tenant := setup(t)
+		other, err := s.CreateTenant(ctx, "other")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every fourth contact is the other tenant's, so its ids lie
+		// between this tenant's.
+		var mine []int64
+		var number []int // of mine
+		for i := range 200 {
+			c, owner := contact(i), tenant
+			if i%4 == 3 {
+				owner = other.ID
+			}
+			batch(t, s, owner, func(tx roster.ImportTx) error { return tx.CreateContact(c, roster.Digest(1000+i)) })
+			if owner == tenant {
+				mine, number = append(mine, c.ID), append(number, i)
+			}
+		}
+		// And 100 more in one batch: ids in one run on either database
+		// (PostgreSQL reserves ids per transaction).
+		batch(t, s, tenant, func(tx roster.ImportTx) error {
+			for i := 200; i < 300; i++ {
+				c := contact(i)
+				if err := tx.CreateContact(c, roster.Digest(1000+i)); err != nil {
+					return err
+				}
+				mine, number = append(mine, c.ID), append(number, i)
+			}
+			return nil
+		})
+		check := func(mine []int64, number []int) {
+			t.Helper()
+			asked := slices.Delete(slices.Clone(mine), 10, 15) // a gap
+			slices.Reverse(asked)                              // in no order
+			var got map[int64]roster.ContactStamp
+			batch(t, s, tenant, func(tx roster.ImportTx) (err error) {
+				got, err = tx.ContactStamps(asked)
+				return err
+			})
+			if len(got) != len(asked) {
+				t.Fatalf("%d stamps for %d contacts", len(got), len(asked))
+			}
+			for i, id := range mine {
+				st, ok := got[id]
+				if want := i < 10 || i >= 15; ok != want {
+					t.Fatalf("contact %d: stamp given %v, want %v", id, ok, want)
+				}
+				if n := number[i]; ok && (st.Digest != roster.Digest(1000+n) || !slices.Equal(st.Emails, []string{fmt.Sprintf("p%d@example.com", n)})) {
+					t.Fatalf("contact %d: stamp %+v", id, st)
+				}
+			}
+		}
+		check(mine[:150], number[:150])
+		check(mine[150:], number[150:])
+	})
+
 	t.Run("row digests are kept by import writes and cleared by any other", func(t *testing.T) {
 		s, tenant := setup(t)
 		digests := func(ids ...int64) map[int64]roster.Digest {
