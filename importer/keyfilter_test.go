@@ -70,3 +70,27 @@ func TestKeyFilterOutdated(t *testing.T) {
 		}
 	})
 }
+
+// Matched by external id, rows find their contacts through the filter's
+// keys too: the directory's and the import's own.
+func TestKeyFilterMatchByExternalID(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run("name,email,external_id\nAnn,ann@x.cz,A-1\n"), 1, 0, 0, 0)
+		var absent atomic.Int64
+		res := e.run("name,email,external_id\nAnn New,ann@new.cz,A-1\nZed,zed@x.cz,Z-1\nYul,yul@x.cz,Y-1\nZed Two,zed2@x.cz,Z-1\n",
+			importer.FilterKeys(&absent), batchOf(1), func(o *importer.Options) { o.Match = []string{"external_id"} })
+		e.counts(res, 2, 2, 0, 0)
+		if c := e.byEmail("ann@new.cz"); c.Name != "Ann New" || c.ExternalID != "A-1" {
+			t.Fatalf("Ann is %+v", c)
+		}
+		if c := e.byEmail("zed2@x.cz"); c.Name != "Zed Two" || c.ExternalID != "Z-1" {
+			t.Fatalf("Zed is %+v", c)
+		}
+		if n := len(e.contacts()); n != 3 {
+			t.Fatalf("%d contacts, want 3", n)
+		}
+		if absent.Load() == 0 {
+			t.Fatal("the key filter spared no look-up")
+		}
+	})
+}
