@@ -104,7 +104,7 @@ func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, lim
 	return ix, nil
 }
 
-// indexEmails prepares, for an import of rows rows, the run's email index
+// prepareScans prepares, for an import of rows rows, the run's email index
 // or key filter (keyfilter.go) if the import is large enough to gain from
 // one. The first look-ups decide which (see sampleEmails): the index if
 // most of the file's emails are in the directory, the filter (only where
@@ -112,7 +112,7 @@ func (im *Importer) buildEmailIndex(ctx context.Context, imp *roster.Import, lim
 // background; batches use it from the moment it is ready, and a failure
 // only means they go on without it. Tests build them whatever the size,
 // before the first batch (Options.indexedEmails, Options.filteredKeys).
-func (im *Importer) indexEmails(ctx context.Context, run *run, imp *roster.Import, rows int, ahead bool, o *Options, wg *sync.WaitGroup) {
+func (im *Importer) prepareScans(ctx context.Context, run *run, imp *roster.Import, rows int, ahead bool, o *Options, wg *sync.WaitGroup) {
 	build := func() {
 		if ix, err := im.buildEmailIndex(ctx, imp, min(emailIndexRatio*max(rows, 1), emailIndexMax)); err == nil && ix != nil {
 			run.emails.Store(ix)

@@ -76,19 +76,12 @@ func (f *bloom) may(h uint64) bool {
 type keyFilter struct {
 	seed   maphash.Seed
 	f      *bloom
-	limit  int          // the most directory keys the scan takes
-	ready  atomic.Bool  // the scan is done: the filter may answer
-	writes atomic.Int64 // the count of outside writes it is exact for
+	ready  atomic.Bool // the scan is done: the filter may answer
+	writes int64       // the count of outside writes it is exact for, set before ready
 }
 
 func (k *keyFilter) hash(kind int, key string) uint64 {
 	return maphash.String(k.seed, key) + uint64(kind)*0x9e3779b97f4a7c15
-}
-
-// absent reports that no contact holds key, as a batch that sees writes
-// outside writes knows.
-func (k *keyFilter) absent(kind int, key string, writes int64) bool {
-	return k != nil && k.ready.Load() && k.writes.Load() == writes && !k.f.may(k.hash(kind, key))
 }
 
 // committed adds the keys a committed batch wrote.
@@ -109,41 +102,42 @@ func (k *keyFilter) committed(d *dirty) {
 // the filter exists, before the scan's snapshot: the two together miss
 // no committed key.
 func (im *Importer) buildKeyFilter(ctx context.Context, run *run, imp *roster.Import, rows int) {
-	k := &keyFilter{seed: maphash.MakeSeed(), f: newBloom(2 * keyFilterPerRow * rows), limit: keyFilterPerRow * rows}
+	k := &keyFilter{seed: maphash.MakeSeed(), f: newBloom(2 * keyFilterPerRow * rows)}
 	run.keys.Store(k)
-	n := 0
+	n, limit := 0, keyFilterPerRow*rows // the most directory keys the scan takes
 	add := func(kind int) func(string, int64) bool {
 		return func(key string, _ int64) bool {
 			n++
 			k.f.add(k.hash(kind, key))
-			return n <= k.limit
+			return n <= limit
 		}
 	}
 	writes, err := im.Store.ReadImportBatch(ctx, imp.TenantID, imp.ID, func(tx roster.ImportTx) error {
-		if err := tx.EachEmail(add(keyEmail)); err != nil || n > k.limit {
+		if err := tx.EachEmail(add(keyEmail)); err != nil || n > limit {
 			return err
 		}
 		return tx.EachExternalID(add(keyExternalID))
 	})
-	if err != nil || n > k.limit {
+	if err != nil || n > limit {
 		run.keys.Store(nil)
 		return
 	}
-	k.writes.Store(writes)
+	k.writes = writes
 	k.ready.Store(true)
 }
 
 // mayBeHeld returns the keys of kind that a contact may hold, dropping
-// those the run's key filter shows none does.
+// those the run's key filter shows none does. The filter answers only
+// once its scan is done, and only batches that see no outside write
+// since.
 func (b *batch) mayBeHeld(kind int, keys []string) []string {
 	k := b.run.keys.Load()
-	if k == nil || !k.ready.Load() {
+	if k == nil || !k.ready.Load() || k.writes != b.tx.Writes() {
 		return keys
 	}
-	w := b.tx.Writes()
 	out := keys[:0:0]
 	for _, key := range keys {
-		if !k.absent(kind, key, w) {
+		if k.f.may(k.hash(kind, key)) {
 			out = append(out, key)
 		}
 	}

@@ -97,7 +97,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		return &planned{chunk: c}, ok
 	}
 	if run.opts.Kind == roster.KindContacts {
-		im.indexEmails(ctx, run, imp, total-skip, ahead, o, &wg)
+		im.prepareScans(ctx, run, imp, total-skip, ahead, o, &wg)
 	}
 	if ahead {
 		run.companies = &companyCache{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
 	"time"
 
@@ -200,22 +201,26 @@ func inChunks[K string | int64](t *importTx, keys []K, build func(part []K) (str
 	}
 	for start := 0; start < len(keys); start += chunk {
 		q, args := build(keys[start:min(start+chunk, len(keys))])
-		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(q), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := t.scanRows(q, args, scan); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// scanRows runs query and calls scan for each row.
+func (t *importTx) scanRows(query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func (t *importTx) idsBy(query string, keys []string) (map[string]int64, error) {
@@ -244,27 +249,28 @@ func (t *importTx) EachExternalID(fn func(externalID string, contactID int64) bo
 	return t.each(`SELECT external_id, id FROM contacts WHERE tenant_id = ? AND external_id IS NOT NULL`, fn)
 }
 
-// each calls fn with each key and id that query, taking the tenant, finds.
+// each calls fn with each key and id that query, taking the tenant,
+// finds, until fn returns false.
 func (t *importTx) each(query string, fn func(key string, id int64) bool) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
-	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(query), t.tenantID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	var k string
 	var id int64
-	for rows.Next() {
-		if err := rows.Scan(&k, &id); err != nil {
+	stop := errors.New("stop")
+	err := t.scanRows(query, []any{t.tenantID}, func(r *sql.Rows) error {
+		if err := r.Scan(&k, &id); err != nil {
 			return err
 		}
 		if !fn(k, id) {
-			return nil
+			return stop
 		}
+		return nil
+	})
+	if err == stop {
+		return nil
 	}
-	return rows.Err()
+	return err
 }
 
 func (t *importTx) ContactIDsByExternalID(ids []string) (map[string]int64, error) {
@@ -451,18 +457,9 @@ func (t *importTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, er
 		if err := t.flush(); err != nil {
 			return nil, err
 		}
-		rows, err := t.tx.QueryContext(t.ctx, t.s.Q(`SELECT id, import_digest, email, other_emails FROM contacts
-			WHERE id BETWEEN ? AND ? AND tenant_id + 0 = ?`), sorted[0], sorted[len(sorted)-1], t.tenantID)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return nil, err
-			}
-		}
-		return out, rows.Err()
+		err := t.scanRows(`SELECT id, import_digest, email, other_emails FROM contacts WHERE id BETWEEN ? AND ? AND tenant_id + 0 = ?`,
+			[]any{sorted[0], sorted[len(sorted)-1], t.tenantID}, scan)
+		return out, err
 	}
 	// tenant_id + 0: see Contacts.
 	err := lookup(t, `SELECT id, import_digest, email, other_emails FROM contacts WHERE tenant_id + 0 = ? AND id`, ids, scan)
