@@ -16,6 +16,11 @@ func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holde
 	return s.InTx(ctx, func(tx *Tx) error {
 		var writes int64
 		var dry bool
+		if s.Dialect.BatchSetup != "" {
+			if _, err := tx.ExecContext(ctx, s.Dialect.BatchSetup); err != nil {
+				return err
+			}
+		}
 		if importID > 0 {
 			// The UPDATE also row-locks the lock on PostgreSQL: a worker
 			// taking over an expired lease waits for this batch to commit

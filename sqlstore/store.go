@@ -42,6 +42,9 @@ type Dialect struct {
 	// millions of rows, and PostgreSQL must not keep planning for the
 	// small table it saw at the start.
 	Analyze string
+	// BatchSetup is a statement run first in each import batch's
+	// transaction ("" for none).
+	BatchSetup string
 	// MigrationLock is a statement run first in each migration transaction
 	// to serialize concurrent migrators ("" where transactions already do).
 	MigrationLock string

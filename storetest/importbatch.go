@@ -487,4 +487,27 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 			t.Fatalf("%d digests of %d kept", len(got), len(want))
 		}
 	})
+	t.Run("the dialect's setup runs inside each batch's transaction", func(t *testing.T) {
+		s, tenant := setup(t)
+		s.Dialect.BatchSetup = s.Q(fmt.Sprintf(`UPDATE tenants SET name = 'set up' WHERE id = %d`, tenant))
+		name := func() string {
+			t.Helper()
+			var n string
+			if err := s.DB.QueryRowContext(ctx, s.Q(`SELECT name FROM tenants WHERE id = ?`), tenant).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		failed := errors.New("batch failed")
+		if err := s.ImportBatch(ctx, tenant, 0, "", 0, func(roster.ImportTx) error { return failed }); !errors.Is(err, failed) {
+			t.Fatalf("failed batch: %v", err)
+		}
+		if n := name(); n != "acme" {
+			t.Fatalf("after a rolled back batch the setup's write is there: %q", n)
+		}
+		batch(t, s, tenant, func(roster.ImportTx) error { return nil })
+		if n := name(); n != "set up" {
+			t.Fatalf("after a batch the setup did not run: %q", n)
+		}
+	})
 }
