@@ -266,8 +266,10 @@ type ImportTx interface {
 	// row made it (0: none). KeepContact records that the row left the
 	// contact as it was. ContactStamps returns what a re-import needs of
 	// stored contacts to settle rows without loading them.
+	// prev is the contact as the batch read it (nil if unknown): the
+	// store may write only what differs from it.
 	CreateContact(c *Contact, row Digest) error
-	UpdateContact(c *Contact, row Digest) error
+	UpdateContact(c, prev *Contact, row Digest) error
 	KeepContact(id int64, row Digest) error
 	ContactStamps(ids []int64) (map[int64]ContactStamp, error)
 	DeleteContact(id int64) error

@@ -316,7 +316,7 @@ func (b *batch) importContact(r *record) error {
 	if !b.run.idempotent(next, r) {
 		digest = 0
 	}
-	if err := b.tx.UpdateContact(next, digest); err != nil {
+	if err := b.tx.UpdateContact(next, target, digest); err != nil {
 		return domainError(err)
 	}
 	b.forget(target)

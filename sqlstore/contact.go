@@ -245,14 +245,20 @@ func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Con
 			return err
 		}
 		c.CreatedAt, c.UpdatedAt = old.CreatedAt, s.now()
-		return s.RewriteContact(ctx, tx, tenantID, c, 0)
+		return s.RewriteContact(ctx, tx, tenantID, c, old, 0)
 	})
 }
 
 // RewriteContact writes a validated contact over the stored one with the same id.
-// row is the import row's digest (0 for any other write).
-func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact, row roster.Digest) error {
-	return s.rewriteRow(ctx, tx, tenantID, "contacts", contactRewriteColumns, contactUpdate(tenantID, c, row))
+// row is the import row's digest (0 for any other write). prev, if not
+// nil, is the contact as stored: only what differs from it is written.
+func (s *Store) RewriteContact(ctx context.Context, tx *Tx, tenantID int64, c, prev *roster.Contact, row roster.Digest) error {
+	var was *pendingUpdate
+	if prev != nil {
+		p := contactUpdate(tenantID, prev, 0)
+		was = &p
+	}
+	return s.rewriteRow(ctx, tx, tenantID, "contacts", contactRewriteColumns, contactUpdate(tenantID, c, row), was)
 }
 
 // contactRewriteColumns are the columns of contactUpdate's row.

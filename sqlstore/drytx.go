@@ -424,7 +424,7 @@ func (t *dryTx) CreateContact(c *roster.Contact, _ roster.Digest) error {
 		return err
 	}
 	c.ID = id
-	return t.UpdateContact(c, 0)
+	return t.UpdateContact(c, nil, 0)
 }
 
 // KeepContact writes nothing: a dry run leaves the directory alone.
@@ -453,7 +453,7 @@ func (t *dryTx) ContactStamps(ids []int64) (map[int64]roster.ContactStamp, error
 	return out, err
 }
 
-func (t *dryTx) UpdateContact(c *roster.Contact, _ roster.Digest) error {
+func (t *dryTx) UpdateContact(c, _ *roster.Contact, _ roster.Digest) error {
 	t.contacts[c.ID] = c
 	t.put(roster.KindContacts, c.ID, c, contactKeys(c))
 	return nil

@@ -380,7 +380,7 @@ func (t *importTx) CreateContact(c *roster.Contact, row roster.Digest) error {
 }
 
 // UpdateContact rewrites c, at the next flush where the dialect copies.
-func (t *importTx) UpdateContact(c *roster.Contact, row roster.Digest) error {
+func (t *importTx) UpdateContact(c, prev *roster.Contact, row roster.Digest) error {
 	delete(t.keeps, c.ID)
 	if !t.setBased() || pendingCreate(t.contacts, c.ID) {
 		// A new record is written before it is updated.
@@ -389,7 +389,7 @@ func (t *importTx) UpdateContact(c *roster.Contact, row roster.Digest) error {
 		}
 	}
 	if !t.setBased() {
-		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c, row)
+		return t.s.RewriteContact(t.ctx, t.tx, t.tenantID, c, prev, row)
 	}
 	t.contactUpdates = append(t.contactUpdates, contactUpdate(t.tenantID, c, row))
 	return nil

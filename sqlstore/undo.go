@@ -151,7 +151,7 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 		return nil
 	}
 	rep.Restored++
-	return s.RewriteContact(ctx, tx, tenantID, ct, 0)
+	return s.RewriteContact(ctx, tx, tenantID, ct, nil, 0)
 }
 
 // snapshotContact decodes a journaled contact, dropping memberships of
@@ -192,5 +192,5 @@ func (s *Store) recreate(ctx context.Context, tx *Tx, tenantID int64, c roster.C
 		return err
 	}
 	rep.Recreated++
-	return s.RewriteContact(ctx, tx, tenantID, ct, 0)
+	return s.RewriteContact(ctx, tx, tenantID, ct, nil, 0)
 }

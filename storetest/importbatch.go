@@ -145,64 +145,88 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		}
 	})
 
-	t.Run("updates rewrite values and links", func(t *testing.T) {
-		s, tenant := setup(t)
-		cs := seed(t, s, tenant, 40)
-		var created *roster.Contact
-		batch(t, s, tenant, func(tx roster.ImportTx) error {
-			for i, c := range cs {
-				c.Name = fmt.Sprintf("Renamed %d", i)
-				c.UpdatedAt = now.Add(time.Hour)
-				if i%2 == 0 {
-					// a second email, and the next contact's company too
-					c.OtherEmails = []string{fmt.Sprintf("q%d@example.com", i)}
-					c.Companies = append(c.Companies, roster.Membership{CompanyID: cs[(i+1)%len(cs)].Companies[0].CompanyID, ViewAllTickets: true})
+	// Given the contact as stored (prev), an update writes only the
+	// columns and links that differ from it: the result must be the same.
+	for _, withPrev := range []bool{false, true} {
+		// stored copies a contact before the test changes it.
+		stored := func(c *roster.Contact) *roster.Contact {
+			p := *c
+			p.OtherEmails, p.Tags, p.Companies = slices.Clone(c.OtherEmails), slices.Clone(c.Tags), slices.Clone(c.Companies)
+			p.Custom = maps.Clone(c.Custom)
+			return &p
+		}
+		given := func(p *roster.Contact) *roster.Contact {
+			if withPrev {
+				return p
+			}
+			return nil
+		}
+		t.Run(fmt.Sprintf("updates rewrite values and links (given as stored: %v)", withPrev), func(t *testing.T) {
+			s, tenant := setup(t)
+			cs := seed(t, s, tenant, 40)
+			var created *roster.Contact
+			batch(t, s, tenant, func(tx roster.ImportTx) error {
+				for i, c := range cs {
+					p := stored(c)
+					c.Name = fmt.Sprintf("Renamed %d", i)
+					c.UpdatedAt = now.Add(time.Hour)
+					if i%2 == 0 {
+						// a second email, and the next contact's company too
+						c.OtherEmails = []string{fmt.Sprintf("q%d@example.com", i)}
+						c.Companies = append(c.Companies, roster.Membership{CompanyID: cs[(i+1)%len(cs)].Companies[0].CompanyID, ViewAllTickets: true})
+					}
+					if i%4 == 0 {
+						slices.Reverse(c.Companies) // the same links in another order
+					}
+					if i%3 == 0 {
+						c.Companies[0].ViewAllTickets = !c.Companies[0].ViewAllTickets
+					}
+					if i%5 == 1 { // a key column changed, one cleared, tags changed
+						c.Phone, c.ExternalID, c.Tags = fmt.Sprintf("+4202000000%02d", i), "", []string{"moved"}
+					}
+					if err := tx.UpdateContact(c, given(p), 0); err != nil {
+						return err
+					}
 				}
-				if i%4 == 0 {
-					slices.Reverse(c.Companies) // the same links in another order
-				}
-				if i%3 == 0 {
-					c.Companies[0].ViewAllTickets = !c.Companies[0].ViewAllTickets
-				}
-				if err := tx.UpdateContact(c, 0); err != nil {
+				// Contact 1 changes twice; the last version counts.
+				p := stored(cs[1])
+				cs[1].Name = "Twice"
+				cs[1].Email = "twice@example.com"
+				if err := tx.UpdateContact(cs[1], given(p), 0); err != nil {
 					return err
 				}
-			}
-			// Contact 1 changes twice; the last version counts.
-			cs[1].Name = "Twice"
-			cs[1].Email = "twice@example.com"
-			if err := tx.UpdateContact(cs[1], 0); err != nil {
-				return err
-			}
-			// A new contact takes the address contact 1 gave up.
-			created = contact(1000, cs[3].Companies[0].CompanyID)
-			created.Email = "p1@example.com"
-			return tx.CreateContact(created, 0)
-		})
-		for i, c := range cs {
-			got := find(t, s, tenant, c.ID)
-			if got.Name != c.Name || !got.UpdatedAt.Equal(c.UpdatedAt) || !got.CreatedAt.Equal(now) {
-				t.Errorf("contact %d: %q %v %v, want %q %v %v", i, got.Name, got.CreatedAt, got.UpdatedAt, c.Name, now, c.UpdatedAt)
-			}
-			if !slices.Equal(got.Emails(), c.Emails()) {
-				t.Errorf("contact %d: emails %v, want %v", i, got.Emails(), c.Emails())
-			}
-			if len(got.Companies) != len(c.Companies) {
-				t.Fatalf("contact %d: %d companies, want %d", i, len(got.Companies), len(c.Companies))
-			}
-			for j, m := range got.Companies {
-				if m.CompanyID != c.Companies[j].CompanyID || m.ViewAllTickets != c.Companies[j].ViewAllTickets {
-					t.Errorf("contact %d: membership %d is %+v, want %+v", i, j, m, c.Companies[j])
+				// A new contact takes the address contact 1 gave up.
+				created = contact(1000, cs[3].Companies[0].CompanyID)
+				created.Email = "p1@example.com"
+				return tx.CreateContact(created, 0)
+			})
+			for i, c := range cs {
+				got := find(t, s, tenant, c.ID)
+				if got.Name != c.Name || !got.UpdatedAt.Equal(c.UpdatedAt) || !got.CreatedAt.Equal(now) ||
+					got.Phone != c.Phone || got.ExternalID != c.ExternalID || !slices.Equal(got.Tags, c.Tags) {
+					t.Errorf("contact %d: %q %v %v %q %q %v, want %q %v %v %q %q %v", i, got.Name, got.CreatedAt, got.UpdatedAt, got.Phone, got.ExternalID, got.Tags,
+						c.Name, now, c.UpdatedAt, c.Phone, c.ExternalID, c.Tags)
+				}
+				if !slices.Equal(got.Emails(), c.Emails()) {
+					t.Errorf("contact %d: emails %v, want %v", i, got.Emails(), c.Emails())
+				}
+				if len(got.Companies) != len(c.Companies) {
+					t.Fatalf("contact %d: %d companies, want %d", i, len(got.Companies), len(c.Companies))
+				}
+				for j, m := range got.Companies {
+					if m.CompanyID != c.Companies[j].CompanyID || m.ViewAllTickets != c.Companies[j].ViewAllTickets {
+						t.Errorf("contact %d: membership %d is %+v, want %+v", i, j, m, c.Companies[j])
+					}
 				}
 			}
-		}
-		if ids := owner(t, s, tenant, "p1@example.com"); !slices.Equal(ids, []int64{created.ID}) {
-			t.Errorf("p1@example.com belongs to %v, want the new contact %d", ids, created.ID)
-		}
-		if ids := owner(t, s, tenant, "twice@example.com"); !slices.Equal(ids, []int64{cs[1].ID}) {
-			t.Errorf("twice@example.com belongs to %v, want %d", ids, cs[1].ID)
-		}
-	})
+			if ids := owner(t, s, tenant, "p1@example.com"); !slices.Equal(ids, []int64{created.ID}) {
+				t.Errorf("p1@example.com belongs to %v, want the new contact %d", ids, created.ID)
+			}
+			if ids := owner(t, s, tenant, "twice@example.com"); !slices.Equal(ids, []int64{cs[1].ID}) {
+				t.Errorf("twice@example.com belongs to %v, want %d", ids, cs[1].ID)
+			}
+		})
+	}
 
 	t.Run("a record created and updated in one batch", func(t *testing.T) {
 		s, tenant := setup(t)
@@ -213,7 +237,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				return err
 			}
 			c.Name, c.Email = "Changed", "changed@example.com"
-			return tx.UpdateContact(c, 0)
+			return tx.UpdateContact(c, nil, 0)
 		})
 		if got := find(t, s, tenant, c.ID); got.Name != "Changed" || !slices.Equal(got.Emails(), []string{"changed@example.com"}) {
 			t.Errorf("got %q %v", got.Name, got.Emails())
@@ -233,7 +257,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				ext string
 			}{{b, "X-spare"}, {a, "X-1"}, {c, "X-0"}, {b, "X-2"}} {
 				step.c.ExternalID = step.ext
-				if err := tx.UpdateContact(step.c, 0); err != nil {
+				if err := tx.UpdateContact(step.c, nil, 0); err != nil {
 					return err
 				}
 			}
@@ -332,7 +356,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 			t.Fatalf("EachEmail went on after false: %d calls", n)
 		}
 		c.ExternalID = ""
-		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(c, 0) })
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(c, nil, 0) })
 		exts := map[string]int64{}
 		batch(t, s, tenant, func(tx roster.ImportTx) error {
 			return tx.EachExternalID(func(x string, id int64) bool {
@@ -447,13 +471,14 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 				return err
 			}
 			c.Name = "Changed"
-			return tx.UpdateContact(c, 13)
+			return tx.UpdateContact(c, nil, 13)
 		})
 		want := map[int64]roster.Digest{a.ID: 10, b.ID: 1<<63 + 5, c.ID: 13, d.ID: 13}
 		if got := digests(a.ID, b.ID, c.ID, d.ID, 999999); !maps.Equal(got, want) {
 			t.Fatalf("digests %v, want %v", got, want)
 		}
-		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(a, 0) })
+		// Given as stored, nothing differs but the digest, which is cleared.
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.UpdateContact(a, a, 0) })
 		d.JobTitle = "Edited"
 		if err := s.UpdateContact(ctx, tenant, d); err != nil {
 			t.Fatal(err)
