@@ -32,7 +32,9 @@ type Options struct {
 	// file's size, before the first batch, and is told how many keys each
 	// look-up found absent through it.
 	filteredKeys func(absent int)
-	// BatchSize is how many rows one transaction writes (default 2000).
+	// BatchSize is how many rows one transaction writes (default 1000).
+	// Smaller batches are more transactions; larger ones dirty more pages
+	// than SQLite's page cache holds, and keep more rows in the pipeline.
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).
 	Workers int
@@ -114,7 +116,7 @@ func Validate(o roster.ImportOptions) error {
 
 func (o *Options) batchSize() int {
 	if o.BatchSize <= 0 {
-		return 2000
+		return 1000
 	}
 	return o.BatchSize
 }
