@@ -32,9 +32,8 @@ type Options struct {
 	// file's size, before the first batch, and is told how many keys each
 	// look-up found absent through it.
 	filteredKeys func(absent int)
-	// BatchSize is how many rows one transaction writes (default 1000).
-	// Smaller batches are more transactions; larger ones dirty more pages
-	// than SQLite's page cache holds, and keep more rows in the pipeline.
+	// BatchSize is how many rows one transaction writes (default: what
+	// the store prefers, see BatchRowser; else 2000).
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).
 	Workers int
@@ -114,11 +113,20 @@ func Validate(o roster.ImportOptions) error {
 	return nil
 }
 
-func (o *Options) batchSize() int {
-	if o.BatchSize <= 0 {
-		return 1000
+// BatchRowser is a store that says how many rows an import batch should
+// write by default.
+type BatchRowser interface {
+	ImportBatchRows() int
+}
+
+func (o *Options) batchSize(s roster.Store) int {
+	if o.BatchSize > 0 {
+		return o.BatchSize
 	}
-	return o.BatchSize
+	if b, ok := s.(BatchRowser); ok && b.ImportBatchRows() > 0 {
+		return b.ImportBatchRows()
+	}
+	return 2000
 }
 
 func (o *Options) workers() int {

@@ -46,7 +46,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 	go func() {
 		defer close(work)
 		defer close(ordered)
-		readErr <- readChunks(ctx, rd, o.batchSize(), skip, work, ordered)
+		readErr <- readChunks(ctx, rd, o.batchSize(im.Store), skip, work, ordered)
 	}()
 	var wg sync.WaitGroup
 	for range workers {

@@ -40,6 +40,10 @@ var Dialect = sqlstore.Dialect{
 	// resumes after the last batch that survived. The import's final
 	// commit (FinishImport) waits, and with it every batch before it.
 	BatchSetup: `SET LOCAL synchronous_commit = off`,
+	// Each batch's set-based merge costs a few statements whatever its
+	// size: 100k updates took 11.4-12.4 s in batches of 2000, 15.2-17.1 s
+	// in 1000; new rows took the same time in either.
+	BatchRows: 2000,
 	// An arbitrary constant key shared by every Roster process.
 	MigrationLock: `SELECT pg_advisory_xact_lock(72657374)`,
 }

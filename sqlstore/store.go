@@ -42,6 +42,9 @@ type Dialect struct {
 	// millions of rows, and PostgreSQL must not keep planning for the
 	// small table it saw at the start.
 	Analyze string
+	// BatchRows is how many rows an import batch writes by default (0:
+	// the importer's default).
+	BatchRows int
 	// BatchSetup is a statement run first in each import batch's
 	// transaction ("" for none).
 	BatchSetup string
@@ -93,6 +96,9 @@ func (s *Store) Close() error {
 // now returns the store's clock in UTC at the microsecond precision both
 // databases keep, so a value read back equals the value written.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// ImportBatchRows is the dialect's batch size (importer.BatchRowser).
+func (s *Store) ImportBatchRows() int { return s.Dialect.BatchRows }
 
 // Q rewrites a query written with ? placeholders for the dialect.
 func (s *Store) Q(query string) string {
