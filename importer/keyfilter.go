@@ -48,7 +48,7 @@ func newBloom(keys int) *bloom {
 	return &bloom{words: make([]atomic.Uint64, max(1, keys*keyFilterBits/64))}
 }
 
-// mask is the bits of h's word that h sets.
+// bloomMask is the bits of h's word that h sets.
 func bloomMask(h uint64) uint64 {
 	p := h * 0x9e3779b97f4a7c15 // other bits than those that pick the word
 	var m uint64

@@ -123,8 +123,10 @@ func (o *Options) batchSize(s roster.Store) int {
 	if o.BatchSize > 0 {
 		return o.BatchSize
 	}
-	if b, ok := s.(BatchRowser); ok && b.ImportBatchRows() > 0 {
-		return b.ImportBatchRows()
+	if b, ok := s.(BatchRowser); ok {
+		if n := b.ImportBatchRows(); n > 0 {
+			return n
+		}
 	}
 	return 2000
 }

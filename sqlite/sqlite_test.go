@@ -18,8 +18,8 @@ func TestStore(t *testing.T) {
 
 // Every connection of the pools gets the settings an import's speed and
 // memory were measured with: the WAL is checkpointed (and synced) every
-// 256 MB, not every batch; the page caches stay within 16 MB and 256 KB a look-ahead connection;
-// statement journals stay in memory.
+// 256 MB, not every batch; the page caches stay within 16 MB, and 256 KB
+// a look-ahead connection; statement journals stay in memory.
 func TestConnectionSettings(t *testing.T) {
 	t.Parallel()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "roster.db"))

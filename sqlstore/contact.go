@@ -278,8 +278,10 @@ func (s *Store) DeleteContact(ctx context.Context, tenantID, id int64) error {
 }
 
 func (s *Store) deleteContact(ctx context.Context, tx *Tx, tenantID, id int64) error {
-	if err := s.deleteLinks(ctx, tx, tenantID, []int64{id}); err != nil {
-		return err
+	for _, l := range contactLinks {
+		if err := s.deleteLinks(ctx, tx, tenantID, l.table, id); err != nil {
+			return err
+		}
 	}
 	res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM contacts WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	if err != nil {

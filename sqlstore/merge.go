@@ -199,15 +199,14 @@ func (s *Store) diffLinks(ctx context.Context, tx *Tx, tenantID int64, ups []pen
 	return links, nil
 }
 
-// deleteLinks removes the emails and memberships of the given contacts.
-func (s *Store) deleteLinks(ctx context.Context, tx *Tx, tenantID int64, ids []int64) error {
-	for _, table := range []string{"contact_emails", "memberships"} {
-		in, args := s.inList("contact_id", ids)
-		if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM `+table+` WHERE tenant_id = ? AND `+in), append([]any{tenantID}, args...)...); err != nil {
-			return err
-		}
-	}
-	return nil
+// contactLinks are the tables of a contact's links, with their insert
+// columns: its emails, then its memberships.
+var contactLinks = [2]struct{ table, columns string }{{"contact_emails", emailColumns}, {"memberships", membershipColumns}}
+
+// deleteLinks removes a contact's rows of one of contactLinks' tables.
+func (s *Store) deleteLinks(ctx context.Context, tx *Tx, tenantID int64, table string, id int64) error {
+	_, err := tx.ExecContext(ctx, s.Q(`DELETE FROM `+table+` WHERE tenant_id = ? AND contact_id = ?`), tenantID, id)
+	return err
 }
 
 // rewriteRow writes one pending update over its record, and a contact's
@@ -236,21 +235,18 @@ func (s *Store) rewriteRow(ctx context.Context, tx *Tx, tenantID int64, table st
 	if table != "contacts" {
 		return nil
 	}
-	links := []struct {
-		table, columns string
-		rows, was      [][]any
-	}{{"contact_emails", emailColumns, u.emails, nil}, {"memberships", membershipColumns, u.memberships, nil}}
+	rows, was := [2][][]any{u.emails, u.memberships}, [2][][]any{}
 	if prev != nil {
-		links[0].was, links[1].was = prev.emails, prev.memberships
+		was = [2][][]any{prev.emails, prev.memberships}
 	}
-	for _, l := range links {
-		if prev != nil && sameRows(l.was, l.rows) {
+	for i, l := range contactLinks {
+		if prev != nil && sameRows(was[i], rows[i]) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, s.Q(`DELETE FROM `+l.table+` WHERE tenant_id = ? AND contact_id = ?`), tenantID, u.id); err != nil {
+		if err := s.deleteLinks(ctx, tx, tenantID, l.table, u.id); err != nil {
 			return err
 		}
-		if err := s.insertRows(ctx, tx, l.table, l.columns, l.rows); err != nil {
+		if err := s.insertRows(ctx, tx, l.table, l.columns, rows[i]); err != nil {
 			return err
 		}
 	}
