@@ -241,6 +241,18 @@ type ContactStamp struct {
 	Digest Digest
 }
 
+// ImportGroup is one transaction over several consecutive batches of an
+// import. Batch runs fn as Store.ImportBatch would (the lock checked, the
+// lease extended) without committing; Commit commits every batch since
+// the group began, or none. Where each commit writes every page its
+// transaction dirtied (SQLite's WAL), a group writes a page that many of
+// its batches dirty once.
+type ImportGroup interface {
+	Batch(fn func(tx ImportTx) error) error
+	Commit() error
+	Rollback() error
+}
+
 // ImportTx is the view of the directory one import batch works in. Look-ups
 // take many keys at once so a batch needs few queries; writes take records
 // the importer has already validated.

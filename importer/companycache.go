@@ -11,10 +11,11 @@ import (
 // contacts a company means each company is otherwise looked up again by
 // most batches of the file.
 //
-// Only the writer fills it, after a batch commits, from that batch's
+// Only the writer fills it, after each batch it writes, from that batch's
 // look-ups, which were exact in its transaction. So the cache is never
-// older than the last commit the planner's snapshot saw, and a plan
-// refreshes what later batches wrote as it does for any look-up. It holds
+// older than the last commit the planner's snapshot saw (it may be newer,
+// within a group of batches), and a plan refreshes what later batches
+// wrote as it does for any look-up. It holds
 // only while nothing outside the import writes to the directory: its
 // stamp is the lock's count of outside writes (ImportTx.Writes) it is
 // exact for, and a batch that sees another count does not use it.
@@ -76,7 +77,7 @@ func (c *companyCache) take(writes int64, k *lookupKeys, byKey, byExt map[string
 	k.names, k.companyExts = names, exts
 }
 
-// put records what a committed batch knew of companies: it drops every
+// put records what a batch just written knew of companies: it drops every
 // key the batch wrote, then keeps the batch's entries.
 func (c *companyCache) put(writes int64, b *batch) {
 	if c == nil {

@@ -15,16 +15,16 @@ import (
 // look-ups show that most of a file's emails are new (see sampleEmails),
 // the import reads the tenant's emails and external ids in one scan into
 // a Bloom filter, to which the writer adds the keys of every batch it
-// commits: a key the filter does not hold has no owner, and is not looked
+// writes: a key the filter does not hold has no owner, and is not looked
 // up. The filter is exact only while nothing outside the import writes to
 // the directory: it keeps the lock's count of outside writes
 // (ImportTx.Writes) as of its scan, and a batch that sees another count
 // looks up every key.
 //
-// A planner's snapshot may hold batches whose keys the filter does not
-// have yet; the writer then looks those keys up again in the batch's own
-// transaction (batch.refresh), where the filter holds every batch
-// committed before.
+// A planner's snapshot may miss batches written since, or hold batches
+// whose keys the filter did not have yet; the writer then looks those
+// keys up again in the batch's own transaction (batch.refresh), where the
+// filter holds every batch written before.
 
 const (
 	// keyFilterBits is the filter's size per key it was made for: with
@@ -84,13 +84,24 @@ func (k *keyFilter) hash(kind int, key string) uint64 {
 	return maphash.String(k.seed, key) + uint64(kind)*0x9e3779b97f4a7c15
 }
 
-// committed adds the keys a committed batch wrote.
-func (k *keyFilter) committed(d *dirty) {
-	if k == nil {
-		return
-	}
-	for _, kind := range []int{keyEmail, keyExternalID} {
+// filteredKinds are the kinds of keys the filter holds.
+var filteredKinds = [...]int{keyEmail, keyExternalID}
+
+// wrote adds the keys a batch wrote.
+func (k *keyFilter) wrote(d *dirty) {
+	for _, kind := range filteredKinds {
 		for key := range d.keys[kind] {
+			k.f.add(k.hash(kind, key))
+		}
+	}
+}
+
+// logged adds the keys the log holds: those of every batch written
+// since the last commit before the filter existed, which its scan's
+// snapshot may not see.
+func (k *keyFilter) logged(l *dirtyLog) {
+	for _, kind := range filteredKinds {
+		for key := range l.keys[kind] {
 			k.f.add(k.hash(kind, key))
 		}
 	}
@@ -98,9 +109,10 @@ func (k *keyFilter) committed(d *dirty) {
 
 // buildKeyFilter makes the run's key filter and reads the directory's keys
 // into it, unless there are more than its share: then the run has none.
-// The writer adds the keys of every batch it commits from the moment
-// the filter exists, before the scan's snapshot: the two together miss
-// no committed key.
+// From the moment the filter exists, the writer adds the keys of every
+// batch it writes, and once those of the batches written since its last
+// commit before that, which the scan's snapshot may not see: together
+// they miss no key written.
 func (im *Importer) buildKeyFilter(ctx context.Context, run *run, imp *roster.Import, rows int) {
 	k := &keyFilter{seed: maphash.MakeSeed(), f: newBloom(2 * keyFilterPerRow * rows)}
 	run.keys.Store(k)

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"runtime"
 	"slices"
 	"strings"
@@ -32,8 +33,12 @@ type Options struct {
 	// file's size, before the first batch, and is told how many keys each
 	// look-up found absent through it.
 	filteredKeys func(absent int)
-	// BatchSize is how many rows one transaction writes (default: what
-	// the store prefers, see BatchRowser; else 2000).
+	// groupRows, for tests, is how many rows one transaction holds over
+	// several batches (0: what the store prefers, see BatchGrouper;
+	// negative: each batch commits on its own).
+	groupRows int
+	// BatchSize is how many rows one batch writes (default: what the
+	// store prefers, see BatchRowser; else 2000).
 	BatchSize int
 	// Workers parse and normalize rows in parallel (default GOMAXPROCS).
 	Workers int
@@ -129,6 +134,32 @@ func (o *Options) batchSize(s roster.Store) int {
 		}
 	}
 	return 2000
+}
+
+// BatchGrouper is a store that can hold several import batches in one
+// transaction (roster.ImportGroup), and says how many rows a group should
+// hold by default (0: none).
+type BatchGrouper interface {
+	ImportGroupRows() int
+	BeginImportGroup(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration) (roster.ImportGroup, error)
+}
+
+// grouper returns the store's groups and the rows each should hold, or
+// nil for a batch to a transaction. Dry runs keep one batch to a
+// transaction: what they set aside is written batch by batch.
+func (o *Options) grouper(s roster.Store) (BatchGrouper, int) {
+	g, ok := s.(BatchGrouper)
+	if !ok || o.DryRun || o.groupRows < 0 {
+		return nil, 0
+	}
+	rows := o.groupRows
+	if rows == 0 {
+		rows = g.ImportGroupRows()
+	}
+	if rows <= 0 {
+		return nil, 0
+	}
+	return g, rows
 }
 
 func (o *Options) workers() int {

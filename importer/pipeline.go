@@ -104,6 +104,27 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		nextPlan = im.planAhead(ctx, run, imp, next, &committed, &wg, planners)
 	}
 	var renewed time.Time
+	g := im.newGroups(ctx, imp, o)
+	defer g.rollback()
+	// What committed batches settled: counts, and failed rows for OnFailed.
+	settled, settledErrors := run.counts, len(run.errors)
+	var failed []roster.FailedRow
+	var filtered *keyFilter // the key filter the writer has seen, if any
+	commit := func() error {
+		if err := g.commit(); err != nil {
+			return err
+		}
+		log.commit()
+		committed.Store(int64(log.committed()))
+		settled, settledErrors = run.counts, len(run.errors)
+		if o.OnFailed != nil {
+			for _, f := range failed {
+				o.OnFailed(f)
+			}
+		}
+		failed = failed[:0]
+		return nil
+	}
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
 		c := p.chunk
 		if o.beforeBatch != nil {
@@ -112,7 +133,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		saved := run.counts
 		var b *batch
 		var writes int64
-		err = im.Store.ImportBatch(ctx, imp.TenantID, imp.ID, o.Holder, im.lease(), func(tx roster.ImportTx) (err error) {
+		err = g.batch(len(c.recs), func(tx roster.ImportTx) (err error) {
 			run.counts = saved // a retried or failed batch must not count twice
 			writes = tx.Writes()
 			pb := p.b
@@ -131,36 +152,48 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			return err
 		})
 		if err == nil {
-			run.companies.put(writes, b)  // before the commit is counted: see companyCache
-			d := b.dirty                  // not &b.dirty, which would keep the whole batch
-			run.keys.Load().committed(&d) // before planners may count the batch as seen
-			log.commit(&d)
-			committed.Store(int64(log.committed))
+			run.companies.put(writes, b) // before the commit is counted: see companyCache
+			d := b.dirty                 // not &b.dirty, which would keep the whole batch
+			log.add(&d)
+			if k := run.keys.Load(); k != nil && k != filtered {
+				// A new filter: its scan's snapshot may miss what the
+				// batches since the last commit before it wrote.
+				filtered = k
+				k.logged(&log)
+			} else if k != nil {
+				k.wrote(&d)
+			}
+			if o.OnFailed != nil {
+				failed = append(failed, b.failed...)
+			}
+			if g.full() || o.Stop != nil && stopping(o.Stop) {
+				err = commit()
+			}
 		}
 		if err != nil {
+			g.rollback()
 			// Rolled back: the counts are the last committed batch's again.
-			run.counts = saved
+			run.counts, run.errors = settled, run.errors[:settledErrors]
 			if roster.ErrorCode(err) == roster.ELOCKLOST {
 				err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
 			}
 		}
-		if err == nil && o.OnFailed != nil {
-			// Only rows whose batch committed reach the failed-rows file.
-			for _, f := range b.failed {
-				o.OnFailed(f)
-			}
-		}
 		progress()
-		if err == nil && time.Since(renewed) >= renewEvery {
+		if err == nil && !g.open() && time.Since(renewed) >= renewEvery {
 			err = im.renew(ctx, imp, run.counts.Rows, total)
 			renewed = time.Now()
 		}
-		if err == nil && o.Stop != nil {
-			select {
-			case <-o.Stop:
-				err = ErrStopped
-			default:
-			}
+		if err == nil && !g.open() && o.Stop != nil && stopping(o.Stop) {
+			err = ErrStopped
+		}
+	}
+	if err == nil && g.open() {
+		if err = ctx.Err(); err == nil {
+			err = commit()
+		}
+		if err != nil {
+			g.rollback()
+			run.counts, run.errors = settled, run.errors[:settledErrors]
 		}
 	}
 	if err != nil {

@@ -64,60 +64,113 @@ func (d *dirty) company(co *roster.Company) {
 	mark(&d.keys[keyCompanyExternalID], co.ExternalID)
 }
 
-// dirtySets are what several batches wrote.
-type dirtySets []*dirty
-
-func (ds dirtySets) has(kind int, k string) bool {
-	for _, d := range ds {
-		if d.keys[kind][k] {
-			return true
-		}
-	}
-	return false
-}
-
-func (ds dirtySets) hasContact(id int64) bool {
-	for _, d := range ds {
-		if d.contacts[id] {
-			return true
-		}
-	}
-	return false
-}
-
-func (ds dirtySets) hasCompany(id int64) bool {
-	for _, d := range ds {
-		if d.companies[id] {
-			return true
-		}
-	}
-	return false
-}
-
-// dirtyLog keeps what the last few committed batches wrote, by commit number.
+// dirtyLog keeps, for each key and record that recent batches wrote, the
+// number of the last batch that wrote it. Batches are numbered as they
+// are written, committed or still in the open group; a plan made on a
+// snapshot that held the first n batches looks again at what the batches
+// after n wrote (since). One map a kind, not one a batch: a group of 20
+// batches is then no slower to check against than a single one.
 type dirtyLog struct {
-	committed int
-	recent    []*dirty // recent[i] is batch committed-len(recent)+1+i
+	written int   // batches written
+	commits []int // batches written as of each commit not yet forgotten
+	floor   int   // what the first floor batches wrote is forgotten
+
+	keys                [keyKinds]map[string]int
+	contacts, companies map[int64]int
 }
 
+// dirtyKept is how many batches a plan may be made ahead of the writer
+// and still be brought up to date key by key: planners and the writer's
+// look-ahead. An older plan is looked up afresh.
 const dirtyKept = 4
 
-func (l *dirtyLog) commit(d *dirty) {
-	l.committed++
-	l.recent = append(l.recent, d)
-	if len(l.recent) > dirtyKept {
-		l.recent = l.recent[1:]
+func logged[K comparable](m *map[K]int, set map[K]bool, n int) {
+	if len(set) == 0 {
+		return
+	}
+	if *m == nil {
+		*m = map[K]int{}
+	}
+	for k := range set {
+		(*m)[k] = n
 	}
 }
 
-// since is what batches committed after the first n wrote, or ok false
-// if the log no longer holds them all.
-func (l *dirtyLog) since(n int) (dirtySets, bool) {
-	missing := l.committed - n
-	if missing > len(l.recent) {
-		return nil, false
+// add records what the next batch wrote.
+func (l *dirtyLog) add(d *dirty) {
+	l.written++
+	for kind := range d.keys {
+		logged(&l.keys[kind], d.keys[kind], l.written)
 	}
-	return l.recent[len(l.recent)-missing:], true
+	logged(&l.contacts, d.contacts, l.written)
+	logged(&l.companies, d.companies, l.written)
+}
+
+// commit records that every batch written is committed, and forgets
+// what no plan can still need: a plan is made on a snapshot at most
+// dirtyKept batches before the batch it serves, after the last commit
+// before that.
+func (l *dirtyLog) commit() {
+	l.commits = append(l.commits, l.written)
+	floor := l.floor
+	for len(l.commits) > 0 && l.commits[0] < l.written-dirtyKept {
+		floor = l.commits[0]
+		l.commits = l.commits[1:]
+	}
+	if floor == l.floor {
+		return
+	}
+	l.floor = floor
+	for kind := range l.keys {
+		forget(l.keys[kind], floor)
+	}
+	forget(l.contacts, floor)
+	forget(l.companies, floor)
+}
+
+func forget[K comparable](m map[K]int, floor int) {
+	for k, n := range m {
+		if n <= floor {
+			delete(m, k)
+		}
+	}
+}
+
+// committed is how many batches the last commit made visible.
+func (l *dirtyLog) committed() int {
+	if len(l.commits) == 0 {
+		return l.floor
+	}
+	return l.commits[len(l.commits)-1]
+}
+
+// since is what the batches after the first n wrote, or ok false if the
+// log no longer holds them all.
+func (l *dirtyLog) since(n int) (dirtySince, bool) {
+	return dirtySince{l, n}, n >= l.floor
+}
+
+// dirtySince is what the batches after the first after wrote.
+type dirtySince struct {
+	l     *dirtyLog
+	after int
+}
+
+func (d dirtySince) none() bool { return d.l.written <= d.after }
+
+func (d dirtySince) has(kind int, k string) bool {
+	n, ok := d.l.keys[kind][k]
+	return ok && n > d.after
+}
+
+func (d dirtySince) hasContact(id int64) bool {
+	n, ok := d.l.contacts[id]
+	return ok && n > d.after
+}
+
+func (d dirtySince) hasCompany(id int64) bool {
+	n, ok := d.l.companies[id]
+	return ok && n > d.after
 }
 
 // planned is a chunk whose look-ups were made ahead, on a snapshot.
@@ -132,8 +185,8 @@ type planned struct {
 // its own transaction, given what batches committed since then wrote: the
 // caches' entries for those keys, or owned by those records, are looked up
 // again, and those records reloaded.
-func (b *batch) refresh(recs []*record, d dirtySets) error {
-	if len(d) == 0 {
+func (b *batch) refresh(recs []*record, d dirtySince) error {
+	if d.none() {
 		return nil
 	}
 	var again lookupKeys

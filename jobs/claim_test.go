@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"roster"
+	"roster/importer"
 )
 
 // TestJobGivesUpAfterMaxAttempts: a job whose worker dies every time (its
@@ -55,6 +56,16 @@ func TestStalledWorkerCannotCommit(t *testing.T) {
 		if err := s.ImportBatch(ctx, tn.ID, imp.ID, "stalled", time.Minute, noop); roster.ErrorCode(err) != roster.ELOCKLOST {
 			t.Fatalf("the stalled worker's batch: %v, want %s", err, roster.ELOCKLOST)
 		}
+		// So is each batch of a group (importer.BatchGrouper), which
+		// checks the lock as a batch of its own does.
+		g, err := s.(importer.BatchGrouper).BeginImportGroup(ctx, tn.ID, imp.ID, "stalled", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Batch(noop); roster.ErrorCode(err) != roster.ELOCKLOST {
+			t.Fatalf("the stalled worker's batch in a group: %v, want %s", err, roster.ELOCKLOST)
+		}
+		g.Rollback()
 		if err := s.ImportBatch(ctx, tn.ID, imp.ID, "resumer", time.Minute, noop); err != nil {
 			t.Fatalf("the resuming worker's batch: %v", err)
 		}

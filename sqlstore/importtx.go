@@ -14,49 +14,54 @@ import (
 // ImportBatch runs fn in one transaction over an importTx.
 func (s *Store) ImportBatch(ctx context.Context, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		var writes int64
-		var dry bool
-		if s.Dialect.BatchSetup != "" {
-			if _, err := tx.ExecContext(ctx, s.Dialect.BatchSetup); err != nil {
-				return err
-			}
-		}
-		if importID > 0 {
-			// The UPDATE also row-locks the lock on PostgreSQL: a worker
-			// taking over an expired lease waits for this batch to commit
-			// and then resumes after it. The journal says whether this is
-			// a dry run, so a dry run's batch can never write to the
-			// directory.
-			now := s.now()
-			err := tx.QueryRowContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
-				WHERE tenant_id = ? AND import_id = ? AND holder = ?
-				RETURNING writes, (SELECT dry_run FROM imports WHERE id = ?)`), now, now.Add(lease), tenantID, importID, holder, importID).Scan(&writes, &dry)
-			if err == sql.ErrNoRows {
-				return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), writes: writes}
-		var itx roster.ImportTx = it
-		if dry {
-			itx = newDryTx(it)
-		}
-		if err := fn(itx); err != nil {
-			return err
-		}
-		if d, ok := itx.(*dryTx); ok {
-			if err := d.write(); err != nil {
-				return err
-			}
-		}
-		if err := it.flush(); err != nil {
-			return err
-		}
-		s.wrote(ctx, it.created)
-		return nil
+		return s.importBatch(ctx, tx, tenantID, importID, holder, lease, fn)
 	})
+}
+
+// importBatch runs one batch of an import in tx (see ImportBatch).
+func (s *Store) importBatch(ctx context.Context, tx *Tx, tenantID, importID int64, holder string, lease time.Duration, fn func(tx roster.ImportTx) error) error {
+	var writes int64
+	var dry bool
+	if s.Dialect.BatchSetup != "" {
+		if _, err := tx.ExecContext(ctx, s.Dialect.BatchSetup); err != nil {
+			return err
+		}
+	}
+	if importID > 0 {
+		// The UPDATE also row-locks the lock on PostgreSQL: a worker
+		// taking over an expired lease waits for this batch to commit
+		// and then resumes after it. The journal says whether this is
+		// a dry run, so a dry run's batch can never write to the
+		// directory.
+		now := s.now()
+		err := tx.QueryRowContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?
+			WHERE tenant_id = ? AND import_id = ? AND holder = ?
+			RETURNING writes, (SELECT dry_run FROM imports WHERE id = ?)`), now, now.Add(lease), tenantID, importID, holder, importID).Scan(&writes, &dry)
+		if err == sql.ErrNoRows {
+			return roster.Errorf(roster.ELOCKLOST, "import #%d no longer holds the import lock", importID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), writes: writes}
+	var itx roster.ImportTx = it
+	if dry {
+		itx = newDryTx(it)
+	}
+	if err := fn(itx); err != nil {
+		return err
+	}
+	if d, ok := itx.(*dryTx); ok {
+		if err := d.write(); err != nil {
+			return err
+		}
+	}
+	if err := it.flush(); err != nil {
+		return err
+	}
+	s.wrote(ctx, it.created)
+	return nil
 }
 
 // importTx implements roster.ImportTx over one transaction. New records

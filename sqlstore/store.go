@@ -45,6 +45,9 @@ type Dialect struct {
 	// BatchRows is how many rows an import batch writes by default (0:
 	// the importer's default).
 	BatchRows int
+	// GroupRows is how many rows of an import one transaction holds, over
+	// as many batches (0: each batch commits on its own).
+	GroupRows int
 	// BatchSetup is a statement run first in each import batch's
 	// transaction ("" for none).
 	BatchSetup string
@@ -224,25 +227,11 @@ func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 
 // InTx runs fn in a transaction, committing if it returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	tx := &Tx{}
-	var err error
-	if s.Dialect.Copy != nil {
-		// COPY goes to the driver's connection: hold one for the
-		// transaction so that both are the same session.
-		if tx.conn, err = s.DB.Conn(ctx); err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer tx.conn.Close()
-		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
-	} else {
-		tx.Tx, err = s.DB.BeginTx(ctx, nil)
-	}
+	tx, err := s.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
-	if s.Dialect.Prepare {
-		tx.stmts = map[string]*sql.Stmt{}
-	}
+	defer tx.close()
 	// A panic must not leave the transaction (and SQLite's write lock) open.
 	defer func() {
 		if p := recover(); p != nil {
@@ -258,6 +247,37 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return s.interpret(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// begin starts a transaction; close releases what it holds once it has
+// committed or rolled back.
+func (s *Store) begin(ctx context.Context) (*Tx, error) {
+	tx := &Tx{}
+	var err error
+	if s.Dialect.Copy != nil {
+		// COPY goes to the driver's connection: hold one for the
+		// transaction so that both are the same session.
+		if tx.conn, err = s.DB.Conn(ctx); err != nil {
+			return nil, fmt.Errorf("begin: %w", err)
+		}
+		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
+	} else {
+		tx.Tx, err = s.DB.BeginTx(ctx, nil)
+	}
+	if err != nil {
+		tx.close()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if s.Dialect.Prepare {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	return tx, nil
+}
+
+func (t *Tx) close() {
+	if t.conn != nil {
+		t.conn.Close()
+	}
 }
 
 // conflictFields names the field a unique index protects, by table.column.

@@ -512,6 +512,76 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 			t.Fatalf("%d digests of %d kept", len(got), len(want))
 		}
 	})
+	t.Run("a group commits its batches together, or none", func(t *testing.T) {
+		s, tenant := setup(t)
+		stored := func() int {
+			t.Helper()
+			var n int
+			if err := s.DB.QueryRowContext(ctx, s.Q(`SELECT COUNT(*) FROM contacts WHERE tenant_id = ?`), tenant).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		create := func(g roster.ImportGroup, i int) {
+			t.Helper()
+			if err := g.Batch(func(tx roster.ImportTx) error { return tx.CreateContact(contact(i), 0) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g, err := s.BeginImportGroup(ctx, tenant, 0, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		create(g, 1)
+		// A later batch of the group sees what an earlier one wrote.
+		if err := g.Batch(func(tx roster.ImportTx) error {
+			found, err := tx.ContactIDsByEmail([]string{contact(1).Email})
+			if err != nil || len(found) != 1 {
+				return fmt.Errorf("the group's second batch found %v, %v", found, err)
+			}
+			return tx.CreateContact(contact(2), 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n := stored(); n != 0 {
+			t.Fatalf("%d contacts visible before the group committed", n)
+		}
+		if err := g.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if n := stored(); n != 2 {
+			t.Fatalf("%d contacts after the commit, want 2", n)
+		}
+		if err := g.Batch(func(roster.ImportTx) error { return nil }); err == nil {
+			t.Fatal("a batch ran in a committed group")
+		}
+
+		g, err = s.BeginImportGroup(ctx, tenant, 0, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		create(g, 3)
+		failed := errors.New("batch failed")
+		if err := g.Batch(func(tx roster.ImportTx) error {
+			if err := tx.CreateContact(contact(4), 0); err != nil {
+				return err
+			}
+			return failed
+		}); !errors.Is(err, failed) {
+			t.Fatalf("failed batch: %v", err)
+		}
+		if err := g.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if n := stored(); n != 2 {
+			t.Fatalf("%d contacts after a rolled back group, want 2", n)
+		}
+		// The write lock is free again.
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.CreateContact(contact(5), 0) })
+		if n := stored(); n != 3 {
+			t.Fatalf("%d contacts after a batch, want 3", n)
+		}
+	})
 	t.Run("the dialect's setup runs inside each batch's transaction", func(t *testing.T) {
 		s, tenant := setup(t)
 		s.Dialect.BatchSetup = s.Q(fmt.Sprintf(`UPDATE tenants SET name = 'set up' WHERE id = %d`, tenant))
