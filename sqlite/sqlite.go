@@ -25,6 +25,7 @@ var migrations embed.FS
 var Dialect = sqlstore.Dialect{
 	Name:            "sqlite",
 	Prepare:         true,
+	OneWriter:       true,
 	UniqueViolation: uniqueViolation,
 	ReserveIDs:      reserveIDs,
 	// A batch of 2000 new contacts dirties more index pages than the

@@ -82,7 +82,7 @@ func (s *Store) failOrphan(ctx context.Context, tx *Tx, importID int64, now time
 // reports whether it was asked to cancel.
 func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) (bool, error) {
 	now := s.now()
-	res, err := s.DB.ExecContext(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?, rows_done = ?, rows_total = ?
+	res, err := s.exec(ctx, s.Q(`UPDATE import_locks SET heartbeat_at = ?, expires_at = ?, rows_done = ?, rows_total = ?
 		WHERE tenant_id = ? AND import_id = ?`), now, now.Add(lease), done, total, tenantID, importID)
 	if err != nil {
 		return false, err
@@ -97,7 +97,7 @@ func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, l
 
 // ReleaseImportLock frees the lock if importID holds it.
 func (s *Store) ReleaseImportLock(ctx context.Context, tenantID, importID int64) error {
-	_, err := s.DB.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), tenantID, importID)
+	_, err := s.exec(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), tenantID, importID)
 	return err
 }
 
@@ -315,7 +315,7 @@ func (s *Store) ListProfiles(ctx context.Context, tenantID int64) ([]*roster.Pro
 
 // DeleteProfile removes a profile.
 func (s *Store) DeleteProfile(ctx context.Context, tenantID int64, name string) error {
-	res, err := s.DB.ExecContext(ctx, s.Q(`DELETE FROM import_profiles WHERE tenant_id = ? AND name = ?`), tenantID, name)
+	res, err := s.exec(ctx, s.Q(`DELETE FROM import_profiles WHERE tenant_id = ? AND name = ?`), tenantID, name)
 	if err != nil {
 		return err
 	}

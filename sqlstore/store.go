@@ -45,6 +45,9 @@ type Dialect struct {
 	// BatchRows is how many rows an import batch writes by default (0:
 	// the importer's default).
 	BatchRows int
+	// OneWriter says the database takes one writing transaction at a
+	// time (SQLite): the store then queues its own (Store.write).
+	OneWriter bool
 	// GroupRows is how many rows of an import one transaction holds, over
 	// as many batches (0: each batch commits on its own).
 	GroupRows int
@@ -78,13 +81,47 @@ type Store struct {
 	written   atomic.Int64 // rows imported since the statistics were last refreshed
 	analyzing atomic.Bool
 	analyses  sync.WaitGroup // running in the background; Close waits
+
+	writers chan struct{} // held by the process's writer, where the dialect takes one (OneWriter)
 }
 
 var _ roster.Store = (*Store)(nil)
 
 // New returns a Store over db.
 func New(db *sql.DB, d Dialect) *Store {
-	return &Store{DB: db, Dialect: d, Now: time.Now}
+	s := &Store{DB: db, Dialect: d, Now: time.Now}
+	if d.OneWriter {
+		s.writers = make(chan struct{}, 1)
+	}
+	return s
+}
+
+// write waits for the process's turn to write, where the database takes
+// one writer at a time, and returns the function that ends it. Writers
+// wait in the order they came (a channel's senders are served first in,
+// first out): SQLite's own busy handler polls, and a writer polling for
+// the lock misses the moment between two transactions of an import,
+// which then starves it.
+func (s *Store) write(ctx context.Context) (done func(), err error) {
+	if s.writers == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writers <- struct{}{}:
+		return func() { <-s.writers }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// exec runs one statement that writes, in the process's turn.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	done, err := s.write(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return s.DB.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
@@ -141,6 +178,7 @@ type Tx struct {
 	stmts map[string]*sql.Stmt
 	conn  *sql.Conn // the connection the transaction runs on, where the dialect copies
 
+	done    func()     // ends the process's turn to write (Store.write)
 	copying chan error // the outcome of a COPY still running on conn (copyAsync)
 	copyErr error      // a COPY's failure: the transaction is lost
 }
@@ -252,8 +290,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 // begin starts a transaction; close releases what it holds once it has
 // committed or rolled back.
 func (s *Store) begin(ctx context.Context) (*Tx, error) {
-	tx := &Tx{}
-	var err error
+	done, err := s.write(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{done: done}
 	if s.Dialect.Copy != nil {
 		// COPY goes to the driver's connection: hold one for the
 		// transaction so that both are the same session.
@@ -277,6 +318,10 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 func (t *Tx) close() {
 	if t.conn != nil {
 		t.conn.Close()
+	}
+	if t.done != nil {
+		t.done()
+		t.done = nil
 	}
 }
 
@@ -386,7 +431,7 @@ func (s *Store) analyze(ctx context.Context) {
 		return
 	}
 	defer s.analyzing.Store(false)
-	s.DB.ExecContext(ctx, s.Dialect.Analyze)
+	s.exec(ctx, s.Dialect.Analyze)
 }
 
 // inList is "column IN (?,…)" with its arguments, or one array argument

@@ -40,7 +40,7 @@ func (s *Store) FindWebhook(ctx context.Context, tenantID int64) (*roster.Webhoo
 
 // DeleteWebhook removes the tenant's webhook or returns ENOTFOUND.
 func (s *Store) DeleteWebhook(ctx context.Context, tenantID int64) error {
-	res, err := s.DB.ExecContext(ctx, s.Q(`DELETE FROM webhooks WHERE tenant_id = ?`), tenantID)
+	res, err := s.exec(ctx, s.Q(`DELETE FROM webhooks WHERE tenant_id = ?`), tenantID)
 	if err != nil {
 		return err
 	}
