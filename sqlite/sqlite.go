@@ -40,6 +40,7 @@ var Dialect = sqlstore.Dialect{
 	// A longer group (3 s) gained nothing and held the write lock longer.
 	BatchRows: 1000,
 	GroupRows: 20000,
+	HoldLinks: true,
 }
 
 // reserveIDs hands out the ids after the table's AUTOINCREMENT counter.

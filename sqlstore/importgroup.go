@@ -19,6 +19,9 @@ func (s *Store) BeginImportGroup(ctx context.Context, tenantID, importID int64, 
 	if err != nil {
 		return nil, s.interpret(err)
 	}
+	if s.Dialect.HoldLinks {
+		tx.held = &heldLinks{s: s}
+	}
 	return &importGroup{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, holder: holder, lease: lease}, nil
 }
 
@@ -45,6 +48,12 @@ func (g *importGroup) Commit() error {
 	}
 	g.done = true
 	defer g.tx.close()
+	if g.tx.held != nil {
+		if err := g.tx.writeHeld(g.ctx); err != nil {
+			g.tx.Rollback()
+			return g.s.interpret(err)
+		}
+	}
 	if err := g.tx.Commit(); err != nil {
 		return g.s.interpret(fmt.Errorf("commit: %w", err))
 	}

@@ -157,6 +157,10 @@ func (t *importTx) flush() error {
 		}
 	} else {
 		for _, p := range pending {
+			if t.tx.held != nil && t.tx.held.hold(p.table, *p.rows) {
+				*p.rows = nil // held: the group owns them now
+				continue
+			}
 			if err := t.s.insertRows(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
 				return err
 			}
@@ -248,7 +252,25 @@ func (t *importTx) idsBy(query string, keys []string) (map[string]int64, error) 
 }
 
 func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) {
-	return t.idsBy(`SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email`, emails)
+	h := t.tx.held
+	if h == nil || len(h.owners) == 0 {
+		return t.idsBy(emailLookup, emails)
+	}
+	// Emails are unique in a tenant: one is held or in the table.
+	var rest []string
+	found := map[string]int64{}
+	for _, e := range emails {
+		if id, ok := h.owners[e]; ok {
+			found[e] = id
+		} else {
+			rest = append(rest, e)
+		}
+	}
+	more, err := t.idsBy(emailLookup, rest)
+	for e, id := range more {
+		found[e] = id
+	}
+	return found, err
 }
 
 func (t *importTx) EachEmail(fn func(email string, contactID int64) bool) error {

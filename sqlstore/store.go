@@ -48,6 +48,9 @@ type Dialect struct {
 	// OneWriter says the database takes one writing transaction at a
 	// time (SQLite): the store then queues its own (Store.write).
 	OneWriter bool
+	// HoldLinks: an import group holds its new contacts' emails and
+	// memberships back, and inserts them in key order (heldLinks).
+	HoldLinks bool
 	// GroupRows is how many rows of an import one transaction holds, over
 	// as many batches (0: each batch commits on its own).
 	GroupRows int
@@ -179,6 +182,7 @@ type Tx struct {
 	conn  *sql.Conn // the connection the transaction runs on, where the dialect copies
 
 	done    func()     // ends the process's turn to write (Store.write)
+	held    *heldLinks // an import group's links not written yet, if it holds them
 	copying chan error // the outcome of a COPY still running on conn (copyAsync)
 	copyErr error      // a COPY's failure: the transaction is lost
 }
@@ -228,6 +232,9 @@ func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 	if err := t.wait(); err != nil {
 		return nil, err
 	}
+	if err := t.settle(ctx, query); err != nil {
+		return nil, err
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		if err == nil {
@@ -243,6 +250,9 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 	if err := t.wait(); err != nil {
 		return nil, err
 	}
+	if err := t.settle(ctx, query); err != nil {
+		return nil, err
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		if err == nil {
@@ -256,6 +266,11 @@ func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.
 // QueryRowContext runs a prepared query for one row.
 func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	t.wait() // a failed COPY fails the query too
+	if err := t.settle(ctx, query); err != nil {
+		// The transaction is lost: every later statement, and the
+		// commit, fail with this error (wait).
+		t.held, t.copyErr = nil, err
+	}
 	st, err := t.stmt(ctx, query)
 	if err != nil || st == nil {
 		return t.Tx.QueryRowContext(ctx, query, args...) // unprepared, or reports the same error

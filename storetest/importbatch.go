@@ -543,6 +543,41 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		// Links written earlier in the group are there for whatever reads
+		// or rewrites them: a load, an update that moves a membership, a
+		// delete.
+		if err := g.Batch(func(tx roster.ImportTx) error {
+			co := &roster.Company{Name: "Grouped", Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateCompany(co); err != nil {
+				return err
+			}
+			c := contact(6, co.ID)
+			if err := tx.CreateContact(c, 0); err != nil {
+				return err
+			}
+			other := &roster.Company{Name: "Other", Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateCompany(other); err != nil {
+				return err
+			}
+			got, err := tx.Contacts([]int64{c.ID})
+			if err != nil {
+				return err
+			}
+			if l := got[c.ID]; l == nil || len(l.Companies) != 1 || l.Companies[0].CompanyID != co.ID {
+				return fmt.Errorf("contact 6 loaded in its group as %+v, want its membership", l)
+			}
+			moved := *got[c.ID]
+			moved.Companies = []roster.Membership{{CompanyID: other.ID}}
+			if err := tx.UpdateContact(&moved, got[c.ID], 0); err != nil {
+				return err
+			}
+			if again, err := tx.Contacts([]int64{c.ID}); err != nil || len(again[c.ID].Companies) != 1 || again[c.ID].Companies[0].CompanyID != other.ID {
+				return fmt.Errorf("contact 6 after the update: %+v, %v; want its one new membership", again[c.ID], err)
+			}
+			return tx.DeleteContact(c.ID)
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if n := stored(); n != 0 {
 			t.Fatalf("%d contacts visible before the group committed", n)
 		}
