@@ -172,8 +172,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		}
 		if err != nil {
 			g.rollback()
-			// Rolled back: the counts are the last committed batch's again.
-			run.counts, run.errors = settled, run.errors[:settledErrors]
+			// Rolled back: counts and errors are the last commit's again,
+			// and the group's failed rows are never reported.
+			run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
 			if roster.ErrorCode(err) == roster.ELOCKLOST {
 				err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
 			}
@@ -193,7 +194,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		}
 		if err != nil {
 			g.rollback()
-			run.counts, run.errors = settled, run.errors[:settledErrors]
+			run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
 		}
 	}
 	if err != nil {
