@@ -48,12 +48,11 @@ func (g *groups) batch(rows int, fn func(tx roster.ImportTx) error) error {
 		return g.store.ImportBatch(g.ctx, g.imp.TenantID, g.imp.ID, g.holder, g.lease, fn)
 	}
 	if g.g == nil {
-		var err error
-		if g.g, err = g.grouper.BeginImportGroup(g.ctx, g.imp.TenantID, g.imp.ID, g.holder, g.lease); err != nil {
-			g.g = nil
+		group, err := g.grouper.BeginImportGroup(g.ctx, g.imp.TenantID, g.imp.ID, g.holder, g.lease)
+		if err != nil {
 			return err
 		}
-		g.rows, g.began = 0, time.Now()
+		g.g, g.rows, g.began = group, 0, time.Now()
 	}
 	if err := g.g.Batch(fn); err != nil {
 		return err

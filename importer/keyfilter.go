@@ -87,21 +87,13 @@ func (k *keyFilter) hash(kind int, key string) uint64 {
 // filteredKinds are the kinds of keys the filter holds.
 var filteredKinds = [...]int{keyEmail, keyExternalID}
 
-// wrote adds the keys a batch wrote.
-func (k *keyFilter) wrote(d *dirty) {
+// addKeys adds the filtered kinds of keys: a batch's (dirty.keys) or
+// those the log holds (dirtyLog.keys), every batch written since its
+// last commit before the filter existed, which the scan's snapshot may
+// not see.
+func addKeys[V any](k *keyFilter, keys *[keyKinds]map[string]V) {
 	for _, kind := range filteredKinds {
-		for key := range d.keys[kind] {
-			k.f.add(k.hash(kind, key))
-		}
-	}
-}
-
-// logged adds the keys the log holds: those of every batch written
-// since the last commit before the filter existed, which its scan's
-// snapshot may not see.
-func (k *keyFilter) logged(l *dirtyLog) {
-	for _, kind := range filteredKinds {
-		for key := range l.keys[kind] {
+		for key := range keys[kind] {
 			k.f.add(k.hash(kind, key))
 		}
 	}

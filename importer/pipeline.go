@@ -125,6 +125,12 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		failed = failed[:0]
 		return nil
 	}
+	// Rolled back: counts and errors are the last commit's again, and the
+	// group's failed rows are never reported.
+	rollback := func() {
+		g.rollback()
+		run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
+	}
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
 		c := p.chunk
 		if o.beforeBatch != nil {
@@ -159,9 +165,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 				// A new filter: its scan's snapshot may miss what the
 				// batches since the last commit before it wrote.
 				filtered = k
-				k.logged(&log)
+				addKeys(k, &log.keys)
 			} else if k != nil {
-				k.wrote(&d)
+				addKeys(k, &d.keys)
 			}
 			if o.OnFailed != nil {
 				failed = append(failed, b.failed...)
@@ -171,10 +177,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			}
 		}
 		if err != nil {
-			g.rollback()
-			// Rolled back: counts and errors are the last commit's again,
-			// and the group's failed rows are never reported.
-			run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
+			rollback()
 			if roster.ErrorCode(err) == roster.ELOCKLOST {
 				err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
 			}
@@ -193,8 +196,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			err = commit()
 		}
 		if err != nil {
-			g.rollback()
-			run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
+			rollback()
 		}
 	}
 	if err != nil {

@@ -257,18 +257,17 @@ func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) 
 		return t.idsBy(emailLookup, emails)
 	}
 	// Emails are unique in a tenant: one is held or in the table.
-	var rest []string
-	found := map[string]int64{}
+	var held, rest []string
 	for _, e := range emails {
-		if id, ok := h.owners[e]; ok {
-			found[e] = id
+		if _, ok := h.owners[e]; ok {
+			held = append(held, e)
 		} else {
 			rest = append(rest, e)
 		}
 	}
-	more, err := t.idsBy(emailLookup, rest)
-	for e, id := range more {
-		found[e] = id
+	found, err := t.idsBy(emailLookup, rest)
+	for _, e := range held {
+		found[e] = h.owners[e]
 	}
 	return found, err
 }

@@ -38,6 +38,9 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		}
 		return c
 	}
+	company := func(name string) *roster.Company {
+		return &roster.Company{Name: name, Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+	}
 	batch := func(t *testing.T, s *sqlstore.Store, tenant int64, fn func(tx roster.ImportTx) error) {
 		t.Helper()
 		if err := s.ImportBatch(ctx, tenant, 0, "", 0, fn); err != nil {
@@ -49,7 +52,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		var out []*roster.Contact
 		batch(t, s, tenant, func(tx roster.ImportTx) error {
 			for i := range n {
-				co := &roster.Company{Name: fmt.Sprintf("Company %d", i), Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+				co := company(fmt.Sprintf("Company %d", i))
 				if err := tx.CreateCompany(co); err != nil {
 					return err
 				}
@@ -547,7 +550,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		// or rewrites them: a load, an update that moves a membership, a
 		// delete.
 		if err := g.Batch(func(tx roster.ImportTx) error {
-			co := &roster.Company{Name: "Grouped", Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+			co := company("Grouped")
 			if err := tx.CreateCompany(co); err != nil {
 				return err
 			}
@@ -555,7 +558,7 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 			if err := tx.CreateContact(c, 0); err != nil {
 				return err
 			}
-			other := &roster.Company{Name: "Other", Tags: []string{}, Domains: []string{}, Custom: map[string]any{}, CreatedAt: now, UpdatedAt: now}
+			other := company("Other")
 			if err := tx.CreateCompany(other); err != nil {
 				return err
 			}
