@@ -42,6 +42,7 @@ func main() {
 	from := flag.Int("from", 0, "number the generated contacts from this on (a file of other people than the default's)")
 	again := flag.Bool("again", false, "keep the database of an earlier run (-db FILE, or -db postgres://… with -schema) and only re-import the file")
 	schema := flag.String("schema", "", "PostgreSQL: import into this schema and keep it, instead of a fresh one dropped at the end")
+	floorToo := flag.Bool("floor", false, "then time the engine alone: the imported rows copied into an empty database in one transaction")
 	flag.Parse()
 	if *memprofile != "" {
 		time.AfterFunc(5*time.Second, func() {
@@ -98,6 +99,10 @@ func main() {
 	if *again && (*db == "" || strings.Contains(*db, "://") && *schema == "") {
 		log.Fatal("-again needs the database of an earlier run: -db FILE, or -db postgres://… -schema NAME")
 	}
+	if *floorToo && strings.Contains(*db, "://") && *schema == "" {
+		*schema = fmt.Sprintf("bench_%d", time.Now().UnixNano())
+		defer dropSchema(*db, *schema)
+	}
 	store, cleanup := openStore(ctx, *db, dir, *schema, !*again)
 	defer cleanup()
 	tenant, err := benchTenant(ctx, store, *again)
@@ -136,6 +141,21 @@ func main() {
 			fmt.Printf("  row %d %s: %s\n", e.Row, e.Column, e.Message)
 		}
 	}
+	if *floorToo {
+		if err := floor(ctx, *db, dir, *schema); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// dropSchema drops a PostgreSQL schema the run made.
+func dropSchema(db, schema string) {
+	admin, err := postgres.Open(context.Background(), db)
+	if err != nil {
+		return
+	}
+	admin.DB.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+	admin.Close()
 }
 
 // benchTenant creates the tenant "bench" and its custom fields, or with
@@ -187,11 +207,7 @@ func openStore(ctx context.Context, db, dir, schema string, fresh bool) (*sqlsto
 			log.Fatal(err)
 		}
 	}
-	sep := "?"
-	if strings.Contains(db, "?") {
-		sep = "&"
-	}
-	s, err := postgres.Open(ctx, db+sep+"search_path="+schema)
+	s, err := postgres.Open(ctx, withSearchPath(db, schema))
 	if err != nil {
 		log.Fatal(err)
 	}
