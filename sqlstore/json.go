@@ -3,18 +3,67 @@ package sqlstore
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Lists and custom values are stored as JSON text in both databases, so
 // both hold the very same bytes and a tag filter can be one LIKE.
+//
+// Every contact an import writes encodes three lists and its custom
+// values: the encoders below write the bytes json.Marshal would, without
+// its reflection, and leave what they do not handle to it.
 
 func encodeList(l []string) string {
 	if len(l) == 0 {
 		return "[]"
 	}
+	if b, ok := appendList(make([]byte, 0, 64), l); ok {
+		return string(b)
+	}
 	b, _ := json.Marshal(l)
 	return string(b)
+}
+
+func appendList(b []byte, l []string) ([]byte, bool) {
+	b = append(b, '[')
+	for i, s := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = appendString(b, s); !ok {
+			return b, false
+		}
+	}
+	return append(b, ']'), true
+}
+
+// appendString appends s quoted as json.Marshal quotes it, and reports
+// false for a string that json.Marshal escapes: a quote, a backslash,
+// HTML's < > &, a control character, U+2028 or U+2029, or bytes that are
+// not UTF-8. Other text, whatever its script, goes as it is.
+func appendString(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return b, false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			return b, false
+		}
+		i += size
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), true
 }
 
 func decodeList(s string) []string {
@@ -29,8 +78,53 @@ func encodeCustom(m map[string]any) string {
 	if len(m) == 0 {
 		return "{}"
 	}
+	if b, ok := appendCustom(make([]byte, 0, 128), m); ok {
+		return string(b)
+	}
 	b, _ := json.Marshal(m)
 	return string(b)
+}
+
+// appendCustom writes m with its keys in order, as json.Marshal does, for
+// the values fields hold: text, whole numbers, checkboxes and tags.
+func appendCustom(b []byte, m map[string]any) ([]byte, bool) {
+	var buf [16]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = appendString(b, k); !ok {
+			return b, false
+		}
+		b = append(b, ':')
+		switch v := m[k].(type) {
+		case string:
+			b, ok = appendString(b, v)
+		case int64:
+			b, ok = strconv.AppendInt(b, v, 10), true
+		case bool:
+			b, ok = strconv.AppendBool(b, v), true
+		case []string:
+			if v == nil {
+				b, ok = append(b, "null"...), true
+			} else {
+				b, ok = appendList(b, v)
+			}
+		default: // floats, and anything else, as json.Marshal writes them
+			return b, false
+		}
+		if !ok {
+			return b, false
+		}
+	}
+	return append(b, '}'), true
 }
 
 // decodeCustom keeps whole numbers as int64 so number fields read back as written.
