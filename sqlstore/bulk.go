@@ -32,6 +32,25 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 	if s.Dialect.Arrays {
 		return s.insertArrays(ctx, tx, table, columns, rows)
 	}
+	return s.insertValues(table, columns, rows, func(q string, args []any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
+}
+
+// insertLater inserts rows as a write in flight (Tx.later) where the
+// process is SQLite's only writer, else at once as insertRows does.
+func (s *Store) insertLater(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
+	if !s.Dialect.OneWriter || len(rows) == 0 {
+		return s.insertRows(ctx, tx, table, columns, rows)
+	}
+	return tx.later(func() error {
+		return s.insertValues(table, columns, rows, func(q string, args []any) error { return tx.execNow(ctx, q, args...) })
+	})
+}
+
+// insertValues writes rows in multi-row VALUES statements through exec.
+func (s *Store) insertValues(table, columns string, rows [][]any, exec func(q string, args []any) error) error {
 	width := len(rows[0])
 	// A statement of a hundred rows is prepared once per transaction and
 	// reused for every full chunk; a giant one would be compiled anew each batch.
@@ -42,7 +61,7 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if _, err := tx.ExecContext(ctx, s.insertSQL(table, columns, width, len(chunk)), args...); err != nil {
+		if err := exec(s.insertSQL(table, columns, width, len(chunk)), args); err != nil {
 			return err
 		}
 	}

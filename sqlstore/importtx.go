@@ -27,7 +27,15 @@ func (s *Store) importBatch(ctx context.Context, tx *Tx, tenantID, importID int6
 			return err
 		}
 	}
-	if importID > 0 {
+	if l := tx.lock; importID > 0 && l != nil && *l == (importLock{importID: importID, holder: holder, writes: l.writes, dry: l.dry}) {
+		// A later batch of a group on SQLite: the transaction has held
+		// the database's write lock since the first batch checked the
+		// import lock and extended its lease, so no one can have taken
+		// the lock over or counted a write since. Not asking again lets
+		// this batch begin while the last one's rows are still being
+		// written (Tx.later).
+		writes, dry = l.writes, l.dry
+	} else if importID > 0 {
 		// The UPDATE also row-locks the lock on PostgreSQL: a worker
 		// taking over an expired lease waits for this batch to commit
 		// and then resumes after it. The journal says whether this is
@@ -42,6 +50,9 @@ func (s *Store) importBatch(ctx context.Context, tx *Tx, tenantID, importID int6
 		}
 		if err != nil {
 			return err
+		}
+		if s.Dialect.OneWriter {
+			tx.lock = &importLock{importID: importID, holder: holder, writes: writes, dry: dry}
 		}
 	}
 	it := &importTx{s: s, ctx: ctx, tx: tx, tenantID: tenantID, importID: importID, now: s.now(), writes: writes}
@@ -60,8 +71,17 @@ func (s *Store) importBatch(ctx context.Context, tx *Tx, tenantID, importID int6
 	if err := it.flush(); err != nil {
 		return err
 	}
+	it.giveBackIDs()
 	s.wrote(ctx, it.created)
 	return nil
+}
+
+// importLock is the import lock as a transaction's first batch found it.
+type importLock struct {
+	importID int64
+	holder   string
+	writes   int64
+	dry      bool
 }
 
 // importTx implements roster.ImportTx over one transaction. New records
@@ -96,22 +116,64 @@ const idPool = 512
 
 func (t *importTx) nextID(table string) (int64, error) {
 	if len(t.ids[table]) == 0 {
-		// SQLite reserves after the highest id written: write what is pending first.
-		if err := t.flush(); err != nil {
+		if err := t.reserve(table); err != nil {
 			return 0, err
 		}
-		ids, err := t.s.Dialect.ReserveIDs(t.ctx, t.tx.Tx, table, idPool)
-		if err != nil {
-			return 0, err
-		}
-		if t.ids == nil {
-			t.ids = map[string][]int64{}
-		}
-		t.ids[table] = ids
 	}
 	id := t.ids[table][0]
 	t.ids[table] = t.ids[table][1:]
 	return id, nil
+}
+
+// reserve takes the next idPool ids of table, and starts writing the
+// rows pending. SQLite reserves after the highest id written, so its
+// first reservation in a transaction waits for them; the transaction then
+// holds SQLite's write lock, and the ids after those it handed out are
+// free: later reservations need no statement, and the rows go on being
+// written meanwhile (Tx.later).
+func (t *importTx) reserve(table string) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if t.ids == nil {
+		t.ids = map[string][]int64{}
+	}
+	if next, ok := t.tx.nextIDs[table]; ok {
+		ids := make([]int64, idPool)
+		for i := range ids {
+			ids[i] = next + int64(i)
+		}
+		t.ids[table] = ids
+		t.tx.nextIDs[table] = next + idPool
+		return nil
+	}
+	if err := t.tx.wait(); err != nil {
+		return err
+	}
+	ids, err := t.s.Dialect.ReserveIDs(t.ctx, t.tx.Tx, table, idPool)
+	if err != nil {
+		return err
+	}
+	t.ids[table] = ids
+	if t.s.Dialect.OneWriter {
+		if t.tx.nextIDs == nil {
+			t.tx.nextIDs = map[string]int64{}
+		}
+		t.tx.nextIDs[table] = ids[len(ids)-1] + 1
+	}
+	return nil
+}
+
+// giveBackIDs returns the ids the batch reserved and did not use to its
+// transaction, for the next batch of its group: SQLite's ids stay
+// consecutive.
+func (t *importTx) giveBackIDs() {
+	for table, ids := range t.ids {
+		if _, ok := t.tx.nextIDs[table]; ok && len(ids) > 0 {
+			t.tx.nextIDs[table] = ids[0]
+		}
+	}
+	clear(t.ids)
 }
 
 // flush writes the pending updates, then the new records, companies
@@ -161,10 +223,10 @@ func (t *importTx) flush() error {
 				*p.rows = nil // held: the group owns them now
 				continue
 			}
-			if err := t.s.insertRows(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
+			if err := t.s.insertLater(t.ctx, t.tx, p.table, p.columns, *p.rows); err != nil {
 				return err
 			}
-			*p.rows = (*p.rows)[:0]
+			*p.rows = nil // the write in flight owns them now
 		}
 	}
 	// Last: a kept contact may be one the batch created.
@@ -442,6 +504,9 @@ func (t *importTx) writeKeeps() error {
 		ids, digests = append(ids, id), append(digests, int64(d))
 	}
 	clear(t.keeps)
+	if err := t.tx.wait(); err != nil { // the statement below goes to the sql.Tx itself
+		return err
+	}
 	if t.s.Dialect.Arrays {
 		return t.exec(`UPDATE contacts AS c SET import_digest = k.digest FROM unnest(?::bigint[], ?::bigint[]) AS k(id, digest)
 			WHERE c.tenant_id = ? AND c.id = k.id`, ids, digests, t.tenantID)
@@ -576,20 +641,25 @@ func (t *importTx) Journal(changes []roster.Change, failed []roster.FailedRow, c
 		}
 		rows = append(rows, []any{t.importID, c.Row, string(c.Kind), c.RecordID, c.Action, before, c.After})
 	}
-	if err := t.s.insertRows(t.ctx, t.tx, "import_changes", "import_id, row, kind, record_id, action, before, after_at", rows); err != nil {
+	if err := t.s.insertLater(t.ctx, t.tx, "import_changes", "import_id, row, kind, record_id, action, before, after_at", rows); err != nil {
 		return err
 	}
-	rows = rows[:0]
+	rows = nil
 	for _, f := range failed {
 		cells, _ := json.Marshal(f.Cells)
 		errs, _ := json.Marshal(f.Errors)
 		rows = append(rows, []any{t.importID, f.Row, string(cells), string(errs)})
 	}
-	if err := t.s.insertRows(t.ctx, t.tx, "import_errors", "import_id, row, cells, errors", rows); err != nil {
+	if err := t.s.insertLater(t.ctx, t.tx, "import_errors", "import_id, row, cells, errors", rows); err != nil {
 		return err
 	}
 	b, _ := json.Marshal(counts)
-	return t.exec(`UPDATE imports SET counts = ? WHERE id = ?`, string(b), t.importID)
+	q, args := t.s.Q(`UPDATE imports SET counts = ? WHERE id = ?`), []any{string(b), t.importID}
+	if t.s.Dialect.OneWriter {
+		return t.tx.later(func() error { return t.tx.execNow(t.ctx, q, args...) })
+	}
+	_, err := t.tx.ExecContext(t.ctx, q, args...)
+	return err
 }
 
 // createdBatch is the journal action of a batch's created records of one

@@ -183,11 +183,15 @@ type Tx struct {
 
 	done    func()     // ends the process's turn to write (Store.write)
 	held    *heldLinks // an import group's links not written yet, if it holds them
-	copying chan error // the outcome of a COPY still running on conn (copyAsync)
-	copyErr error      // a COPY's failure: the transaction is lost
+	copying chan error // the outcome of the writes in flight (copyAsync, later)
+	copyErr error      // a failed write in flight: the transaction is lost
+
+	inflight chan struct{}    // a slot per write in flight (later)
+	nextIDs  map[string]int64 // the next free id per table (importTx.reserve)
+	lock     *importLock      // the import lock as this transaction found it
 }
 
-// wait waits for the COPY in flight, if any, and reports whether a COPY
+// wait waits for the writes in flight, if any, and reports whether one
 // failed: every statement after it would fail for that reason.
 func (t *Tx) wait() error {
 	if t.copying != nil {
@@ -195,6 +199,51 @@ func (t *Tx) wait() error {
 		t.copying = nil
 	}
 	return t.copyErr
+}
+
+// maxInflight bounds the writes later keeps in flight, and with them the
+// rows they hold.
+const maxInflight = 4
+
+// later runs write on its own goroutine after the writes already in
+// flight, and returns at once unless maxInflight are: the caller goes on
+// building the next rows while SQLite writes these. The next statement
+// on t waits for all of them and fails if one did (wait). write runs its
+// statements with execNow and owns what it writes.
+func (t *Tx) later(write func() error) error {
+	if t.copyErr != nil {
+		return t.copyErr
+	}
+	if t.inflight == nil {
+		t.inflight = make(chan struct{}, maxInflight)
+	}
+	t.inflight <- struct{}{}
+	prev, done := t.copying, make(chan error, 1)
+	go func() {
+		var err error
+		if prev != nil {
+			err = <-prev
+		}
+		if err == nil {
+			err = write()
+		}
+		<-t.inflight
+		done <- err
+	}()
+	t.copying = done
+	return nil
+}
+
+// execNow runs a prepared statement without waiting for the writes in
+// flight: for those writes themselves (later).
+func (t *Tx) execNow(ctx context.Context, query string, args ...any) error {
+	st, err := t.stmt(ctx, query)
+	if err == nil && st == nil {
+		_, err = t.Tx.ExecContext(ctx, query, args...)
+	} else if err == nil {
+		_, err = st.ExecContext(ctx, args...)
+	}
+	return err
 }
 
 // Commit commits once the COPY in flight is done, or rolls back if a COPY failed.

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -619,6 +620,86 @@ func RunImportBatch(t *testing.T, open func(testing.TB) *sqlstore.Store) {
 		if n := stored(); n != 3 {
 			t.Fatalf("%d contacts after a batch, want 3", n)
 		}
+	})
+	t.Run("a group's batches take consecutive ids, and a failed write loses the group", func(t *testing.T) {
+		s, tenant := setup(t)
+		var ids []int64
+		run := func(g roster.ImportGroup, from, to int) error {
+			return g.Batch(func(tx roster.ImportTx) error {
+				for i := from; i <= to; i++ {
+					c := contact(i)
+					if err := tx.CreateContact(c, 0); err != nil {
+						return err
+					}
+					ids = append(ids, c.ID)
+				}
+				return nil
+			})
+		}
+		// Three batches of a group, then a second group: SQLite hands out
+		// the ids after the last one used without asking the database,
+		// and gives a batch's unused ids back to the next.
+		g, err := s.BeginImportGroup(ctx, tenant, 0, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range [][2]int{{1, 3}, {11, 613}, {701, 703}} { // the second one takes two pools of ids
+			if err := run(g, b[0], b[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := g.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if g, err = s.BeginImportGroup(ctx, tenant, 0, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := run(g, 801, 802); err != nil {
+			t.Fatal(err)
+		}
+		if err := g.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i] <= ids[i-1] || s.Dialect.OneWriter && ids[i] != ids[i-1]+1 {
+				t.Fatalf("id %d after %d: want them rising (consecutive on SQLite)", ids[i], ids[i-1])
+			}
+		}
+		var n int
+		if err := s.DB.QueryRowContext(ctx, s.Q(`SELECT COUNT(*) FROM contacts WHERE tenant_id = ? AND id BETWEEN ? AND ?`),
+			tenant, ids[0], ids[len(ids)-1]).Scan(&n); err != nil || n != len(ids) {
+			t.Fatalf("%d contacts stored under ids %v (%v)", n, ids, err)
+		}
+
+		// A write that fails while the batch goes on (SQLite writes a
+		// batch's rows while it builds the next ones) fails the batch or
+		// the commit, and nothing of the group is stored.
+		g, err = s.BeginImportGroup(ctx, tenant, 0, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := run(g, 850, 851); err != nil {
+			t.Fatal(err)
+		}
+		errBatch := g.Batch(func(tx roster.ImportTx) error {
+			c := contact(852)
+			c.ExternalID = contact(1).ExternalID // taken: the insert fails
+			return tx.CreateContact(c, 0)
+		})
+		var errCommit error
+		if errBatch == nil {
+			errCommit = g.Commit()
+		} else {
+			g.Rollback()
+		}
+		if err := cmp.Or(errBatch, errCommit); roster.ErrorCode(err) != roster.ECONFLICT {
+			t.Fatalf("batch: %v, commit: %v; want %s for the taken external id", errBatch, errCommit, roster.ECONFLICT)
+		}
+		if err := s.DB.QueryRowContext(ctx, s.Q(`SELECT COUNT(*) FROM contacts WHERE tenant_id = ?`), tenant).Scan(&n); err != nil || n != len(ids)-2 {
+			t.Fatalf("%d contacts after the failed group, want the %d of before (%v)", n, len(ids)-2, err)
+		}
+		// The write lock is free again.
+		batch(t, s, tenant, func(tx roster.ImportTx) error { return tx.CreateContact(contact(860), 0) })
 	})
 	t.Run("the dialect's setup runs inside each batch's transaction", func(t *testing.T) {
 		s, tenant := setup(t)
