@@ -38,10 +38,17 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 	})
 }
 
+// laterMin is the fewest rows worth a write in flight of their own: for
+// fewer, handing over to another goroutine and later waiting for it can
+// cost more than the insert (an unchanged re-import journals a few rows
+// a batch).
+const laterMin = 64
+
 // insertLater inserts rows as a write in flight (Tx.later) where the
-// process is SQLite's only writer, else at once as insertRows does.
+// process is SQLite's only writer, else at once as insertRows does; so
+// are a few rows when nothing is in flight.
 func (s *Store) insertLater(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
-	if !s.Dialect.OneWriter || len(rows) == 0 {
+	if !s.Dialect.OneWriter || len(rows) == 0 || len(rows) < laterMin && tx.copying == nil {
 		return s.insertRows(ctx, tx, table, columns, rows)
 	}
 	return tx.later(func() error {

@@ -655,7 +655,7 @@ func (t *importTx) Journal(changes []roster.Change, failed []roster.FailedRow, c
 	}
 	b, _ := json.Marshal(counts)
 	q, args := t.s.Q(`UPDATE imports SET counts = ? WHERE id = ?`), []any{string(b), t.importID}
-	if t.s.Dialect.OneWriter {
+	if t.s.Dialect.OneWriter && t.tx.copying != nil { // after the writes in flight
 		return t.tx.later(func() error { return t.tx.execNow(t.ctx, q, args...) })
 	}
 	_, err := t.tx.ExecContext(t.ctx, q, args...)
