@@ -87,7 +87,8 @@ type importLock struct {
 // importTx implements roster.ImportTx over one transaction. New records
 // get reserved ids at once and are written in multi-row inserts when the
 // batch needs them in the database (before an update, a delete or the
-// journal): one statement for hundreds of rows instead of one each.
+// journal) or takes its next pool of ids: one statement for hundreds of
+// rows instead of one each.
 type importTx struct {
 	s        *Store
 	ctx      context.Context
@@ -182,8 +183,9 @@ func (t *importTx) giveBackIDs() {
 // link is written.
 //
 // Where the dialect copies, the new records and links are copied while
-// the batch goes on (copyAsync): the importer plans its next rows
-// meanwhile, and the next statement of the batch waits for the copy.
+// the batch goes on (copyAsync); on SQLite they are inserted so, as
+// writes in flight (Tx.later). Either way the importer builds its next
+// rows meanwhile, and the next statement of the batch waits for them.
 func (t *importTx) flush() error {
 	pending := []struct {
 		table, columns string
