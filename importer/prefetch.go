@@ -158,19 +158,14 @@ type dirtySince struct {
 
 func (d dirtySince) none() bool { return d.l.written <= d.after }
 
-func (d dirtySince) has(kind int, k string) bool {
-	n, ok := d.l.keys[kind][k]
-	return ok && n > d.after
-}
+func (d dirtySince) has(kind int, k string) bool { return newer(d.l.keys[kind], k, d.after) }
+func (d dirtySince) hasContact(id int64) bool    { return newer(d.l.contacts, id, d.after) }
+func (d dirtySince) hasCompany(id int64) bool    { return newer(d.l.companies, id, d.after) }
 
-func (d dirtySince) hasContact(id int64) bool {
-	n, ok := d.l.contacts[id]
-	return ok && n > d.after
-}
-
-func (d dirtySince) hasCompany(id int64) bool {
-	n, ok := d.l.companies[id]
-	return ok && n > d.after
+// newer reports whether a batch after the first after wrote k.
+func newer[K comparable](m map[K]int, k K, after int) bool {
+	n, ok := m[k]
+	return ok && n > after
 }
 
 // planned is a chunk whose look-ups were made ahead, on a snapshot.

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -32,11 +33,12 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 	if s.Dialect.Arrays {
 		return s.insertArrays(ctx, tx, table, columns, rows)
 	}
-	return s.insertValues(table, columns, rows, func(q string, args []any) error {
-		_, err := tx.ExecContext(ctx, q, args...)
-		return err
-	})
+	return s.insertValues(ctx, tx.ExecContext, table, columns, rows)
 }
+
+// execFunc runs one statement: Tx.ExecContext, or Tx.execNow in a write
+// in flight.
+type execFunc func(ctx context.Context, query string, args ...any) (sql.Result, error)
 
 // laterMin is the fewest rows worth a write in flight of their own: for
 // fewer, handing over to another goroutine and later waiting for it can
@@ -44,20 +46,29 @@ func (s *Store) insertRows(ctx context.Context, tx *Tx, table, columns string, r
 // a batch).
 const laterMin = 64
 
-// insertLater inserts rows as a write in flight (Tx.later) where the
-// process is SQLite's only writer, else at once as insertRows does; so
-// are a few rows when nothing is in flight.
+// writeLater runs write as a write in flight (Tx.later) where the process
+// is SQLite's only writer and the write is big or others are in flight
+// (it then follows them); else at once.
+func (s *Store) writeLater(tx *Tx, big bool, write func(exec execFunc) error) error {
+	if s.Dialect.OneWriter && (big || tx.copying != nil) {
+		return tx.later(func() error { return write(tx.execNow) })
+	}
+	return write(tx.ExecContext)
+}
+
+// insertLater inserts rows as insertRows does, as a write in flight where
+// writeLater makes one.
 func (s *Store) insertLater(ctx context.Context, tx *Tx, table, columns string, rows [][]any) error {
-	if !s.Dialect.OneWriter || len(rows) == 0 || len(rows) < laterMin && tx.copying == nil {
+	if !s.Dialect.OneWriter || len(rows) == 0 {
 		return s.insertRows(ctx, tx, table, columns, rows)
 	}
-	return tx.later(func() error {
-		return s.insertValues(table, columns, rows, func(q string, args []any) error { return tx.execNow(ctx, q, args...) })
+	return s.writeLater(tx, len(rows) >= laterMin, func(exec execFunc) error {
+		return s.insertValues(ctx, exec, table, columns, rows)
 	})
 }
 
 // insertValues writes rows in multi-row VALUES statements through exec.
-func (s *Store) insertValues(table, columns string, rows [][]any, exec func(q string, args []any) error) error {
+func (s *Store) insertValues(ctx context.Context, exec execFunc, table, columns string, rows [][]any) error {
 	width := len(rows[0])
 	// A statement of a hundred rows is prepared once per transaction and
 	// reused for every full chunk; a giant one would be compiled anew each batch.
@@ -68,7 +79,7 @@ func (s *Store) insertValues(table, columns string, rows [][]any, exec func(q st
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		if err := exec(s.insertSQL(table, columns, width, len(chunk)), args); err != nil {
+		if _, err := exec(ctx, s.insertSQL(table, columns, width, len(chunk)), args...); err != nil {
 			return err
 		}
 	}

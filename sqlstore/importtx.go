@@ -27,7 +27,7 @@ func (s *Store) importBatch(ctx context.Context, tx *Tx, tenantID, importID int6
 			return err
 		}
 	}
-	if l := tx.lock; importID > 0 && l != nil && *l == (importLock{importID: importID, holder: holder, writes: l.writes, dry: l.dry}) {
+	if l := tx.lock; importID > 0 && l != nil && l.importID == importID && l.holder == holder {
 		// A later batch of a group on SQLite: the transaction has held
 		// the database's write lock since the first batch checked the
 		// import lock and extended its lease, so no one can have taken
@@ -657,11 +657,10 @@ func (t *importTx) Journal(changes []roster.Change, failed []roster.FailedRow, c
 	}
 	b, _ := json.Marshal(counts)
 	q, args := t.s.Q(`UPDATE imports SET counts = ? WHERE id = ?`), []any{string(b), t.importID}
-	if t.s.Dialect.OneWriter && t.tx.copying != nil { // after the writes in flight
-		return t.tx.later(func() error { return t.tx.execNow(t.ctx, q, args...) })
-	}
-	_, err := t.tx.ExecContext(t.ctx, q, args...)
-	return err
+	return t.s.writeLater(t.tx, false, func(exec execFunc) error {
+		_, err := exec(t.ctx, q, args...)
+		return err
+	})
 }
 
 // createdBatch is the journal action of a batch's created records of one

@@ -20,10 +20,16 @@ func encodeList(l []string) string {
 	if len(l) == 0 {
 		return "[]"
 	}
+	// A buffer the appenders get directly stays on the stack.
 	if b, ok := appendList(make([]byte, 0, 64), l); ok {
 		return string(b)
 	}
-	b, _ := json.Marshal(l)
+	return marshal(l)
+}
+
+// marshal is v as json.Marshal writes it, for what the appenders leave.
+func marshal(v any) string {
+	b, _ := json.Marshal(v)
 	return string(b)
 }
 
@@ -81,8 +87,7 @@ func encodeCustom(m map[string]any) string {
 	if b, ok := appendCustom(make([]byte, 0, 128), m); ok {
 		return string(b)
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	return marshal(m)
 }
 
 // appendCustom writes m with its keys in order, as json.Marshal does, for

@@ -234,16 +234,18 @@ func (t *Tx) later(write func() error) error {
 	return nil
 }
 
-// execNow runs a prepared statement without waiting for the writes in
-// flight: for those writes themselves (later).
-func (t *Tx) execNow(ctx context.Context, query string, args ...any) error {
+// execNow runs a statement, prepared where the transaction prepares,
+// without waiting for the writes in flight: for those writes themselves
+// (later), and for ExecContext once it has waited.
+func (t *Tx) execNow(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := t.stmt(ctx, query)
-	if err == nil && st == nil {
-		_, err = t.Tx.ExecContext(ctx, query, args...)
-	} else if err == nil {
-		_, err = st.ExecContext(ctx, args...)
+	if err != nil {
+		return nil, err
 	}
-	return err
+	if st == nil {
+		return t.Tx.ExecContext(ctx, query, args...)
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // Commit commits once the COPY in flight is done, or rolls back if a COPY failed.
@@ -284,14 +286,7 @@ func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Re
 	if err := t.settle(ctx, query); err != nil {
 		return nil, err
 	}
-	st, err := t.stmt(ctx, query)
-	if err != nil || st == nil {
-		if err == nil {
-			return t.Tx.ExecContext(ctx, query, args...)
-		}
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
+	return t.execNow(ctx, query, args...)
 }
 
 // QueryContext runs a prepared query.
