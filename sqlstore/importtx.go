@@ -131,7 +131,9 @@ func (t *importTx) nextID(table string) (int64, error) {
 // first reservation in a transaction waits for them; the transaction then
 // holds SQLite's write lock, and the ids after those it handed out are
 // free: later reservations need no statement, and the rows go on being
-// written meanwhile (Tx.later).
+// written meanwhile (Tx.later). PostgreSQL takes ids from its sequences
+// on a connection of their own, and never waits: the batch goes on while
+// its rows are copied.
 func (t *importTx) reserve(table string) error {
 	if err := t.flush(); err != nil {
 		return err
@@ -148,8 +150,10 @@ func (t *importTx) reserve(table string) error {
 		t.tx.nextIDs[table] = next + idPool
 		return nil
 	}
-	if err := t.tx.wait(); err != nil {
-		return err
+	if t.s.Dialect.OneWriter {
+		if err := t.tx.wait(); err != nil {
+			return err
+		}
 	}
 	ids, err := t.s.Dialect.ReserveIDs(t.ctx, t.tx.Tx, table, idPool)
 	if err != nil {
