@@ -102,7 +102,7 @@ type scalar struct {
 func (run *run) applyScalars(r *record, fields []scalar, never ...string) {
 	clear := run.opts.Blank == roster.BlankClear
 	for _, f := range fields {
-		if r.has[f.key] || clear && run.parser.mapped(f.key) && !slices.Contains(never, f.key) {
+		if r.has(f.key) || clear && run.parser.mapped(f.key) && !slices.Contains(never, f.key) {
 			*f.dst = *f.src
 		}
 	}

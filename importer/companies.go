@@ -24,7 +24,7 @@ func (b *batch) prefetchCompanies(recs []*record) error {
 
 // importCompany plans and writes one company row.
 func (b *batch) importCompany(r *record) error {
-	row := &r.company
+	row := r.company
 	var target *roster.Company
 	for _, m := range b.run.opts.Match {
 		if target != nil {
@@ -84,7 +84,7 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 	o := b.run.opts
 	p := b.run.parser
 	clear := o.Blank == roster.BlankClear
-	row := &r.company
+	row := r.company
 	// A blank name never clears: a company always has one.
 	b.run.applyScalars(r, []scalar{
 		{"name", &c.Name, &row.Name}, {"external_id", &c.ExternalID, &row.ExternalID}, {"website", &c.Website, &row.Website},
@@ -97,9 +97,9 @@ func (b *batch) applyCompanyRow(c *roster.Company, r *record, creating bool) {
 		dst, src *[]string
 	}{{"domains", &c.Domains, &row.Domains}, {"tags", &c.Tags, &row.Tags}} {
 		switch {
-		case r.has[l.key] && !replace:
+		case r.has(l.key) && !replace:
 			*l.dst = append(slices.Clone(*l.dst), *l.src...)
-		case r.has[l.key] || clear && p.mapped(l.key):
+		case r.has(l.key) || clear && p.mapped(l.key):
 			*l.dst = *l.src
 		}
 	}

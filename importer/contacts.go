@@ -451,31 +451,31 @@ func (run *run) applyRow(c *roster.Contact, r *record, creating bool) {
 		{"time_zone", &c.TimeZone, &row.TimeZone}, {"address", &c.Address, &row.Address},
 		{"description", &c.Description, &row.Description}, {"phone", &c.Phone, &row.Phone}, {"mobile", &c.Mobile, &row.Mobile},
 	})
-	if !r.has["name"] && (r.has["first_name"] || r.has["last_name"]) {
+	if !r.has("name") && (r.has("first_name") || r.has("last_name")) {
 		c.Name = normalize.Name(c.FirstName, c.LastName)
 	}
 	replace := o.Lists == roster.ListsReplace
 	// Emails: the row's primary becomes the primary; the rest are kept
 	// as other emails unless the list is replaced.
-	if r.has["email"] || r.has["other_emails"] || clear && p.mapped("email", "other_emails") {
+	if r.has("email") || r.has("other_emails") || clear && p.mapped("email", "other_emails") {
 		primary := c.Email
-		if r.has["email"] || clear && p.mapped("email") {
+		if r.has("email") || clear && p.mapped("email") {
 			primary = row.Email
 		}
 		var others []string
 		if !replace {
 			others = append(others, c.Email)
 			others = append(others, c.OtherEmails...)
-		} else if !r.has["other_emails"] && !(clear && p.mapped("other_emails")) {
+		} else if !r.has("other_emails") && !(clear && p.mapped("other_emails")) {
 			others = append(others, c.OtherEmails...)
 		}
 		others = append(others, row.OtherEmails...)
 		c.Email, c.OtherEmails = primary, slices.DeleteFunc(others, func(e string) bool { return e == primary })
 	}
 	switch {
-	case r.has["tags"] && !replace:
+	case r.has("tags") && !replace:
 		c.Tags = roster.NormalizeTags(append(c.Tags, row.Tags...))
-	case r.has["tags"] || clear && p.mapped("tags"):
+	case r.has("tags") || clear && p.mapped("tags"):
 		c.Tags = row.Tags
 	}
 	run.applyCustom(c.Custom, r, creating)

@@ -109,7 +109,7 @@ func (p *parser) contactDigest(r *record) digester {
 	d := p.seed
 	c := &r.contact
 	for _, k := range roster.ContactKeys {
-		d.bool(r.has[k])
+		d.bool(r.has(k))
 	}
 	for _, s := range []string{c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Mobile, c.JobTitle, c.ExternalID,
 		c.Username, c.Role, c.Language, c.TimeZone, c.Address, c.Description} {

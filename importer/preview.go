@@ -124,7 +124,7 @@ func previewRow(ps *parser, r *record) PreviewRow {
 				break
 			}
 		}
-		if c.Error == nil && c.Key != "" && r.has != nil {
+		if c.Error == nil && c.Key != "" {
 			c.Normal = r.value(ps.kind, c.Key)
 		}
 		out.Cells = append(out.Cells, c)
@@ -148,7 +148,7 @@ func (r *record) value(kind roster.Kind, key string) any {
 	if v, ok := r.custom[key]; ok {
 		return v
 	}
-	if !r.has[key] {
+	if !r.has(key) {
 		return nil
 	}
 	switch key {
@@ -168,7 +168,7 @@ func (r *record) value(kind roster.Kind, key string) any {
 		return vs
 	}
 	if kind == roster.KindCompanies {
-		c := &r.company
+		c := r.company
 		switch key {
 		case "name":
 			return c.Name

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,10 +18,10 @@ type record struct {
 	cells []string // the original cells, for the failed-rows file
 	errs  []roster.RowError
 
-	has     map[string]bool // canonical keys with a non-blank cell
+	filled  uint64          // the canonical keys with a non-blank cell (keyBits)
 	contact roster.Contact  // contacts: the row's values
 	refs    []companyRef    // contacts: the companies the row names
-	company roster.Company  // companies: the row's values
+	company *roster.Company // companies: the row's values
 	custom  map[string]any  // custom values of non-blank cells
 
 	created *newContact // contacts: the contact the row would create, made ahead
@@ -35,6 +36,24 @@ type companyRef struct {
 }
 
 func (r *record) failed() bool { return len(r.errs) > 0 }
+
+// has reports whether the row has a non-blank cell for the canonical key.
+func (r *record) has(key string) bool { return r.filled&keyBits[key] != 0 }
+
+// keyBits gives each canonical key of either kind its bit of
+// record.filled: a map a row cost more than the rest of its record.
+var keyBits = func() map[string]uint64 {
+	bits := map[string]uint64{}
+	for _, k := range slices.Concat(roster.ContactKeys, roster.CompanyKeys) {
+		if _, ok := bits[k]; !ok {
+			bits[k] = 1 << len(bits)
+		}
+	}
+	if len(bits) > 64 {
+		panic("importer: more canonical keys than bits in record.filled")
+	}
+	return bits
+}()
 
 // parser turns rows into records for one file and one set of options.
 type parser struct {
@@ -76,7 +95,10 @@ func (p *parser) failErr(r *record, col int, err error) {
 // parse builds the record of one row. Cells are trimmed; a blank cell
 // means "no value" (kept or cleared later, per --blank).
 func (p *parser) parse(row int, cells []string) *record {
-	r := &record{row: row, cells: cells, has: map[string]bool{}, custom: map[string]any{}}
+	r := &record{row: row, cells: cells, custom: map[string]any{}}
+	if p.kind == roster.KindCompanies {
+		r.company = &roster.Company{}
+	}
 	var companies, companyIDs, viewAll []string
 	companiesCol, viewAllCol := -1, -1
 	for col, key := range p.keys {
@@ -91,7 +113,7 @@ func (p *parser) parse(row int, cells []string) *record {
 			p.customValue(r, col, def, v)
 			continue
 		}
-		r.has[key] = true
+		r.filled |= keyBits[key]
 		switch key {
 		case "company":
 			companies, companiesCol = splitList(v), col
@@ -205,7 +227,7 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 }
 
 func (p *parser) companyValue(r *record, col int, key, v string) {
-	c := &r.company
+	c := r.company
 	set := func(dst *string, max int) {
 		if s, ok := p.text(r, col, v, max); ok {
 			*dst = s
