@@ -38,7 +38,17 @@ type lookupKeys struct {
 }
 
 func contactKeysOf(recs []*record) lookupKeys {
-	var k lookupKeys
+	n := 0
+	for _, r := range recs {
+		if !r.failed() && r.kept == 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return lookupKeys{}
+	}
+	k := lookupKeys{emails: make([]string, 0, n), phones: make([]string, 0, 2*n), exts: make([]string, 0, n),
+		users: make([]string, 0, n), names: make([]string, 0, n), companyExts: make([]string, 0, n)}
 	for _, r := range recs {
 		if r.failed() || r.kept != 0 {
 			continue
@@ -53,8 +63,10 @@ func contactKeysOf(recs []*record) lookupKeys {
 			k.companyExts = append(k.companyExts, ref.externalID)
 		}
 	}
-	k.emails, k.phones, k.exts, k.users = compact(k.emails), compact(k.phones), compact(k.exts), compact(k.users)
-	k.names, k.companyExts = compact(k.names), compact(k.companyExts)
+	seen := make(map[string]bool, n) // one map for all six lists: a map a list was most of their cost
+	for _, l := range []*[]string{&k.emails, &k.phones, &k.exts, &k.users, &k.names, &k.companyExts} {
+		*l = compactSeen(*l, seen)
+	}
 	return k
 }
 
@@ -207,8 +219,11 @@ func ownedBy(contacts map[int64]*roster.Contact, keys []string, owner map[string
 }
 
 // compact drops blanks and duplicates.
-func compact(l []string) []string {
-	seen := make(map[string]bool, len(l))
+func compact(l []string) []string { return compactSeen(l, make(map[string]bool, len(l))) }
+
+// compactSeen is compact with a map to use, which it clears first.
+func compactSeen(l []string, seen map[string]bool) []string {
+	clear(seen)
 	out := l[:0]
 	for _, s := range l {
 		if s != "" && !seen[s] {
