@@ -20,17 +20,13 @@ func TestLinks(t *testing.T) {
 func TestCompanyDeletedWhileLinked(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := storetest.OpenPostgres(t)
-	tn, err := s.CreateTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenant := openWithTenant(t)
 	co := &roster.Company{Name: "Acme"}
-	if err := s.CreateCompany(ctx, tn.ID, co); err != nil {
+	if err := s.CreateCompany(ctx, tenant, co); err != nil {
 		t.Fatal(err)
 	}
 	c := &roster.Contact{Name: "Ann", Email: "ann@example.com"}
-	if err := s.CreateContact(ctx, tn.ID, c); err != nil {
+	if err := s.CreateContact(ctx, tenant, c); err != nil {
 		t.Fatal(err)
 	}
 	tx, err := s.DB.BeginTx(ctx, nil)
@@ -38,7 +34,7 @@ func TestCompanyDeletedWhileLinked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (tenant_id, contact_id, company_id, position) VALUES ($1, $2, $3, 0)`, tn.ID, c.ID, co.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (tenant_id, contact_id, company_id, position) VALUES ($1, $2, $3, 0)`, tenant, c.ID, co.ID); err != nil {
 		t.Fatal(err)
 	}
 	deleted := make(chan error, 1)

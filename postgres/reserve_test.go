@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"roster"
-	"roster/storetest"
 )
 
 // An import batch takes its next pool of ids while its last rows are
@@ -19,11 +18,7 @@ import (
 func TestIDsReservedWhileRowsAreCopied(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := storetest.OpenPostgres(t)
-	tn, err := s.CreateTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tenant := openWithTenant(t)
 	reserve, copyRows := s.Dialect.ReserveIDs, s.Dialect.Copy
 	var reservations atomic.Int32
 	second := make(chan struct{})
@@ -45,7 +40,7 @@ func TestIDsReservedWhileRowsAreCopied(t *testing.T) {
 	}
 	now := time.Now().UTC()
 	const n = 600 // more than one pool of ids
-	err = s.ImportBatch(ctx, tn.ID, 0, "", 0, func(tx roster.ImportTx) error {
+	err := s.ImportBatch(ctx, tenant, 0, "", 0, func(tx roster.ImportTx) error {
 		for i := range n {
 			c := &roster.Contact{Name: fmt.Sprintf("Person %d", i), Email: fmt.Sprintf("p%d@example.com", i),
 				Role: roster.RoleCustomer, Tags: []string{}, OtherEmails: []string{}, Custom: map[string]any{},
@@ -62,7 +57,7 @@ func TestIDsReservedWhileRowsAreCopied(t *testing.T) {
 	if got := reservations.Load(); got != 2 {
 		t.Errorf("%d pools of contact ids taken, want 2", got)
 	}
-	list, _, err := s.ListContacts(ctx, tn.ID, roster.ContactFilter{Page: roster.Page{Limit: n + 1}})
+	list, _, err := s.ListContacts(ctx, tenant, roster.ContactFilter{Page: roster.Page{Limit: n + 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
