@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -43,6 +44,7 @@ func main() {
 	again := flag.Bool("again", false, "keep the database of an earlier run (-db FILE, or -db postgres://… with -schema) and only re-import the file")
 	schema := flag.String("schema", "", "PostgreSQL: import into this schema and keep it, instead of a fresh one dropped at the end")
 	floorToo := flag.Bool("floor", false, "then time the engine alone: the imported rows copied into an empty database in one transaction")
+	traceFile := flag.String("trace", "", "write an execution trace to this file (go tool trace; -pprof=sync shows where goroutines wait)")
 	flag.Parse()
 	if *memprofile != "" {
 		time.AfterFunc(5*time.Second, func() {
@@ -61,6 +63,16 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := trace.Start(f); err != nil {
+			log.Fatal(err)
+		}
+		defer trace.Stop()
 	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "roster-bench")
