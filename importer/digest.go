@@ -108,8 +108,8 @@ func digestSeed(o roster.ImportOptions, columns []string) digester {
 func (p *parser) contactDigest(r *record) digester {
 	d := p.seed
 	c := &r.contact
-	for _, k := range roster.ContactKeys {
-		d.bool(r.has(k))
+	for _, bit := range contactKeyBits {
+		d.bool(r.filled&bit != 0)
 	}
 	for _, s := range []string{c.Name, c.FirstName, c.LastName, c.Email, c.Phone, c.Mobile, c.JobTitle, c.ExternalID,
 		c.Username, c.Role, c.Language, c.TimeZone, c.Address, c.Description} {

@@ -55,6 +55,16 @@ var keyBits = func() map[string]uint64 {
 	return bits
 }()
 
+// contactKeyBits are the bits of roster.ContactKeys, in their order: a
+// row's digest reads them all without looking each key up.
+var contactKeyBits = func() []uint64 {
+	bits := make([]uint64, len(roster.ContactKeys))
+	for i, k := range roster.ContactKeys {
+		bits[i] = keyBits[k]
+	}
+	return bits
+}()
+
 // parser turns rows into records for one file and one set of options.
 type parser struct {
 	kind   roster.Kind

@@ -127,19 +127,24 @@ func (t *importTx) nextID(table string) (int64, error) {
 }
 
 // reserve takes the next idPool ids of table, and starts writing the
-// rows pending. SQLite reserves after the highest id written, so its
-// first reservation in a transaction waits for them; the transaction then
+// rows pending. PostgreSQL takes ids from its sequences on a connection
+// of their own, and never waits: the batch goes on while its rows are
+// copied. SQLite reserves after the highest id written, so its first
+// reservation in a transaction waits for them; the transaction then
 // holds SQLite's write lock, and the ids after those it handed out are
 // free: later reservations need no statement, and the rows go on being
-// written meanwhile (Tx.later). PostgreSQL takes ids from its sequences
-// on a connection of their own, and never waits: the batch goes on while
-// its rows are copied.
+// written meanwhile (Tx.later).
 func (t *importTx) reserve(table string) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
 	if t.ids == nil {
 		t.ids = map[string][]int64{}
+	}
+	if !t.s.Dialect.OneWriter {
+		ids, err := t.s.Dialect.ReserveIDs(t.ctx, t.tx.Tx, table, idPool)
+		t.ids[table] = ids
+		return err
 	}
 	if next, ok := t.tx.nextIDs[table]; ok {
 		ids := make([]int64, idPool)
@@ -150,22 +155,18 @@ func (t *importTx) reserve(table string) error {
 		t.tx.nextIDs[table] = next + idPool
 		return nil
 	}
-	if t.s.Dialect.OneWriter {
-		if err := t.tx.wait(); err != nil {
-			return err
-		}
+	if err := t.tx.wait(); err != nil {
+		return err
 	}
 	ids, err := t.s.Dialect.ReserveIDs(t.ctx, t.tx.Tx, table, idPool)
 	if err != nil {
 		return err
 	}
 	t.ids[table] = ids
-	if t.s.Dialect.OneWriter {
-		if t.tx.nextIDs == nil {
-			t.tx.nextIDs = map[string]int64{}
-		}
-		t.tx.nextIDs[table] = ids[len(ids)-1] + 1
+	if t.tx.nextIDs == nil {
+		t.tx.nextIDs = map[string]int64{}
 	}
+	t.tx.nextIDs[table] = ids[len(ids)-1] + 1
 	return nil
 }
 
