@@ -123,7 +123,9 @@ func (im *Importer) prepareScans(ctx context.Context, run *run, imp *roster.Impo
 		run.indexedEmails = o.indexedEmails
 	}
 	if o.filteredKeys != nil && ahead {
-		im.buildKeyFilter(ctx, run, imp, max(rows, 1))
+		if o.filterAt <= 1 {
+			im.buildKeyFilter(ctx, run, imp, max(rows, 1), true) // no batch written yet
+		}
 		run.filteredKeys = o.filteredKeys
 	}
 	if o.indexedEmails != nil || o.filteredKeys != nil || rows < emailIndexMinRows {
@@ -136,7 +138,7 @@ func (im *Importer) prepareScans(ctx context.Context, run *run, imp *roster.Impo
 			if !ahead {
 				return
 			}
-			once, fn = &filter, func() { im.buildKeyFilter(ctx, run, imp, rows) }
+			once, fn = &filter, func() { im.buildKeyFilter(ctx, run, imp, rows, false) }
 		}
 		once.Do(func() {
 			wg.Add(1)

@@ -28,3 +28,9 @@ func IndexEmails(found *atomic.Int64) func(*Options) {
 func FilterKeys(absent *atomic.Int64) func(*Options) {
 	return func(o *Options) { o.filteredKeys = func(n int) { absent.Add(int64(n)) } }
 }
+
+// FilterKeysAt is FilterKeys, with the filter built just before batch n
+// (counted from 1) instead of the first.
+func FilterKeysAt(n int, absent *atomic.Int64) func(*Options) {
+	return func(o *Options) { FilterKeys(absent)(o); o.filterAt = n }
+}

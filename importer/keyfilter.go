@@ -24,7 +24,11 @@ import (
 // A planner's snapshot may miss batches written since, or hold batches
 // whose keys the filter did not have yet; the writer then looks those
 // keys up again in the batch's own transaction (batch.refresh), where the
-// filter holds every batch written before.
+// filter holds every batch written before. The filter answers only once
+// the writer has adopted it, adding the keys of the batches written
+// before it saw the filter: the scan's snapshot may miss those (SQLite
+// holds a group's batches uncommitted), and a batch that asked the filter
+// before would take a key an earlier batch gave for free.
 
 const (
 	// keyFilterBits is the filter's size per key it was made for: with
@@ -74,11 +78,15 @@ func (f *bloom) may(h uint64) bool {
 // keyFilter holds the emails and external ids that contacts of the
 // tenant may have, while the import runs.
 type keyFilter struct {
-	seed   maphash.Seed
-	f      *bloom
-	ready  atomic.Bool // the scan is done: the filter may answer
-	writes int64       // the count of outside writes it is exact for, set before ready
+	seed    maphash.Seed
+	f       *bloom
+	scanned atomic.Bool // the directory's keys are in
+	adopted atomic.Bool // so are those of every batch written (pipeline.go)
+	writes  int64       // the count of outside writes it is exact for, set before scanned
 }
+
+// ready reports whether the filter holds every key a contact may have.
+func (k *keyFilter) ready() bool { return k.scanned.Load() && k.adopted.Load() }
 
 func (k *keyFilter) hash(kind int, key string) uint64 {
 	return maphash.String(k.seed, key) + uint64(kind)*0x9e3779b97f4a7c15
@@ -104,9 +112,11 @@ func addKeys[V any](k *keyFilter, keys *[keyKinds]map[string]V) {
 // From the moment the filter exists, the writer adds the keys of every
 // batch it writes, and once those of the batches written since its last
 // commit before that, which the scan's snapshot may not see: together
-// they miss no key written.
-func (im *Importer) buildKeyFilter(ctx context.Context, run *run, imp *roster.Import, rows int) {
+// they miss no key written. A filter made before the first batch is
+// adopted at once: there is nothing to add.
+func (im *Importer) buildKeyFilter(ctx context.Context, run *run, imp *roster.Import, rows int, adopted bool) {
 	k := &keyFilter{seed: maphash.MakeSeed(), f: newBloom(2 * keyFilterPerRow * rows)}
+	k.adopted.Store(adopted)
 	run.keys.Store(k)
 	n, limit := 0, keyFilterPerRow*rows // the most directory keys the scan takes
 	add := func(kind int) func(string, int64) bool {
@@ -127,16 +137,15 @@ func (im *Importer) buildKeyFilter(ctx context.Context, run *run, imp *roster.Im
 		return
 	}
 	k.writes = writes
-	k.ready.Store(true)
+	k.scanned.Store(true)
 }
 
 // mayBeHeld returns the keys of kind that a contact may hold, dropping
 // those the run's key filter shows none does. The filter answers only
-// once its scan is done, and only batches that see no outside write
-// since.
+// once it is ready, and only batches that see no outside write since.
 func (b *batch) mayBeHeld(kind int, keys []string) []string {
 	k := b.run.keys.Load()
-	if k == nil || !k.ready.Load() || k.writes != b.tx.Writes() {
+	if k == nil || !k.ready() || k.writes != b.tx.Writes() {
 		return keys
 	}
 	out := keys[:0:0]

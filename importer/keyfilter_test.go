@@ -94,3 +94,32 @@ func TestKeyFilterMatchByExternalID(t *testing.T) {
 		}
 	})
 }
+
+// A filter made while the import runs answers only once it also holds
+// what the batches before it wrote, which its scan may not see: on
+// SQLite they are still uncommitted in the open group.
+func TestKeyFilterMadeMidImport(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		var absent atomic.Int64
+		res := e.run("name,email,external_id\nAnn,ann@x.cz,A-1\nBob,bob@x.cz,B-1\n"+
+			"Ann Two,ann@x.cz,\nCid,cid@x.cz,B-1\n"+ // the filter is made as this batch begins
+			"Dee,dee@x.cz,D-1\nEve,eve@x.cz,E-1\n"+ // the writer adopts it here
+			"Bob Two,bob@x.cz,\nFay,fay@x.cz,F-1\n"+
+			"Gus,gus@x.cz,G-1\nHal,hal@x.cz,H-1\nIvy,ivy@x.cz,I-1\nJon,jon@x.cz,J-1\n"+
+			"Kim,kim@x.cz,K-1\nDee Two,dee@x.cz,\n"+ // planned on the filter
+			"Lee,lee@x.cz,L-1\nMia,mia@x.cz,M-1\n",
+			importer.FilterKeysAt(2, &absent), batchOf(2), importer.GroupRows(100))
+		e.counts(res, 12, 3, 0, 1)
+		if absent.Load() == 0 {
+			t.Fatal("the key filter spared no look-up")
+		}
+		for _, want := range []struct{ email, name string }{{"ann@x.cz", "Ann Two"}, {"bob@x.cz", "Bob Two"}, {"dee@x.cz", "Dee Two"}, {"mia@x.cz", "Mia"}} {
+			if c := e.byEmail(want.email); c.Name != want.name {
+				t.Errorf("%s is %s, want %s", want.email, c.Name, want.name)
+			}
+		}
+		if len(res.Errors) != 1 || res.Errors[0].Row != 5 || res.Errors[0].Column != "external_id" {
+			t.Fatalf("errors %+v, want row 5 on external_id", res.Errors)
+		}
+	})
+}

@@ -33,6 +33,9 @@ type Options struct {
 	// file's size, before the first batch, and is told how many keys each
 	// look-up found absent through it.
 	filteredKeys func(absent int)
+	// filterAt, for tests, builds the key filter (with filteredKeys) just
+	// before batch filterAt (counted from 1) instead of the first.
+	filterAt int
 	// groupRows, for tests, is how many rows one transaction holds over
 	// several batches (0: what the store prefers, see BatchGrouper;
 	// negative: each batch commits on its own).

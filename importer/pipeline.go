@@ -136,6 +136,19 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		if o.beforeBatch != nil {
 			o.beforeBatch()
 		}
+		if k := run.keys.Load(); k != nil && k != filtered {
+			// A new filter: its scan's snapshot may miss what the
+			// batches since the last commit before it wrote. With
+			// those, it holds every key written, and may answer.
+			filtered = k
+			addKeys(k, &log.keys)
+			k.adopted.Store(true)
+		}
+		if ahead && o.filterAt > 1 && log.written+1 == o.filterAt {
+			// After the writer looked: it adopts the filter only
+			// after this batch, which must not use it.
+			im.buildKeyFilter(ctx, run, imp, max(total-skip, 1), false)
+		}
 		saved := run.counts
 		var b *batch
 		var writes int64
@@ -161,13 +174,8 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			run.companies.put(writes, b) // before the commit is counted: see companyCache
 			d := b.dirty                 // not &b.dirty, which would keep the whole batch
 			log.add(&d)
-			if k := run.keys.Load(); k != nil && k != filtered {
-				// A new filter: its scan's snapshot may miss what the
-				// batches since the last commit before it wrote.
-				filtered = k
-				addKeys(k, &log.keys)
-			} else if k != nil {
-				addKeys(k, &d.keys)
+			if filtered != nil {
+				addKeys(filtered, &d.keys)
 			}
 			if o.OnFailed != nil {
 				failed = append(failed, b.failed...)

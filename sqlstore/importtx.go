@@ -321,6 +321,9 @@ func (t *importTx) idsBy(query string, keys []string) (map[string]int64, error) 
 }
 
 func (t *importTx) ContactIDsByEmail(emails []string) (map[string]int64, error) {
+	if err := t.flush(); err != nil { // it may hold the batch's pending emails
+		return nil, err
+	}
 	h := t.tx.held
 	if h == nil || len(h.owners) == 0 {
 		return t.idsBy(emailLookup, emails)
