@@ -2,7 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,4 +58,56 @@ func TestWriterGetsInBetweenImportGroups(t *testing.T) {
 		}
 	}
 	t.Fatalf("the other write waited for all %d groups", groups)
+}
+
+// Another process's import holds SQLite's write lock for all but an
+// instant between its groups, which a writer waiting in SQLite's busy
+// handler seldom catches. Opening the database and asking to import
+// need no write while the import runs: the second import is told at
+// once that the first is in progress, not "database is locked" after
+// the busy timeout.
+func TestImportRefusedWhileAnotherProcessWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "roster.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tn, err := s.CreateTenant(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "first.csv"}
+	if err := s.StartImport(ctx, first, "first", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// The other process, in the middle of a group.
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second) // well within the busy timeout
+	defer cancel()
+	s2, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open while another process writes: %v", err)
+	}
+	defer s2.Close()
+	second := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "second.csv"}
+	err = s2.StartImport(ctx, second, "second", time.Minute)
+	if roster.ErrorCode(err) != roster.EINPROGRESS || !strings.Contains(err.Error(), fmt.Sprintf("#%d", first.ID)) {
+		t.Fatalf("second import: %v; want import #%d in progress", err, first.ID)
+	}
 }

@@ -13,6 +13,14 @@ import (
 // StartImport records the import and takes the tenant's import lock in one
 // transaction, so no import row exists for an import that never ran.
 func (s *Store) StartImport(ctx context.Context, imp *roster.Import, holder string, lease time.Duration) error {
+	// A live lock is seen without waiting for a write transaction: on
+	// SQLite another process's import may hold the write lock for all but
+	// an instant between its groups, and a writer waiting there would
+	// rarely get in before its busy timeout, to say only that the
+	// database is locked.
+	if lock, err := s.findImportLock(ctx, s.DB, imp.TenantID); err == nil && lock.ExpiresAt.After(s.now()) {
+		return inProgress(lock)
+	}
 	err := s.startImport(ctx, imp, holder, lease)
 	if roster.ErrorCode(err) == roster.ECONFLICT {
 		// Another process inserted the lock between our read and write
@@ -31,9 +39,7 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 		}
 		if lock != nil {
 			if lock.ExpiresAt.After(now) {
-				return roster.Errorf(roster.EINPROGRESS,
-					"another import (#%d) of this tenant is in progress since %s (%d of %d rows done); try again when it has finished",
-					lock.ImportID, lock.StartedAt.Format(time.RFC3339), lock.RowsDone, lock.RowsTotal).With("lock", lock)
+				return inProgress(lock)
 			}
 			// Its process died: the lease ran out. Never leave it "in progress";
 			// a job (with a stored file) stays running for a worker to resume.
@@ -62,6 +68,12 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 			VALUES (?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease))
 		return err
 	})
+}
+
+func inProgress(lock *roster.ImportLock) error {
+	return roster.Errorf(roster.EINPROGRESS,
+		"another import (#%d) of this tenant is in progress since %s (%d of %d rows done); try again when it has finished",
+		lock.ImportID, lock.StartedAt.Format(time.RFC3339), lock.RowsDone, lock.RowsTotal).With("lock", lock)
 }
 
 // failOrphan closes the journal entry of an import whose process died

@@ -13,7 +13,17 @@ import (
 // 002_….sql) that the database has not seen yet, each in its own
 // transaction together with the record of its version. Forward only.
 func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
-	err := s.InTx(ctx, func(tx *Tx) error {
+	names, err := fs.Glob(migrations, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if s.migrated(ctx, names) {
+		// Checked with a read: on SQLite a running import leaves a writer
+		// waiting for it hardly a chance (see StartImport).
+		return nil
+	}
+	err = s.InTx(ctx, func(tx *Tx) error {
 		if err := s.lockMigrations(ctx, tx); err != nil {
 			return err
 		}
@@ -23,11 +33,6 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 	if err != nil {
 		return fmt.Errorf("migrations table: %w", err)
 	}
-	names, err := fs.Glob(migrations, "*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
 	for _, name := range names {
 		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 		if err != nil {
@@ -69,4 +74,15 @@ func (s *Store) lockMigrations(ctx context.Context, tx *Tx) error {
 	}
 	_, err := tx.Tx.ExecContext(ctx, s.Dialect.MigrationLock)
 	return err
+}
+
+// migrated reports whether the database has every migration of names.
+func (s *Store) migrated(ctx context.Context, names []string) bool {
+	var n, last int
+	err := s.DB.QueryRowContext(ctx, `SELECT count(*), COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&n, &last)
+	if err != nil || len(names) == 0 {
+		return false
+	}
+	newest, err := strconv.Atoi(strings.SplitN(names[len(names)-1], "_", 2)[0])
+	return err == nil && n == len(names) && last == newest
 }
