@@ -23,7 +23,11 @@ var migrations embed.FS
 
 // Dialect is SQLite's dialect for sqlstore.
 var Dialect = sqlstore.Dialect{
-	Name:            "sqlite",
+	Name: "sqlite",
+	// With the links' foreign keys deferred (migration 009), a multi-row
+	// insert needs no statement journal: 1M new contacts in 44.6-45.7 s
+	// against 47.9-48.2 s with one.
+	Insert:          "INSERT OR FAIL INTO",
 	Prepare:         true,
 	OneWriter:       true,
 	UniqueViolation: uniqueViolation,

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -98,9 +99,11 @@ func splitColumns(columns string) []string {
 // insertSQL returns "INSERT INTO table (columns) VALUES (?,…),(?,…)" for n rows, for the dialect.
 func (s *Store) insertSQL(table, columns string, width, n int) string {
 	row := "(" + placeholders(width) + ")"
+	verb := cmp.Or(s.Dialect.Insert, "INSERT INTO")
 	var b strings.Builder
-	b.Grow(len(table) + len(columns) + n*(len(row)+1) + 32)
-	b.WriteString("INSERT INTO ")
+	b.Grow(len(verb) + len(table) + len(columns) + n*(len(row)+1) + 32)
+	b.WriteString(verb)
+	b.WriteByte(' ')
 	b.WriteString(table)
 	b.WriteString(" (")
 	b.WriteString(columns)

@@ -28,6 +28,13 @@ type Dialect struct {
 	// keys is "= ANY(?)" and a bulk insert is one INSERT … SELECT unnest(…),
 	// each one statement text whatever the number of rows.
 	Arrays bool
+	// Insert begins a multi-row insert ("" for INSERT INTO). SQLite's is
+	// INSERT OR FAIL INTO: a failing row then fails the statement without
+	// undoing the rows before it, which SQLite can only do by keeping a
+	// statement journal (a copy of each page the statement changes).
+	// Nothing is lost: Roster rolls back a transaction whose statement
+	// failed.
+	Insert string
 	// Prepare statements explicitly once per transaction. SQLite compiles
 	// each statement otherwise; pgx already caches them per connection.
 	Prepare bool
