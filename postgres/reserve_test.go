@@ -39,7 +39,7 @@ func TestIDsReservedWhileRowsAreCopied(t *testing.T) {
 		return copyRows(ctx, dc, table, columns, rows)
 	}
 	now := time.Now().UTC()
-	const n = 600 // more than one pool of ids
+	const n = 2100 // more than one pool of ids (2048)
 	err := s.ImportBatch(ctx, tenant, 0, "", 0, func(tx roster.ImportTx) error {
 		for i := range n {
 			c := &roster.Contact{Name: fmt.Sprintf("Person %d", i), Email: fmt.Sprintf("p%d@example.com", i),
@@ -57,11 +57,11 @@ func TestIDsReservedWhileRowsAreCopied(t *testing.T) {
 	if got := reservations.Load(); got != 2 {
 		t.Errorf("%d pools of contact ids taken, want 2", got)
 	}
-	list, _, err := s.ListContacts(ctx, tenant, roster.ContactFilter{Page: roster.Page{Limit: n + 1}})
-	if err != nil {
+	var stored int
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM contacts WHERE tenant_id = $1`, tenant).Scan(&stored); err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != n {
-		t.Errorf("%d contacts stored, want %d", len(list), n)
+	if stored != n {
+		t.Errorf("%d contacts stored, want %d", stored, n)
 	}
 }
