@@ -11,6 +11,7 @@ import (
 
 	"roster"
 	"roster/sqlite"
+	"roster/sqlstore"
 )
 
 // An import commits group after group, beginning the next at once. A
@@ -19,15 +20,7 @@ import (
 // moment between two transactions.
 func TestWriterGetsInBetweenImportGroups(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "roster.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tn := openWithTenant(t, filepath.Join(t.TempDir(), "roster.db"))
 	wrote := make(chan struct{})
 	go func() {
 		time.Sleep(20 * time.Millisecond) // the import is under way
@@ -69,15 +62,7 @@ func TestWriterGetsInBetweenImportGroups(t *testing.T) {
 func TestImportRefusedWhileAnotherProcessWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "roster.db")
-	s, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	tn, err := s.CreateTenant(ctx, "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, tn := openWithTenant(t, path)
 	first := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "first.csv"}
 	if err := s.StartImport(ctx, first, "first", time.Minute); err != nil {
 		t.Fatal(err)
@@ -110,4 +95,20 @@ func TestImportRefusedWhileAnotherProcessWrites(t *testing.T) {
 	if roster.ErrorCode(err) != roster.EINPROGRESS || !strings.Contains(err.Error(), fmt.Sprintf("#%d", first.ID)) {
 		t.Fatalf("second import: %v; want import #%d in progress", err, first.ID)
 	}
+}
+
+// openWithTenant opens the database at path, closed when the test ends,
+// with a tenant in it.
+func openWithTenant(t *testing.T, path string) (*sqlstore.Store, *roster.Tenant) {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	tn, err := s.CreateTenant(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, tn
 }
