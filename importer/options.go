@@ -180,13 +180,10 @@ var zeroTime time.Time
 // twice what is live before it runs; with SQLite's page caches beside it,
 // a 1M-row import then passed 256 MB. MemoryLimit is a soft limit
 // (runtime/debug.SetMemoryLimit): the program sets it unless GOMEMLIMIT
-// says otherwise. 128 MB an import rather than 96 MB lets the collector
-// run less often while 1M new contacts go into SQLite: 44.6 s against
-// 46.4-47.2 s, at a peak of 204-206 MB against 182-183 MB. Imports
-// whose heap grows less (XLSX, 1M into a tenant of 1M) stay at 184 MB.
+// says otherwise.
 const (
 	memoryBase      = 32 << 20
-	memoryPerImport = 128 << 20
+	memoryPerImport = 96 << 20
 )
 
 // MemoryLimit is the soft memory limit for a process that runs imports
