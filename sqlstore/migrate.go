@@ -34,7 +34,7 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 		return fmt.Errorf("migrations table: %w", err)
 	}
 	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		version, err := migrationVersion(name)
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with its number", name)
 		}
@@ -83,6 +83,11 @@ func (s *Store) migrated(ctx context.Context, names []string) bool {
 	if err != nil || len(names) == 0 {
 		return false
 	}
-	newest, err := strconv.Atoi(strings.SplitN(names[len(names)-1], "_", 2)[0])
+	newest, err := migrationVersion(names[len(names)-1])
 	return err == nil && n == len(names) && last == newest
+}
+
+// migrationVersion is the number a migration's file name starts with.
+func migrationVersion(name string) (int, error) {
+	return strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 }
