@@ -52,6 +52,36 @@ func tempDB(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "cli.db")
 }
 
+// A fresh database gets its default tenant from the first command that
+// needs it, as from serve, so the README's first import just works.
+func TestCLIFreshDatabaseGetsDefaultTenant(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	if code, _, errOut := cli(t, "contacts", "list", "--db", db, "--tenant", "acme"); code != exitFatal || !strings.Contains(errOut, `tenant "acme" not found`) {
+		t.Fatalf("a named tenant on a fresh database: exit %d %q; want not found, and no tenant made", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(file, []byte("Name,Email\nAda Lovelace,ada@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, "import", "--db", db, file)
+	if code != exitOK || !strings.Contains(out, "1 created") {
+		t.Fatalf("first import: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `created tenant "default"`) {
+		t.Errorf("the first import did not say it made the tenant: %q", errOut)
+	}
+	code, out, errOut = cli(t, "contacts", "list", "--db", db)
+	if code != exitOK || !strings.Contains(out, "ada@example.com") || strings.Contains(errOut, "created tenant") {
+		t.Errorf("the next command: exit %d %q %q; want the contact, and no new tenant", code, out, errOut)
+	}
+	s := openStore(t, db)
+	defer s.Close()
+	if ts, err := s.ListTenants(context.Background()); err != nil || len(ts) != 1 || ts[0].Name != roster.DefaultTenant {
+		t.Errorf("tenants %v (%v), want only default", ts, err)
+	}
+}
+
 func TestCLIMigrate(t *testing.T) {
 	t.Parallel()
 	db := tempDB(t)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"roster"
@@ -16,12 +17,14 @@ import (
 type common struct {
 	db     string
 	tenant string
+	notice io.Writer // where a created default tenant is announced
 }
 
 // flags returns a FlagSet for a subcommand with --db and --tenant bound.
 func (m *Main) flags(name, usage string, c *common) *flag.FlagSet {
 	fs := flag.NewFlagSet("roster "+name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
+	c.notice = m.Stderr
 	def := m.Getenv("ROSTER_DB")
 	if def == "" {
 		def = "roster.db"
@@ -70,16 +73,44 @@ func open(ctx context.Context, db string) (*sqlstore.Store, error) {
 	return sqlite.Open(ctx, db)
 }
 
-// openTenant opens the database and finds the tenant.
+// openTenant opens the database and finds the tenant. A database with no
+// tenant at all gets the default one on first use, as `roster serve`
+// does, so `roster import people.csv` works on a fresh install.
 func (c *common) openTenant(ctx context.Context) (*sqlstore.Store, *roster.Tenant, error) {
 	s, err := open(ctx, c.db)
 	if err != nil {
 		return nil, nil, err
 	}
 	t, err := s.FindTenant(ctx, c.tenant)
+	if roster.ErrorCode(err) == roster.ENOTFOUND && c.tenant == roster.DefaultTenant {
+		t, err = c.firstTenant(ctx, s, err)
+	}
 	if err != nil {
 		s.Close()
 		return nil, nil, err
 	}
 	return s, t, nil
+}
+
+// firstTenant creates the default tenant if the database has none, or
+// returns notFound.
+func (c *common) firstTenant(ctx context.Context, s *sqlstore.Store, notFound error) (*roster.Tenant, error) {
+	ts, err := s.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts) > 0 {
+		return nil, notFound
+	}
+	t, err := s.CreateTenant(ctx, roster.DefaultTenant)
+	if roster.ErrorCode(err) == roster.ECONFLICT {
+		return s.FindTenant(ctx, roster.DefaultTenant) // another process made it first
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.notice != nil {
+		fmt.Fprintf(c.notice, "roster: created tenant %q (the database had none); 'roster tokens create' makes an API token for it\n", t.Name)
+	}
+	return t, nil
 }
