@@ -34,7 +34,8 @@ type Import struct {
 	Status     string        `json:"status"`
 	DryRun     bool          `json:"dry_run"`
 	Counts     ImportCounts  `json:"counts"`
-	Message    string        `json:"message,omitempty"` // why a failed import failed
+	Message    string        `json:"message,omitempty"`  // why a failed import failed
+	Warnings   []string      `json:"warnings,omitempty"` // what it ignored or left out; set when it ends
 	StartedAt  time.Time     `json:"started_at"`
 	FinishedAt *time.Time    `json:"finished_at,omitempty"`
 	UndoneAt   *time.Time    `json:"undone_at,omitempty"`

@@ -237,6 +237,39 @@ func TestCustomFields(t *testing.T) {
 	})
 }
 
+// Phone extensions do not fit E.164: the number imports without one, and
+// the report says, per column, how many were left out and where first.
+func TestPhoneExtensionsAreReported(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "desk", roster.FieldPhone)
+		res := e.run("name,email,Phone,Mobile,Desk\n"+
+			"Ann,ann@x.com,(216) 514-1412 x123,,\n"+
+			"Bad,not-an-email,201-555-0100 x9,,\n"+ // failed: its extension is not counted
+			"Bob,bob@x.com,216.514.1413,+1 216 514 1414,\n"+
+			"Cid,cid@x.com,216-514-1415 ext. 7,201-555-0123 #4,201-555-0124 x5\n", region("US"))
+		e.counts(res, 3, 0, 0, 1)
+		if ann := e.byEmail("ann@x.com"); ann.Phone != "+12165141412" {
+			t.Fatalf("ann's phone %q", ann.Phone)
+		}
+		want := []string{
+			`column "Phone": the extensions of 2 numbers were left out: E.164 has no room for one (first at row 2: "(216) 514-1412 x123")`,
+			`column "Mobile": the extension of 1 number was left out: E.164 has no room for one (first at row 5: "201-555-0123 #4")`,
+			`column "Desk": the extension of 1 number was left out: E.164 has no room for one (first at row 5: "201-555-0124 x5")`,
+		}
+		if !reflect.DeepEqual(res.Warnings, want) {
+			t.Fatalf("warnings\n%q\nwant\n%q", res.Warnings, want)
+		}
+		// The journal keeps them, for the API and `roster imports show`.
+		if imp, err := e.s.FindImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil || !reflect.DeepEqual(imp.Warnings, want) {
+			t.Fatalf("journaled warnings %q (%v), want the report's", imp.Warnings, err)
+		}
+		// Re-imported unchanged, the numbers still lose their extensions.
+		if res := e.run("name,email,Phone\nAnn,ann@x.com,(216) 514-1412 x123\n", region("US")); len(res.Warnings) != 1 {
+			t.Fatalf("re-import warnings %q", res.Warnings)
+		}
+	})
+}
+
 func TestRowErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		csv := "name,email,phone,other_emails\n" +

@@ -172,7 +172,10 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		})
 		if err == nil {
 			run.companies.put(writes, b) // before the commit is counted: see companyCache
-			d := b.dirty                 // not &b.dirty, which would keep the whole batch
+			for _, r := range b.extended {
+				run.extensions.add(r)
+			}
+			d := b.dirty // not &b.dirty, which would keep the whole batch
 			log.add(&d)
 			if filtered != nil {
 				addKeys(filtered, &d.keys)
@@ -310,6 +313,9 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 		}
 		if err := b.handle(r, err); err != nil {
 			return nil, err
+		}
+		if !r.failed() && len(r.extended) > 0 {
+			b.extended = append(b.extended, r)
 		}
 	}
 	return b, tx.Journal(b.changes, b.failed, run.counts)

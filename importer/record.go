@@ -27,6 +27,8 @@ type record struct {
 	created *newContact // contacts: the contact the row would create, made ahead
 	digest  digester    // contacts: the row's part of its digest (see digest.go)
 	kept    int64       // contacts: the contact the row leaves as it is, known by its digest
+
+	extended []int // columns whose phone number had an extension, left out
 }
 
 // companyRef is a company a contact row names, by name or external id.
@@ -100,6 +102,24 @@ func (p *parser) failErr(r *record, col int, err error) {
 		return
 	}
 	p.fail(r, col, "invalid", err.Error())
+}
+
+// e164 normalizes a phone cell, or fails it.
+func (p *parser) e164(r *record, col int, v string) (string, bool) {
+	e, err := p.phones.E164(v)
+	if err != nil {
+		p.failErr(r, col, err)
+		return "", false
+	}
+	p.extension(r, col, v)
+	return e, true
+}
+
+// extension notes a phone cell whose extension E.164 leaves out.
+func (p *parser) extension(r *record, col int, v string) {
+	if p.phones.Extension(v) != "" {
+		r.extended = append(r.extended, col)
+	}
 }
 
 // parse builds the record of one row. Cells are trimmed; a blank cell
@@ -223,12 +243,9 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 			c.OtherEmails = es
 		}
 	case "phone", "mobile":
-		e, err := p.phones.E164(v)
-		if err != nil {
-			p.failErr(r, col, err)
-		} else if key == "phone" {
+		if e, ok := p.e164(r, col, v); ok && key == "phone" {
 			c.Phone = e
-		} else {
+		} else if ok {
 			c.Mobile = e
 		}
 	case "tags":
@@ -270,9 +287,7 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 			c.Website = u
 		}
 	case "phone":
-		if e, err := p.phones.E164(v); err != nil {
-			p.failErr(r, col, err)
-		} else {
+		if e, ok := p.e164(r, col, v); ok {
 			c.Phone = e
 		}
 	case "tags":
@@ -311,7 +326,9 @@ func (p *parser) customValue(r *record, col int, def *roster.FieldDef, v string)
 	case roster.FieldEmail:
 		val, err = normalize.Email(v)
 	case roster.FieldPhone:
-		val, err = p.phones.E164(v)
+		if val, err = p.phones.E164(v); err == nil {
+			p.extension(r, col, v)
+		}
 	default:
 		err = normalize.Text(v, def.MaxLength)
 		val = v

@@ -88,3 +88,21 @@ func (p *Phones) slowE164(s string) string {
 	}
 	return phonenumbers.Format(num, phonenumbers.E164)
 }
+
+// Extension returns the extension libphonenumber reads in s ("123" of
+// "+1 201 555 0123 x123"), "" if none. E164 leaves it out, as E.164 has
+// no room for one; the caller can tell the person it did.
+func (p *Phones) Extension(s string) string {
+	// Every extension libphonenumber knows is marked by a letter, '#',
+	// ',' or ';': plain numbers skip the parse.
+	if !strings.ContainsFunc(s, func(r rune) bool {
+		return r == '#' || r == ',' || r == ';' || r > 0x7f || r|0x20 >= 'a' && r|0x20 <= 'z'
+	}) {
+		return ""
+	}
+	num, err := phonenumbers.Parse(p.prepare(strings.TrimSpace(s)), p.slowRegion())
+	if err != nil {
+		return ""
+	}
+	return num.GetExtension()
+}

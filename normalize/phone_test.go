@@ -189,6 +189,27 @@ func TestPhoneFastPathIdentical(t *testing.T) {
 	})
 }
 
+func TestPhonesExtension(t *testing.T) {
+	tests := []struct{ region, in, want string }{
+		{"US", "+1 201 555 0123 x123", "123"},
+		{"US", "(216)514-1412x9", "9"},
+		{"US", "201-555-0123 ext. 45", "45"},
+		{"GB", "+44 20 7946 0958;ext=12", "12"},
+		{"", "tel:+1-201-555-0123;ext=7", "7"},
+		{"US", "201 555 0123 #88", "88"},
+		{"US", "+1 201 555 0123", ""},
+		{"KR", "010-1234-5678", ""},
+		{"US", "call me", ""},
+		{"US", "", ""},
+	}
+	for _, tc := range tests {
+		p := mustPhones(t, tc.region)
+		if got := p.Extension(tc.in); got != tc.want {
+			t.Errorf("Extension(%q) with region %q = %q, want %q", tc.in, tc.region, got, tc.want)
+		}
+	}
+}
+
 func TestPhonesE164(t *testing.T) {
 	tests := []struct {
 		name, region, in, want string

@@ -139,8 +139,8 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 	imp.FinishedAt = &now
 	counts, _ := json.Marshal(imp.Counts)
 	err := s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
-			imp.Status, string(counts), imp.Message, now, imp.TenantID, imp.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, warnings = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
+			imp.Status, string(counts), imp.Message, encodeList(imp.Warnings), now, imp.TenantID, imp.ID); err != nil {
 			return err
 		}
 		if imp.DryRun {
@@ -159,19 +159,19 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 }
 
 const importColumns = `id, tenant_id, label, kind, file_name, file_sha256, options, status, dry_run, counts, message, started_at,
-	finished_at, undone_at, queued_at, file_path, rows_total, attempts, worker, cancel_requested, requested_by, header`
+	finished_at, undone_at, queued_at, file_path, rows_total, attempts, worker, cancel_requested, requested_by, header, warnings`
 
 func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
 	imp := &roster.Import{}
 	var kind, opts, counts string
 	var finished, undone, queued sql.NullTime
-	var header string
+	var header, warnings string
 	if err := sc.Scan(&imp.ID, &imp.TenantID, &imp.Label, &kind, &imp.FileName, &imp.FileSHA256, &opts, &imp.Status, &imp.DryRun,
 		&counts, &imp.Message, &imp.StartedAt, &finished, &undone, &queued, &imp.FilePath, &imp.RowsTotal, &imp.Attempts,
-		&imp.Worker, &imp.CancelRequested, &imp.RequestedBy, &header); err != nil {
+		&imp.Worker, &imp.CancelRequested, &imp.RequestedBy, &header, &warnings); err != nil {
 		return nil, err
 	}
-	imp.Header = decodeList(header)
+	imp.Header, imp.Warnings = decodeList(header), decodeList(warnings)
 	if queued.Valid {
 		t := queued.Time.UTC()
 		imp.QueuedAt = &t

@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -248,6 +249,7 @@ func TestImportsAPI(t *testing.T) {
 				{"ImportByProfile", testImportByProfile},
 				{"BadImportRequests", testBadImportRequests},
 				{"DryRunJob", testDryRunJob},
+				{"Warnings", testImportWarnings},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
@@ -560,6 +562,19 @@ func testImportLimits(t *testing.T, backend, db string) {
 
 // A dry-run job counts and reports what the import would do, changes
 // nothing, cannot be undone, and agrees with the real job that follows.
+// A job's warnings are kept with it: GET /imports/{id} says them after it ended.
+func testImportWarnings(t *testing.T, s *apiServer) {
+	job := s.importJob(t, nil, "w.csv", []byte("name,email,Shoe size,phone\nAda,ada@example.com,42,+1 201 555 0123 x7\n"))
+	imp := s.waitImport(t, job.ID)
+	want := []string{
+		`column "Shoe size" is not mapped to a field and was ignored`,
+		`column "phone": the extension of 1 number was left out: E.164 has no room for one (first at row 2: "+1 201 555 0123 x7")`,
+	}
+	if imp.Status != roster.ImportDone || imp.Counts.Created != 1 || !reflect.DeepEqual(imp.Warnings, want) {
+		t.Fatalf("import %s, counts %+v, warnings %q; want done, 1 created, warnings %q", imp.Status, imp.Counts, imp.Warnings, want)
+	}
+}
+
 func testDryRunJob(t *testing.T, s *apiServer) {
 	seed := s.importJob(t, nil, "seed.csv", []byte("name,email,job_title\nAda,ada@example.com,CTO\nBob,bob@example.com,\n"))
 	if imp := s.waitImport(t, seed.ID); imp.Status != roster.ImportDone || imp.Counts.Created != 2 {
