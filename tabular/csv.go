@@ -151,10 +151,30 @@ func (c *csvReader) read() error {
 	c.cells = c.cells[:0]
 	start := 0
 	for _, end := range c.p.ends {
-		c.cells = append(c.cells, s[start:end])
+		c.cells = append(c.cells, excelText(s[start:end]))
 		start = end
 	}
 	return nil
+}
+
+// excelText returns the text of a cell written as Excel's text formula,
+// ="0042" (or "=""0042""" quoted): exports write numbers so, phones and
+// ids above all, for Excel to keep their leading zeros and digits, and
+// Excel shows the text alone. Any other formula is left as it is.
+func excelText(cell string) string {
+	if len(cell) < 3 || cell[0] != '=' || cell[1] != '"' || cell[len(cell)-1] != '"' {
+		return cell
+	}
+	inner := cell[2 : len(cell)-1]
+	if !strings.Contains(inner, `"`) {
+		return inner
+	}
+	// In a formula's string a quote is doubled; a lone one ends the
+	// string (="a"&"b"), and the cell is a formula, not text.
+	if strings.Count(inner, `"`) != 2*strings.Count(inner, `""`) {
+		return cell
+	}
+	return strings.ReplaceAll(inner, `""`, `"`)
 }
 
 // columnName names a 0-based column by number and, once known, header name.

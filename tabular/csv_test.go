@@ -49,6 +49,8 @@ func TestCSVCases(t *testing.T) {
 			"info: format=csv encoding=utf-8 delimiter=\",\" sheet=\"\"\nheader: [\"a\" \"b\"]\nrow 2: [\"1\" \"caf\\xe9é\"]\n  error: column=1 ref=\"\" code=bad_encoding: cell is not valid utf-8 text\nrow 3: [\"2\" \"ok\"]\nEOF\n"},
 		{"undecodable byte in a legacy encoding flags the cell", "a,b\n1,\xff\xff\n", Options{Encoding: "shift_jis"},
 			"info: format=csv encoding=shift_jis delimiter=\",\" sheet=\"\"\nheader: [\"a\" \"b\"]\nrow 2: [\"1\" \"\uFFFD\uFFFD\"]\n  error: column=1 ref=\"\" code=bad_encoding: cell is not valid shift_jis text\nEOF\n"},
+		{"Excel text formulas read as their text, other formulas kept", "=\"Phone\",Id,Note\n=\"+420601123456\",\"=\"\"0042\"\"\",=\"a\"\"b\"\n=\"a\"&\"b\",=SUM(A1:A2),=\"\n", Options{},
+			"info: format=csv encoding=utf-8 delimiter=\",\" sheet=\"\"\nheader: [\"Phone\" \"Id\" \"Note\"]\nrow 2: [\"+420601123456\" \"0042\" \"a\\\"b\"]\nrow 3: [\"=\\\"a\\\"&\\\"b\\\"\" \"=SUM(A1:A2)\" \"=\\\"\"]\nEOF\n"},
 		{"empty file", "", Options{}, "fatal: empty_file: the file is empty\n"},
 		{"only blank lines", "\n\r\n,,\n", Options{}, "fatal: empty_file: the file has no header row\n"},
 		{"blank header cell", "a,,c\n1,2,3\n", Options{}, "fatal: blank_header: header column 2 is blank\n"},
