@@ -63,6 +63,9 @@ func (p *Phones) result(s, v string, code uint8) (string, error) {
 	if code == 0 {
 		return v, nil
 	}
+	if excelShortened(s) {
+		return "", errorf(CodeInvalidPhone, "phone number %q is in scientific notation: a spreadsheet took it for a number and dropped digits; save the column as text and export again", s)
+	}
 	if p.region == "" {
 		return "", errorf(CodeInvalidPhone, "phone number %q is not valid; write it with its country code, e.g. +44 20 7946 0958", s)
 	}
@@ -105,4 +108,16 @@ func (p *Phones) Extension(s string) string {
 		return ""
 	}
 	return num.GetExtension()
+}
+
+// excelShortened reports whether s is how a spreadsheet writes a long
+// number it took for a float, 4.20601E+11: the digits past the sixth
+// are gone, and no rule can bring them back.
+func excelShortened(s string) bool {
+	mantissa, exp, ok := strings.Cut(strings.ToUpper(s), "E+")
+	if !ok {
+		return false
+	}
+	whole, frac, _ := strings.Cut(mantissa, ".")
+	return allDigits(whole) && (frac == "" || allDigits(frac)) && allDigits(exp)
 }

@@ -251,6 +251,20 @@ func TestPhonesE164(t *testing.T) {
 			}
 		})
 	}
+	t.Run("scientific notation is named", func(t *testing.T) {
+		for _, in := range []string{"4.20601E+11", "4.2e+11", "8E+12"} {
+			_, err := mustPhones(t, "CZ").E164(in)
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeInvalidPhone || !strings.Contains(e.Message, "scientific notation") {
+				t.Errorf("E164(%q): %v; want invalid_phone naming scientific notation", in, err)
+			}
+		}
+		for _, in := range []string{"E+11", "4.2E+", "4.2E-11", "x4E+11"} {
+			if excelShortened(in) {
+				t.Errorf("excelShortened(%q) = true", in)
+			}
+		}
+	})
 	t.Run("message names region", func(t *testing.T) {
 		_, err := mustPhones(t, "KR").E164("0301234")
 		if err == nil || err.Error() != `phone number "0301234" is not valid for region KR` {
