@@ -270,6 +270,30 @@ func TestPhoneExtensionsAreReported(t *testing.T) {
 	})
 }
 
+// Roles as other systems export them read as customer or agent.
+func TestRoleWordsOfOtherSystems(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,email,role\n" +
+			"A,a@x.com,end-user\n" + // Zendesk
+			"B,b@x.com,Admin\n" +
+			"C,c@x.com,Light Agent\n" +
+			"D,d@x.com,고객\n" +
+			"E,e@x.com,AGENT\n" +
+			"F,f@x.com,boss\n")
+		e.counts(res, 5, 0, 0, 1)
+		want := map[string]string{"a@x.com": roster.RoleCustomer, "b@x.com": roster.RoleAgent, "c@x.com": roster.RoleAgent,
+			"d@x.com": roster.RoleCustomer, "e@x.com": roster.RoleAgent}
+		for email, role := range want {
+			if got := e.byEmail(email).Role; got != role {
+				t.Errorf("%s: role %q, want %q", email, got, role)
+			}
+		}
+		if len(res.Errors) != 1 || res.Errors[0].Row != 7 || res.Errors[0].Code != "invalid_role" || !strings.Contains(res.Errors[0].Message, `"boss"`) {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+	})
+}
+
 func TestRowErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		csv := "name,email,phone,other_emails\n" +

@@ -220,11 +220,10 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 	case "description":
 		set(&c.Description, roster.MaxParagraph)
 	case "role":
-		switch role := strings.ToLower(v); role {
-		case roster.RoleCustomer, roster.RoleAgent:
+		if role, ok := roleOf(v); ok {
 			c.Role = role
-		default:
-			p.fail(r, col, "invalid_role", "role must be customer or agent, not "+strconv.Quote(v))
+		} else {
+			p.fail(r, col, "invalid_role", "role must be customer or agent (or a word other systems use for them, such as end-user or admin), not "+strconv.Quote(v))
 		}
 	case "email":
 		if e, err := normalize.Email(v); err != nil {
