@@ -20,6 +20,7 @@ const (
 )
 
 // Email validates one e-mail address and returns it trimmed and lower-cased.
+// A mailbox ("Bob Smith <bob@example.com>") or mailto: link gives its address.
 //
 // It accepts what mail systems deliver to in practice: a dot-atom local part
 // (ASCII atext, or Unicode letters, marks and digits per RFC 6531) and a DNS
@@ -30,10 +31,14 @@ const (
 // following the isemail test suite's verdicts, since TLDs can carry MX records.
 func Email(s string) (string, error) {
 	s = strings.TrimSpace(s)
+	addr := s
+	if a, ok := mailbox(s); ok {
+		addr = a
+	}
 	// Lower first so the length limits apply to what we return; Unicode
 	// lower-casing can change the byte length and we must stay idempotent.
 	// strings.ToLower does not allocate for ASCII input that is already lower.
-	addr := strings.ToLower(s)
+	addr = strings.ToLower(addr)
 	at := strings.IndexByte(addr, '@')
 	if at <= 0 || at == len(addr)-1 {
 		return "", invalidEmail(s)
@@ -50,6 +55,22 @@ func Email(s string) (string, error) {
 		return addr, nil
 	}
 	return local + "@" + out, nil
+}
+
+// mailbox returns the address of a cell written as a mailbox, the way mail
+// programs and address books export them: "Ann Lee <ann@example.com>"
+// (RFC 5322's name-addr; the display name is dropped) or a mailto: link.
+func mailbox(s string) (string, bool) {
+	if strings.HasSuffix(s, ">") {
+		if i := strings.LastIndexByte(s, '<'); i >= 0 {
+			return strings.TrimSpace(s[i+1 : len(s)-1]), true
+		}
+	}
+	if len(s) > 7 && strings.EqualFold(s[:7], "mailto:") {
+		a, _, _ := strings.Cut(s[7:], "?")
+		return a, true
+	}
+	return "", false
 }
 
 func invalidEmail(s string) *Error {
@@ -197,9 +218,13 @@ func Emails(s string) ([]string, error) {
 		return nil
 	}
 	start := 0
+	quoted := false // inside a mailbox's quoted display name, "Smith, Bob"
 	for i := 0; i < len(s); i++ {
 		sep := 0
 		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case quoted:
 		case s[i] == ',' || s[i] == ';':
 			sep = 1
 		case s[i] == '|' && i+1 < len(s) && s[i+1] == '|':
