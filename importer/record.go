@@ -223,7 +223,7 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 		if role, ok := roleOf(v); ok {
 			c.Role = role
 		} else {
-			p.fail(r, col, "invalid_role", "role must be customer or agent (or a word other systems use for them, such as end-user or admin), not "+strconv.Quote(v))
+			p.fail(r, col, "invalid_role", "role must be customer or agent (or a synonym such as end-user or admin), not "+strconv.Quote(v))
 		}
 	case "email":
 		if e, err := normalize.Email(v); err != nil {
