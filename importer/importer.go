@@ -296,23 +296,8 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	if err != nil {
 		return 0, err
 	}
+	defer rd.Close()
 	res.Info, res.Header = rd.Info(), slices.Clone(rd.Header())
-	total := 0
-	for {
-		_, err := rd.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			rd.Close()
-			return 0, fileError(err)
-		}
-		total++
-	}
-	rd.Close()
-	if o.MaxRows > 0 && total > o.MaxRows {
-		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (--max-rows)", total, o.MaxRows)
-	}
 	if run.contactDefs, err = im.Store.ListFields(ctx, tenant.ID, roster.KindContacts); err != nil {
 		return 0, err
 	}
@@ -351,6 +336,26 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, defs: byKey, phones: phones, dates: dates,
 		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns)}
 	run.parser.customOrder = slices.Sorted(slices.Values(run.parser.customKeys()))
+	// One pass over the file counts its rows, for progress and
+	// --max-rows, and learns how its date columns write dates.
+	orders := run.parser.newDateOrders(o.DateFormat == "")
+	total := 0
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, fileError(err)
+		}
+		total++
+		orders.see(row)
+	}
+	if o.MaxRows > 0 && total > o.MaxRows {
+		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (--max-rows)", total, o.MaxRows)
+	}
+	run.parser.columnDates = orders.layouts()
+	res.Warnings = append(res.Warnings, orders.warnings()...)
 	return total, requiredColumns(run.parser, o)
 }
 

@@ -294,6 +294,43 @@ func TestRoleWordsOfOtherSystems(t *testing.T) {
 	})
 }
 
+// A date column's unambiguous dates tell how to read its ambiguous ones;
+// a column that shows two orders, or a --date-format, decides nothing.
+func TestDateOrderLearntFromTheColumn(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "born", roster.FieldDate)
+		e.field(roster.KindContacts, "joined", roster.FieldDate)
+		res := e.run("name,email,Born,Joined\n" +
+			"Ann,ann@x.com,7/2/1992,2020-03-02\n" + // Born is ambiguous, and read by the rows below
+			"Bob,bob@x.com,10/26/1945,26.10.2021\n" +
+			"Cid,cid@x.com,1990-05-04,10.26.2021\n" + // Joined shows both orders: each read its one way
+			"Dan,dan@x.com,,05.04.2021\n") // but an ambiguous one fails
+		e.counts(res, 3, 0, 0, 1)
+		if got := e.byEmail("ann@x.com").Custom["born"]; got != "1992-07-02" {
+			t.Errorf("ann born %v, want 1992-07-02 (the column writes MM/DD/YYYY)", got)
+		}
+		if got := e.byEmail("cid@x.com").Custom["born"]; got != "1990-05-04" {
+			t.Errorf("ISO dates read as they are: %v", got)
+		}
+		if len(res.Errors) != 1 || res.Errors[0].Row != 5 || res.Errors[0].Code != "ambiguous_date" {
+			t.Errorf("errors %+v; want row 5's Joined, still ambiguous", res.Errors)
+		}
+		want := []string{
+			`column "Born": dates read as MM/DD/YYYY, the only order "10/26/1945" (row 3) fits`,
+			`column "Joined": dates are written both as DD.MM.YYYY ("26.10.2021", row 3) and as MM.DD.YYYY ("10.26.2021", row 4); ambiguous ones fail their rows: set the date format`,
+		}
+		if !reflect.DeepEqual(res.Warnings, want) {
+			t.Errorf("warnings\n%q\nwant\n%q", res.Warnings, want)
+		}
+		res = e.run("name,email,Born\nEve,eve@x.com,7/2/1992\nFay,fay@x.com,10/26/1945\n",
+			func(o *importer.Options) { o.DateFormat = "DD/MM/YYYY" })
+		e.counts(res, 1, 0, 0, 1)
+		if got := e.byEmail("eve@x.com").Custom["born"]; got != "1992-02-07" || len(res.Warnings) != 0 {
+			t.Errorf("with --date-format: eve born %v, warnings %q; want the format's reading, and nothing learnt", got, res.Warnings)
+		}
+	})
+}
+
 func TestRowErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		csv := "name,email,phone,other_emails\n" +

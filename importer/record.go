@@ -80,6 +80,9 @@ type parser struct {
 
 	seed        digester // see digestSeed
 	customOrder []string // the mapped custom keys, sorted: the order digests take them in
+	// columnDates are the layouts date columns showed, where no
+	// --date-format was given (see dateOrders).
+	columnDates map[int]normalize.DateLayout
 }
 
 // fail records an error on a cell (col >= 0) or the whole row (col < 0).
@@ -307,10 +310,14 @@ func (p *parser) customValue(r *record, col int, def *roster.FieldDef, v string)
 			val, err = strconv.ParseFloat(s, 64)
 		}
 	case roster.FieldDate:
-		val, err = normalize.Date(v, p.dates)
-		if err != nil && !p.dates.IsZero() {
+		layout := p.dates
+		if layout.IsZero() {
+			layout = p.columnDates[col]
+		}
+		val, err = normalize.Date(v, layout)
+		if err != nil && !layout.IsZero() {
 			// ISO dates are unambiguous whatever --date-format says.
-			if iso, isoErr := normalize.Date(v, normalize.DateLayout{}); isoErr == nil {
+			if iso, isoErr := normalize.Date(v, normalize.ISO); isoErr == nil {
 				val, err = iso, nil
 			}
 		}

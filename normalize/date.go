@@ -64,13 +64,18 @@ func ParseDateLayout(layout string) (DateLayout, error) {
 	return l, nil
 }
 
-// isoLayout is what the zero layout accepts.
+// isoLayout is what the zero layout accepts first.
 var isoLayout = DateLayout{text: "YYYY-MM-DD", sep: '-', fields: [3]byte{'Y', 'M', 'D'}, widths: [3]int{4, 2, 2}, strict: true}
 
+// ISO is the layout of ISO dates alone, YYYY-MM-DD (with any time part):
+// what a cell may hold whatever date format was given.
+var ISO = isoLayout
+
 // Date parses s with layout and returns it as an ISO date, YYYY-MM-DD.
-// With the zero layout only ISO input is accepted (a time part after "T" or
-// a space is dropped): "05/03/2024" could be March or May, so rather than
-// guess we ask for the format.
+// With the zero layout ISO input is accepted (a time part after "T" or a
+// space is dropped), and a date only one order reads ("10/26/1945"); but
+// "05/03/2024" could be March or May, so rather than guess we ask for the
+// format.
 func Date(s string, layout DateLayout) (string, error) {
 	t := strings.TrimSpace(s)
 	l := layout
@@ -78,6 +83,12 @@ func Date(s string, layout DateLayout) (string, error) {
 		l = isoLayout
 	}
 	y, m, d, ok := l.parse(t)
+	if !ok && layout.IsZero() {
+		// A date only one order reads is no guess: "10/26/1945".
+		if only, one := InferDateLayout(t); one {
+			return Date(t, only)
+		}
+	}
 	if !ok {
 		if layout.IsZero() && looksLikeDate(t) {
 			return "", errorf(CodeAmbiguousDate, "date %q is ambiguous; set the date format, e.g. --date-format %s", s, suggestLayout(t))
@@ -176,4 +187,40 @@ func suggestLayout(t string) string {
 		return "YYYY" + sep + "MM" + sep + "DD"
 	}
 	return "DD" + sep + "MM" + sep + "YYYY"
+}
+
+// dateOrders are the layouts InferDateLayout weighs, by separator.
+var dateOrders = func() map[byte][]DateLayout {
+	m := map[byte][]DateLayout{}
+	for _, sep := range []string{"/", ".", "-"} {
+		for _, f := range []string{"DD#MM#YYYY", "MM#DD#YYYY", "YYYY#MM#DD"} {
+			l, err := ParseDateLayout(strings.ReplaceAll(f, "#", sep))
+			if err != nil {
+				panic(err)
+			}
+			m[sep[0]] = append(m[sep[0]], l)
+		}
+	}
+	return m
+}()
+
+// InferDateLayout returns the one layout, of day-month-year,
+// month-day-year and year-month-day with s's separator, that reads s as a
+// real date: "10/26/1945" is MM/DD/YYYY, as there is no month 26. It
+// reports false when none does or several do ("7/2/1992"). An importer
+// reads a column's ambiguous dates by what its unambiguous ones show.
+func InferDateLayout(s string) (DateLayout, bool) {
+	t := strings.TrimSpace(s)
+	i := strings.IndexAny(t, "./-")
+	if i < 0 {
+		return DateLayout{}, false
+	}
+	var found DateLayout
+	n := 0
+	for _, l := range dateOrders[t[i]] {
+		if _, err := Date(t, l); err == nil {
+			found, n = l, n+1
+		}
+	}
+	return found, n == 1
 }

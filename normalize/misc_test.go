@@ -133,9 +133,12 @@ func TestDate(t *testing.T) {
 		{"no feb 29 in 2023", DateLayout{}, "2023-02-29", "", CodeInvalidDate},
 		{"1900 not leap", DateLayout{}, "1900-02-29", "", CodeInvalidDate},
 		{"month 13", DateLayout{}, "2024-13-01", "", CodeInvalidDate},
-		{"unpadded iso is not iso", DateLayout{}, "2024-3-5", "", CodeAmbiguousDate},
+		{"unpadded year first reads one way", DateLayout{}, "2024-3-5", "2024-03-05", ""},
 		{"dotted without layout", DateLayout{}, "5.3.2024", "", CodeAmbiguousDate},
-		{"slashes without layout", DateLayout{}, "31/12/2024", "", CodeAmbiguousDate},
+		{"slashes without layout", DateLayout{}, "05/03/2024", "", CodeAmbiguousDate},
+		{"only day-month reads", DateLayout{}, "31/12/2024", "2024-12-31", ""},
+		{"only month-day reads", DateLayout{}, "10/26/1945", "1945-10-26", ""},
+		{"ISO alone", ISO, "10/26/1945", "", CodeInvalidDate},
 		{"garbage", DateLayout{}, "next tuesday", "", CodeInvalidDate},
 		{"DD.MM.YYYY", layout("DD.MM.YYYY"), "05.03.2024", "2024-03-05", ""},
 		{"DD.MM.YYYY unpadded", layout("DD.MM.YYYY"), "5.3.2024", "2024-03-05", ""},
@@ -233,6 +236,28 @@ func TestName(t *testing.T) {
 	for _, tc := range tests {
 		if got := Name(tc.first, tc.last); got != tc.want {
 			t.Errorf("Name(%q, %q) = %q; want %q", tc.first, tc.last, got, tc.want)
+		}
+	}
+}
+
+func TestInferDateLayout(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"10/26/1945", "MM/DD/YYYY"},
+		{"26/10/1945", "DD/MM/YYYY"},
+		{"3/24/1910", "MM/DD/YYYY"},
+		{"24.12.2024", "DD.MM.YYYY"},
+		{"2024/03/05", "YYYY/MM/DD"},
+		{" 12-31-2024 10:00", "MM-DD-YYYY"},
+		{"7/2/1992", ""},   // both readings are dates
+		{"12/12/2024", ""}, // the same date either way, but which order the column uses is still unknown
+		{"31/31/2024", ""}, // none is
+		{"10/26/45", ""},   // a two-digit year would be a guess at the century
+		{"1945", ""},
+		{"", ""},
+	} {
+		l, ok := InferDateLayout(tc.in)
+		if got := l.String(); ok != (tc.want != "") || ok && got != tc.want {
+			t.Errorf("InferDateLayout(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
 		}
 	}
 }
