@@ -30,9 +30,9 @@ type batch struct {
 	changes []roster.Change
 	failed  []roster.FailedRow
 	dirty   dirty // what the batch wrote, for batches planned before it committed
-	// extended are the rows it imported whose phones lost an extension:
-	// counted once the batch succeeds (a retried batch runs again).
-	extended []*record
+	// leftOut are the rows it imported that left something out (see
+	// leftOuts): counted once the batch succeeds (a retried batch runs again).
+	leftOut []*record
 }
 
 // rowError is a planning failure of one row.

@@ -67,7 +67,7 @@ type run struct {
 	// one by one, and found: see sampleEmails.
 	sampled                   func(mostFound bool)
 	emailsLooked, emailsFound atomic.Int64
-	extensions                extensions // the writer's: phone extensions left out
+	leftOut                   leftOuts // the writer's: what imported cells left out
 }
 
 func (r *run) addErrors(errs []roster.RowError) {
@@ -153,7 +153,7 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	stopBeat()
 	imp.Counts = run.counts
 	res.Errors = run.errors
-	res.Warnings = append(res.Warnings, run.extensions.warnings(res.Header)...)
+	res.Warnings = append(res.Warnings, run.leftOut.warnings(res.Header)...)
 	imp.Warnings = res.Warnings
 	switch {
 	case err == nil:

@@ -331,6 +331,49 @@ func TestDateOrderLearntFromTheColumn(t *testing.T) {
 	})
 }
 
+// Emails and numbers exported as JSON lists in one cell (Krayin CRM) read
+// as their values.
+func TestJSONListCells(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+		res := e.run("name,emails,contact_numbers\n"+
+			"Ann,"+q(`[{"label": "work", "value": "Ann@x.com"}, {"label": "home", "value": "ann@home.x"}]`)+","+
+			q(`[{"label": "work", "value": "+420601123456"}, {"label": "Mobile", "value": "+420777111222"}]`)+"\n"+
+			"Bob,"+q(`["bob@x.com"]`)+","+q(`[{"label": "work", "value": "+420601000001"}, {"label": "home", "value": "+420601000002"}]`)+"\n"+
+			"Cid,[not json,\n"+
+			"Dan,[],"+q(`[{"label": "work", "value": 601000003}]`)+"\n"+
+			"Eve,"+q(`[{"value": "eve@x.com"}, {"value": "not an email"}]`)+",\n", region("CZ"))
+		e.counts(res, 3, 0, 0, 2)
+		ann := e.byEmail("ann@x.com")
+		if !reflect.DeepEqual(ann.OtherEmails, []string{"ann@home.x"}) || ann.Phone != "+420601123456" || ann.Mobile != "+420777111222" {
+			t.Errorf("ann = %+v", ann)
+		}
+		if bob := e.byEmail("bob@x.com"); bob.Phone != "+420601000001" || bob.Mobile != "" {
+			t.Errorf("bob = %+v", bob)
+		}
+		var dan *roster.Contact
+		for _, c := range e.contacts() {
+			if c.Name == "Dan" {
+				dan = c
+			}
+		}
+		if dan == nil || dan.Phone != "+420601000003" || dan.Email != "" {
+			t.Errorf("dan = %+v", dan)
+		}
+		codes := map[int]string{}
+		for _, er := range res.Errors {
+			codes[er.Row] = er.Code + " " + er.Column
+		}
+		if !reflect.DeepEqual(codes, map[int]string{4: "invalid_email emails", 6: "invalid_email emails"}) {
+			t.Errorf("errors %+v", res.Errors)
+		}
+		want := []string{`column "contact_numbers": 1 cell held more numbers than phone and mobile take; only the first were imported (first at row 3: "[{\"label\": \"work\", \"value\": \"+420601000001\"}, {\"label\": \"home\", \"value\": \"+420601000002\"}]")`}
+		if !reflect.DeepEqual(res.Warnings, want) {
+			t.Errorf("warnings\n%q\nwant\n%q", res.Warnings, want)
+		}
+	})
+}
+
 func TestRowErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		csv := "name,email,phone,other_emails\n" +

@@ -172,8 +172,8 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		})
 		if err == nil {
 			run.companies.put(writes, b) // before the commit is counted: see companyCache
-			for _, r := range b.extended {
-				run.extensions.add(r)
+			for _, r := range b.leftOut {
+				run.leftOut.add(r)
 			}
 			d := b.dirty // not &b.dirty, which would keep the whole batch
 			log.add(&d)
@@ -314,8 +314,8 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 		if err := b.handle(r, err); err != nil {
 			return nil, err
 		}
-		if !r.failed() && len(r.extended) > 0 {
-			b.extended = append(b.extended, r)
+		if !r.failed() && len(r.leftOut) > 0 {
+			b.leftOut = append(b.leftOut, r)
 		}
 	}
 	return b, tx.Journal(b.changes, b.failed, run.counts)

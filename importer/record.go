@@ -28,7 +28,10 @@ type record struct {
 	digest  digester    // contacts: the row's part of its digest (see digest.go)
 	kept    int64       // contacts: the contact the row leaves as it is, known by its digest
 
-	extended []int // columns whose phone number had an extension, left out
+	leftOut []leftOut // what its cells held that the directory has no room for
+
+	moreEmails    []string // an email list cell's values after the first (see jsonlists.go)
+	moreEmailsCol int
 }
 
 // companyRef is a company a contact row names, by name or external id.
@@ -121,7 +124,7 @@ func (p *parser) e164(r *record, col int, v string) (string, bool) {
 // extension notes a phone cell whose extension E.164 leaves out.
 func (p *parser) extension(r *record, col int, v string) {
 	if p.phones.Extension(v) != "" {
-		r.extended = append(r.extended, col)
+		r.leftOut = append(r.leftOut, leftOut{leftExtension, col})
 	}
 }
 
@@ -146,6 +149,13 @@ func (p *parser) parse(row int, cells []string) *record {
 			p.customValue(r, col, def, v)
 			continue
 		}
+		if v[0] == '[' && p.kind == roster.KindContacts && listKeys[key] {
+			if values, ok := jsonValues(v); ok {
+				if v = p.fromList(r, col, key, values); v == "" {
+					continue
+				}
+			}
+		}
 		r.filled |= keyBits[key]
 		switch key {
 		case "company":
@@ -166,6 +176,7 @@ func (p *parser) parse(row int, cells []string) *record {
 		}
 	}
 	if p.kind == roster.KindContacts {
+		p.addMoreEmails(r)
 		p.companyRefs(r, companies, companyIDs, viewAll, companiesCol, viewAllCol)
 		p.checkContact(r)
 		if !r.failed() {
