@@ -133,8 +133,19 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 		cands = append(cands, candidate{i, tier, key})
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].tier < cands[b].tier })
+	wanted := map[string]bool{}
+	for _, c := range cands {
+		wanted[c.key] = true
+	}
 	for _, c := range cands {
 		if cl, taken := claimed[c.key]; taken {
+			if next := overflow[c.key]; kind == Contacts && next != "" && !wanted[next] && claimed[next] == (claim{}) {
+				// A second email or phone column: nothing is lost.
+				claimed[next], wanted[next] = claim{col: c.col}, true
+				m.Columns[c.col] = next
+				notes = append(notes, noted{c.col, overflowWarning(header, c.key, next, cl, c.col)})
+				continue
+			}
 			notes = append(notes, noted{c.col, dupWarning(header, c.key, cl, c.col)})
 			continue
 		}
@@ -174,6 +185,17 @@ func (m *Mapping) addNotes(notes []noted) {
 // blankNote is a warning rather than an Unmapped entry: there is no name to list.
 func blankNote(col int) noted {
 	return noted{col, fmt.Sprintf("column %d has no header name; it is ignored", col+1)}
+}
+
+// overflow is where a contact's second email or phone column goes when no
+// column of the file fills that field: "Email 2" holds other emails,
+// "Phone 2" a mobile.
+var overflow = map[string]string{"email": "other_emails", "phone": "mobile"}
+
+func overflowWarning(header []string, key, next string, cl claim, col int) string {
+	first, second := min(cl.col, col), max(cl.col, col)
+	return fmt.Sprintf("columns %q and %q both map to %s; %q goes to %s, which no other column fills",
+		header[first], header[second], key, header[col], next)
 }
 
 func dupWarning(header []string, key string, cl claim, ignored int) string {
