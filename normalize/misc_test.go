@@ -261,3 +261,28 @@ func TestInferDateLayout(t *testing.T) {
 		}
 	}
 }
+
+// Dates read without a format are real ISO dates, read again as themselves.
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"2024-03-05", "10/26/1945", "7/2/1992", "31.12.2024", "2024/3/5", "12-31-2024 10:00", "0/0/0000", "99/99/9999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := Date(s, DateLayout{})
+		if err != nil {
+			if _, ok := err.(*Error); !ok {
+				t.Fatalf("error %T is not *Error", err)
+			}
+			return
+		}
+		again, err := Date(out, ISO)
+		if err != nil || again != out {
+			t.Fatalf("Date(%q) = %q, which reads as %q, %v", s, out, again, err)
+		}
+		if l, ok := InferDateLayout(s); ok {
+			if via, err := Date(s, l); err != nil || via != out {
+				t.Fatalf("Date(%q) = %q, but its only layout %s reads %q, %v", s, out, l, via, err)
+			}
+		}
+	})
+}
