@@ -374,6 +374,31 @@ func TestJSONListCells(t *testing.T) {
 	})
 }
 
+// Address lines and several notes columns are joined into one field.
+func TestJoinedColumns(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		long := strings.Repeat("x", 200)
+		res := e.run("name,email,Address,Address 2,Details,Notes\n"+
+			"Ann,ann@x.com,1 Main St,Suite 5,Likes tea,Call after 5\n"+
+			"Bob,bob@x.com,,Suite 6,,Only notes\n"+
+			"Cid,cid@x.com,"+long+","+long+",,\n", region("CZ"))
+		e.counts(res, 2, 0, 0, 1)
+		ann := e.byEmail("ann@x.com")
+		if ann.Address != "1 Main St, Suite 5" || ann.Description != "Likes tea\n\nCall after 5" {
+			t.Errorf("ann: address %q, description %q", ann.Address, ann.Description)
+		}
+		if bob := e.byEmail("bob@x.com"); bob.Address != "Suite 6" || bob.Description != "Only notes" {
+			t.Errorf("bob: address %q, description %q", bob.Address, bob.Description)
+		}
+		if len(res.Errors) != 1 || res.Errors[0].Row != 4 || res.Errors[0].Column != "Address 2" {
+			t.Errorf("errors %+v; want row 4's joined address too long, on its second column", res.Errors)
+		}
+		if res := e.run("name,email,Address,Address 2,Details,Notes\nAnn,ann@x.com,1 Main St,Suite 5,Likes tea,Call after 5\n", region("CZ")); res.Import.Counts.Unchanged != 1 {
+			t.Errorf("re-import: %+v", res.Import.Counts)
+		}
+	})
+}
+
 func TestRowErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		csv := "name,email,phone,other_emails\n" +

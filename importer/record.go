@@ -205,6 +205,23 @@ func (p *parser) text(r *record, col int, v string, max int) (string, bool) {
 	return v, true
 }
 
+// join sets a text field that several columns may fill (mapping.Joined):
+// "Address" and "Address 2", "Details" and "Notes". Each cell is checked
+// alone, and what they make together against the field's maximum.
+func (p *parser) join(r *record, col int, dst *string, v, sep string, max int) {
+	s, ok := p.text(r, col, v, max)
+	if !ok {
+		return
+	}
+	if *dst != "" {
+		s = *dst + sep + s
+		if _, ok := p.text(r, col, s, max); !ok {
+			return
+		}
+	}
+	*dst = s
+}
+
 func (p *parser) contactValue(r *record, col int, key, v string) {
 	c := &r.contact
 	set := func(dst *string, max int) {
@@ -230,9 +247,9 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 	case "time_zone":
 		set(&c.TimeZone, roster.DefaultMaxLength)
 	case "address":
-		set(&c.Address, roster.DefaultMaxLength)
+		p.join(r, col, &c.Address, v, ", ", roster.DefaultMaxLength)
 	case "description":
-		set(&c.Description, roster.MaxParagraph)
+		p.join(r, col, &c.Description, v, "\n\n", roster.MaxParagraph)
 	case "role":
 		if role, ok := roleOf(v); ok {
 			c.Role = role
@@ -281,9 +298,9 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 	case "industry":
 		set(&c.Industry, roster.DefaultMaxLength)
 	case "address":
-		set(&c.Address, roster.DefaultMaxLength)
+		p.join(r, col, &c.Address, v, ", ", roster.DefaultMaxLength)
 	case "description":
-		set(&c.Description, roster.MaxParagraph)
+		p.join(r, col, &c.Description, v, "\n\n", roster.MaxParagraph)
 	case "domains":
 		for _, d := range normalize.Tags(v) {
 			d = strings.ToLower(d)

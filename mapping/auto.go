@@ -139,6 +139,12 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 	}
 	for _, c := range cands {
 		if cl, taken := claimed[c.key]; taken {
+			if sep, ok := Joined[c.key]; ok && !cl.explicit {
+				// "Address 2", "Notes": the cells are joined, not lost.
+				m.Columns[c.col] = c.key
+				notes = append(notes, noted{c.col, joinWarning(header, c.key, sep, cl, c.col)})
+				continue
+			}
 			if next := overflow[c.key]; kind == Contacts && next != "" && !wanted[next] && claimed[next] == (claim{}) {
 				// A second email or phone column: nothing is lost.
 				claimed[next], wanted[next] = claim{col: c.col}, true
@@ -185,6 +191,19 @@ func (m *Mapping) addNotes(notes []noted) {
 // blankNote is a warning rather than an Unmapped entry: there is no name to list.
 func blankNote(col int) noted {
 	return noted{col, fmt.Sprintf("column %d has no header name; it is ignored", col+1)}
+}
+
+// Joined are the text fields several columns may fill, and what joins
+// their cells: an address's lines, a description's paragraphs.
+var Joined = map[string]string{"address": ", ", "description": "\n\n"}
+
+func joinWarning(header []string, key, sep string, cl claim, col int) string {
+	how := "with a comma"
+	if sep != ", " {
+		how = "as paragraphs"
+	}
+	first, second := min(cl.col, col), max(cl.col, col)
+	return fmt.Sprintf("columns %q and %q both map to %s; their cells are joined %s", header[first], header[second], key, how)
 }
 
 // overflow is where a contact's second email or phone column goes when no

@@ -45,7 +45,7 @@ func readHeader(t *testing.T, rel string, comma rune) []string {
 var thunderbird = map[string]string{
 	"First Name": "first_name", "Last Name": "last_name", "Display Name": "name",
 	"Primary Email": "email", "Secondary Email": "other_emails", "Work Phone": "phone",
-	"Mobile Number": "mobile", "Work Address": "address", "Job Title": "job_title",
+	"Mobile Number": "mobile", "Work Address": "address", "Work Address 2": "address", "Job Title": "job_title",
 	"Organization": "company", "Notes": "description",
 }
 
@@ -82,7 +82,7 @@ func TestRealHeaders(t *testing.T) {
 			"name": "name", "emails": "email", "contact_numbers": "phone",
 			"organization_id": "company_external_id", "job_title": "job_title", "user_id": "external_id",
 		}, 0},
-		// Work Address 2 repeats address; the trailing comma makes a blank last column.
+		// Work Address 2 joins Work Address; the trailing comma makes a blank last column.
 		{"thunderbird basic", "crm-exports/thunderbird-addrbook-import/basic_addressbook.csv", ',', Contacts, thunderbird, 2},
 		{"thunderbird basic csv", "crm-exports/thunderbird-addrbook-import/basic_csv_addressbook.csv", ',', Contacts, thunderbird, 1},
 		{"thunderbird export", "crm-exports/thunderbird-addrbook-import/export_from_addrbook.csv", ',', Contacts, thunderbird, 1},
