@@ -2,10 +2,10 @@ package importer
 
 import (
 	"encoding/json"
-	"strconv"
+	"slices"
 	"strings"
 
-	"roster"
+	"roster/mapping"
 	"roster/normalize"
 )
 
@@ -107,14 +107,17 @@ func (p *parser) fromList(r *record, col int, key string, values []labeled) stri
 	return own[0]
 }
 
-// mobileLabel reports whether a list value's label says it is a mobile.
-func mobileLabel(label string) bool {
-	switch strings.ToLower(strings.TrimSpace(label)) {
-	case "mobile", "cell", "cellular", "cell phone", "mobile phone", "handy", "mobil", "mobilní", "portable", "móvil", "celular", "휴대폰", "手机", "携帯":
-		return true
+// mobileLabels are the labels (folded, mapping.Fold) that say a list
+// value is a mobile.
+var mobileLabels = map[string]bool{}
+
+func init() {
+	for _, l := range []string{"mobile", "cell", "cellular", "cell phone", "mobile phone", "handy", "mobil", "mobilní", "portable", "móvil", "celular", "휴대폰", "手机", "携帯"} {
+		mobileLabels[mapping.Fold(l)] = true
 	}
-	return false
 }
+
+func mobileLabel(label string) bool { return mobileLabels[mapping.Fold(label)] }
 
 // addMoreEmails adds the email list's other values to the other emails.
 func (p *parser) addMoreEmails(r *record) {
@@ -128,22 +131,12 @@ func (p *parser) addMoreEmails(r *record) {
 			p.failErr(r, r.moreEmailsCol, err)
 			return
 		}
-		if e != c.Email && !contains(c.OtherEmails, e) {
+		if e != c.Email && !slices.Contains(c.OtherEmails, e) {
 			c.OtherEmails = append(c.OtherEmails, e)
 		}
 	}
-	if len(c.OtherEmails) > roster.MaxEmails-1 {
-		p.fail(r, r.moreEmailsCol, "too_many_emails", strconv.Itoa(len(c.OtherEmails))+" other emails; a contact has at most "+strconv.Itoa(roster.MaxEmails-1)+" besides the primary one")
+	if p.tooManyOthers(r, r.moreEmailsCol, len(c.OtherEmails)) {
 		return
 	}
 	r.filled |= keyBits["other_emails"]
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

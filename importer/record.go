@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"roster"
+	"roster/mapping"
 	"roster/normalize"
 	"roster/tabular"
 )
@@ -205,16 +206,26 @@ func (p *parser) text(r *record, col int, v string, max int) (string, bool) {
 	return v, true
 }
 
-// join sets a text field that several columns may fill (mapping.Joined):
-// "Address" and "Address 2", "Details" and "Notes". Each cell is checked
-// alone, and what they make together against the field's maximum.
-func (p *parser) join(r *record, col int, dst *string, v, sep string, max int) {
+// tooManyOthers fails the cell if n other emails are more than a contact holds.
+func (p *parser) tooManyOthers(r *record, col, n int) bool {
+	if n <= roster.MaxEmails-1 {
+		return false
+	}
+	p.fail(r, col, "too_many_emails", strconv.Itoa(n)+" other emails; a contact has at most "+strconv.Itoa(roster.MaxEmails-1)+" besides the primary one")
+	return true
+}
+
+// join sets a text field that several columns may fill, joined by what
+// mapping.Joined says: "Address" and "Address 2", "Details" and "Notes".
+// Each cell is checked alone, and what they make together against the
+// field's maximum.
+func (p *parser) join(r *record, col int, dst *string, key, v string, max int) {
 	s, ok := p.text(r, col, v, max)
 	if !ok {
 		return
 	}
 	if *dst != "" {
-		s = *dst + sep + s
+		s = *dst + mapping.Joined[key] + s
 		if _, ok := p.text(r, col, s, max); !ok {
 			return
 		}
@@ -247,9 +258,9 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 	case "time_zone":
 		set(&c.TimeZone, roster.DefaultMaxLength)
 	case "address":
-		p.join(r, col, &c.Address, v, ", ", roster.DefaultMaxLength)
+		p.join(r, col, &c.Address, key, v, roster.DefaultMaxLength)
 	case "description":
-		p.join(r, col, &c.Description, v, "\n\n", roster.MaxParagraph)
+		p.join(r, col, &c.Description, key, v, roster.MaxParagraph)
 	case "role":
 		if role, ok := roleOf(v); ok {
 			c.Role = role
@@ -267,8 +278,7 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 		switch {
 		case err != nil:
 			p.failErr(r, col, err)
-		case len(es) > roster.MaxEmails-1:
-			p.fail(r, col, "too_many_emails", strconv.Itoa(len(es))+" other emails; a contact has at most "+strconv.Itoa(roster.MaxEmails-1)+" besides the primary one")
+		case p.tooManyOthers(r, col, len(es)):
 		default:
 			c.OtherEmails = es
 		}
@@ -298,9 +308,9 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 	case "industry":
 		set(&c.Industry, roster.DefaultMaxLength)
 	case "address":
-		p.join(r, col, &c.Address, v, ", ", roster.DefaultMaxLength)
+		p.join(r, col, &c.Address, key, v, roster.DefaultMaxLength)
 	case "description":
-		p.join(r, col, &c.Description, v, "\n\n", roster.MaxParagraph)
+		p.join(r, col, &c.Description, key, v, roster.MaxParagraph)
 	case "domains":
 		for _, d := range normalize.Tags(v) {
 			d = strings.ToLower(d)

@@ -145,7 +145,7 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 				notes = append(notes, noted{c.col, joinWarning(header, c.key, sep, cl, c.col)})
 				continue
 			}
-			if next := overflow[c.key]; kind == Contacts && next != "" && !wanted[next] && claimed[next] == (claim{}) {
+			if next := overflow[c.key]; kind == Contacts && next != "" && !wanted[next] && !isClaimed(claimed, next) {
 				// A second email or phone column: nothing is lost.
 				claimed[next], wanted[next] = claim{col: c.col}, true
 				m.Columns[c.col] = next
@@ -197,13 +197,23 @@ func blankNote(col int) noted {
 // their cells: an address's lines, a description's paragraphs.
 var Joined = map[string]string{"address": ", ", "description": "\n\n"}
 
+func isClaimed(claimed map[string]claim, key string) bool {
+	_, ok := claimed[key]
+	return ok
+}
+
+// bothMap begins the warning about two columns that map to one key, in
+// file order.
+func bothMap(header []string, key string, a, b int) string {
+	return fmt.Sprintf("columns %q and %q both map to %s", header[min(a, b)], header[max(a, b)], key)
+}
+
 func joinWarning(header []string, key, sep string, cl claim, col int) string {
 	how := "with a comma"
 	if sep != ", " {
 		how = "as paragraphs"
 	}
-	first, second := min(cl.col, col), max(cl.col, col)
-	return fmt.Sprintf("columns %q and %q both map to %s; their cells are joined %s", header[first], header[second], key, how)
+	return bothMap(header, key, cl.col, col) + "; their cells are joined " + how
 }
 
 // overflow is where a contact's second email or phone column goes when no
@@ -212,9 +222,7 @@ func joinWarning(header []string, key, sep string, cl claim, col int) string {
 var overflow = map[string]string{"email": "other_emails", "phone": "mobile"}
 
 func overflowWarning(header []string, key, next string, cl claim, col int) string {
-	first, second := min(cl.col, col), max(cl.col, col)
-	return fmt.Sprintf("columns %q and %q both map to %s; %q goes to %s, which no other column fills",
-		header[first], header[second], key, header[col], next)
+	return bothMap(header, key, cl.col, col) + fmt.Sprintf("; %q goes to %s, which no other column fills", header[col], next)
 }
 
 func dupWarning(header []string, key string, cl claim, ignored int) string {
@@ -222,10 +230,5 @@ func dupWarning(header []string, key string, cl claim, ignored int) string {
 		return fmt.Sprintf("column %q would map to %s, which the explicit mapping gives to %q; %q is ignored",
 			header[ignored], key, header[cl.col], header[ignored])
 	}
-	first, second := cl.col, ignored
-	if first > second {
-		first, second = second, first
-	}
-	return fmt.Sprintf("columns %q and %q both map to %s; %q is ignored",
-		header[first], header[second], key, header[ignored])
+	return bothMap(header, key, cl.col, ignored) + fmt.Sprintf("; %q is ignored", header[ignored])
 }

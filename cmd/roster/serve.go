@@ -96,12 +96,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 // firstStart creates the default tenant and prints its first token when
 // the database has no tenant yet, so a fresh install works at once.
 func (m *Main) firstStart(ctx context.Context, store roster.Store) error {
-	ts, err := store.ListTenants(ctx)
-	if err != nil || len(ts) > 0 {
-		return err
-	}
-	t, err := store.CreateTenant(ctx, roster.DefaultTenant)
-	if err != nil {
+	t, err := createFirstTenant(ctx, store)
+	if err != nil || t == nil {
 		return err
 	}
 	secret := roster.NewTokenSecret()
@@ -110,6 +106,21 @@ func (m *Main) firstStart(ctx context.Context, store roster.Store) error {
 	}
 	fmt.Fprintf(m.Stdout, "Created tenant %q. Its API token, shown only this once:\n\n    %s\n\nUse it as: curl -H 'Authorization: Bearer %s' http://localhost:8080/api/v1/contacts\n\n", t.Name, secret, secret)
 	return nil
+}
+
+// createFirstTenant creates the default tenant if the database has no
+// tenant at all, and returns it; nil if there was one already (or another
+// process made it first).
+func createFirstTenant(ctx context.Context, store roster.Store) (*roster.Tenant, error) {
+	ts, err := store.ListTenants(ctx)
+	if err != nil || len(ts) > 0 {
+		return nil, err
+	}
+	t, err := store.CreateTenant(ctx, roster.DefaultTenant)
+	if roster.ErrorCode(err) == roster.ECONFLICT {
+		return nil, nil
+	}
+	return t, err
 }
 
 func envOr(v, def string) string {

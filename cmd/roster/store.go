@@ -83,34 +83,19 @@ func (c *common) openTenant(ctx context.Context) (*sqlstore.Store, *roster.Tenan
 	}
 	t, err := s.FindTenant(ctx, c.tenant)
 	if roster.ErrorCode(err) == roster.ENOTFOUND && c.tenant == roster.DefaultTenant {
-		t, err = c.firstTenant(ctx, s, err)
+		var made *roster.Tenant
+		if made, err = createFirstTenant(ctx, s); made != nil && c.notice != nil {
+			fmt.Fprintf(c.notice, "roster: created tenant %q (the database had none); 'roster tokens create' makes an API token for it\n", made.Name)
+		}
+		if err == nil {
+			// Made now, or by another process, or the database has other
+			// tenants and this finds the default missing still.
+			t, err = s.FindTenant(ctx, c.tenant)
+		}
 	}
 	if err != nil {
 		s.Close()
 		return nil, nil, err
 	}
 	return s, t, nil
-}
-
-// firstTenant creates the default tenant if the database has none, or
-// returns notFound.
-func (c *common) firstTenant(ctx context.Context, s *sqlstore.Store, notFound error) (*roster.Tenant, error) {
-	ts, err := s.ListTenants(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(ts) > 0 {
-		return nil, notFound
-	}
-	t, err := s.CreateTenant(ctx, roster.DefaultTenant)
-	if roster.ErrorCode(err) == roster.ECONFLICT {
-		return s.FindTenant(ctx, roster.DefaultTenant) // another process made it first
-	}
-	if err != nil {
-		return nil, err
-	}
-	if c.notice != nil {
-		fmt.Fprintf(c.notice, "roster: created tenant %q (the database had none); 'roster tokens create' makes an API token for it\n", t.Name)
-	}
-	return t, nil
 }
