@@ -32,9 +32,9 @@ var Dialect = sqlstore.Dialect{
 	OneWriter:       true,
 	UniqueViolation: uniqueViolation,
 	ReserveIDs:      reserveIDs,
-	// A batch of 2000 new contacts dirties more index pages than the
-	// writer's page cache holds (about 6,700 at 1M contacts, for 4,096),
-	// which then spills them in the middle of the transaction: 1M new
+	// A batch of 2000 new contacts dirtied more index pages than the
+	// writer's page cache then held (about 6,700 at 1M contacts, for 4,096),
+	// which spilled them in the middle of the transaction: 1M new
 	// contacts took 122-131 s in batches of 1000, 136-147 s in 2000,
 	// 248 s in 10,000.
 	// Batches commit in groups of up to 20,000 rows (or a second, see
@@ -78,12 +78,10 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// against 127-130 s).
 	// Temporary storage in memory keeps each multi-row INSERT's statement
 	// journal (the pages it may have to roll back) out of a temp file: on
-	// disk it cost more write calls than the WAL itself. The page cache
-	// costs several times its size in memory (pages are allocated one
-	// by one and freed when a connection sees another's commit): 32 MB
-	// took 1M new contacts into a tenant of 1M to 291 MB at its peak,
-	// where 16 MB stays at 228 MB.
-	db, err := open(path, "cache_size(-16384)", "wal_autocheckpoint(65536)", "temp_store(2)")
+	// disk it cost more write calls than the WAL itself.
+	settings := []string{"wal_autocheckpoint(65536)", "temp_store(2)"}
+	// Reads run on a pool of connections with 16 MB page caches.
+	db, err := open(path, append(settings, "cache_size(-16384)")...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +90,21 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := sqlstore.New(db, Dialect)
+	// Writes run one at a time (sqlstore's OneWriter), all on one
+	// connection: in WAL mode a connection empties its page cache when
+	// another has committed since, so only a writer alone keeps its
+	// cache from one transaction to the next. Its cache is 64 MB, in
+	// the block setUpPageCache gives SQLite: an import's new rows go
+	// into indexes at random places, and 1M new contacts took 44.0-47.0
+	// s with it against 51.4-52.3 s with 16 MB, at a peak of 221-223 MB
+	// against 181-184 MB.
+	if s.WriteDB, err = open(path, append(settings, fmt.Sprintf("cache_size(%d)", -writerCache>>10))...); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.WriteDB.SetMaxOpenConns(1)
 	if err := Migrate(ctx, s); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	// An import looks ahead on connections of their own: each SQLite

@@ -80,8 +80,13 @@ type Store struct {
 	DB *sql.DB
 	// ReadDB, if set, serves an import's look-ahead reads
 	// (ReadImportBatch): on SQLite, connections with a small page cache
-	// beside DB's large one, so memory stays bounded.
-	ReadDB  *sql.DB
+	// beside the writer's large one, so memory stays bounded.
+	ReadDB *sql.DB
+	// WriteDB, if set, runs every write: transactions and the statements
+	// that write alone. On SQLite, the one connection of the process's
+	// one writer (see Store.write), with a large page cache that no
+	// other connection's commit empties.
+	WriteDB *sql.DB
 	Dialect Dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -131,14 +136,24 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 		return nil, err
 	}
 	defer done()
-	return s.DB.ExecContext(ctx, query, args...)
+	return s.writeDB().ExecContext(ctx, query, args...)
+}
+
+// writeDB is the pool writes run on.
+func (s *Store) writeDB() *sql.DB {
+	if s.WriteDB != nil {
+		return s.WriteDB
+	}
+	return s.DB
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
 	s.analyses.Wait()
-	if s.ReadDB != nil {
-		s.ReadDB.Close()
+	for _, db := range []*sql.DB{s.ReadDB, s.WriteDB} {
+		if db != nil {
+			db.Close()
+		}
 	}
 	return s.DB.Close()
 }
@@ -364,12 +379,12 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	if s.Dialect.Copy != nil {
 		// COPY goes to the driver's connection: hold one for the
 		// transaction so that both are the same session.
-		if tx.conn, err = s.DB.Conn(ctx); err != nil {
+		if tx.conn, err = s.writeDB().Conn(ctx); err != nil {
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
 	} else {
-		tx.Tx, err = s.DB.BeginTx(ctx, nil)
+		tx.Tx, err = s.writeDB().BeginTx(ctx, nil)
 	}
 	if err != nil {
 		tx.close()
