@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,7 +32,13 @@ func floor(ctx context.Context, db, dir, schema string) error {
 		if db == "" {
 			db = filepath.Join(dir, "bench.db")
 		}
-		if s, err = sqlite.Open(ctx, filepath.Join(dir, "floor.db")); err != nil {
+		floor := filepath.Join(dir, "floor.db")
+		for _, f := range []string{floor, floor + "-wal", floor + "-shm"} {
+			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+		if s, err = sqlite.Open(ctx, floor); err != nil {
 			return err
 		}
 		defer s.Close()
@@ -53,7 +60,11 @@ func floor(ctx context.Context, db, dir, schema string) error {
 		defer s.Close()
 		src = schema + "."
 	}
-	conn, err := s.DB.Conn(ctx)
+	pool := s.DB
+	if s.WriteDB != nil {
+		pool = s.WriteDB // the connection, and page cache, imports write on
+	}
+	conn, err := pool.Conn(ctx)
 	if err != nil {
 		return err
 	}
