@@ -93,12 +93,18 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// Writes run one at a time (sqlstore's OneWriter), all on one
 	// connection: in WAL mode a connection empties its page cache when
 	// another has committed since, so only a writer alone keeps its
-	// cache from one transaction to the next. Its cache is 64 MB, in
-	// the block setUpPageCache gives SQLite: an import's new rows go
-	// into indexes at random places, and 1M new contacts took 44.0-47.0
-	// s with it against 51.4-52.3 s with 16 MB, at a peak of 221-223 MB
-	// against 181-184 MB.
-	if s.WriteDB, err = open(path, append(settings, fmt.Sprintf("cache_size(%d)", -writerCache>>10))...); err != nil {
+	// cache from one transaction to the next. An import's new rows go
+	// into indexes at random places; with a writer of its own and a
+	// 32 MB cache, 1M new contacts took 39.2-41.2 s against 45.6-45.8 s
+	// before, at a peak of 226-227 MB against 183-209 MB. SQLite
+	// allocates each cached page alone, in the allocator's 8 KB size
+	// class, so a cache costs twice its size: 48 MB peaked at 250 MB.
+	// (A block given to SQLite at start, SQLITE_CONFIG_PAGECACHE, holds
+	// pages at their size, and let a 64 MB cache gain another 5 %; but
+	// SQLite writes to every slot of it when it starts, and every
+	// command that opened the file then took 50 ms and 100 MB instead
+	// of 10 ms and 23 MB.)
+	if s.WriteDB, err = open(path, append(settings, "cache_size(-32768)")...); err != nil {
 		s.Close()
 		return nil, err
 	}
