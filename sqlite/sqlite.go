@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -65,6 +66,9 @@ func reserveIDs(ctx context.Context, tx *sql.Tx, table string, n int) ([]int64, 
 
 // Open opens (creating if needed) the SQLite database at path and migrates it.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	if err := create(ctx, path); err != nil {
+		return nil, err
+	}
 	// WAL lets readers go on while an import writes; IMMEDIATE transactions
 	// take the write lock up front so two writers queue instead of deadlocking.
 	// A checkpoint copies the WAL into the file and syncs both: after
@@ -125,6 +129,36 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// pageSize is the page size of the files Roster creates: twice SQLite's
+// default. Fewer, larger pages mean fewer reads and writes for an
+// import's inserts at random places in its indexes. Alternated runs, 1M
+// contacts: new rows 36.3-38.5 s against 40.6-41.7 s with 4 KB pages,
+// 1M into a tenant of 1M 56.5 s against 63.4 s, re-imports 5.8 s against
+// 5.9 s; the peaks a little lower (215-225 MB against 227-235 MB).
+// 16 KB pages took 38.5 s at 234 MB.
+const pageSize = 8192
+
+// create makes a new database file with Roster's page size. A file's
+// page size is set before its first write, and it cannot change in WAL
+// mode, so it is set on a connection of its own before the pools open
+// (the pools' connections turn WAL on as they open). An existing file
+// keeps its page size.
+func create(ctx context.Context, path string) error {
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 || err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil // there already, or for Open to report
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", pageSize))
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return nil
 }
 
 // open returns a handle on the database file with Roster's settings and extra pragmas.

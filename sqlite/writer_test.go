@@ -2,11 +2,13 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
 
 	"roster"
+	"roster/sqlstore"
 )
 
 // Every write runs on the writer's one connection, so no other
@@ -62,5 +64,39 @@ func TestWritesKeepTheWritersCache(t *testing.T) {
 	}
 	if after := version(); after == before {
 		t.Error("a commit on another connection left the writer's data_version alone")
+	}
+}
+
+// New files get 8 KB pages; a file made before keeps its own.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	pageSize := func(s *sqlstore.Store) int {
+		t.Helper()
+		var n int
+		if err := s.DB.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s, _ := openWithTenant(t, filepath.Join(t.TempDir(), "new.db"))
+	if n := pageSize(s); n != 8192 {
+		t.Errorf("a new file's page size is %d, want 8192", n)
+	}
+
+	old := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA page_size = 4096; CREATE TABLE before_roster (x)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, tn := openWithTenant(t, old)
+	if n := pageSize(s); n != 4096 {
+		t.Errorf("an existing file's page size became %d, want 4096", n)
+	}
+	if err := s.CreateContact(ctx, tn.ID, &roster.Contact{Name: "Ann", Email: "ann@example.com"}); err != nil {
+		t.Fatal(err)
 	}
 }
