@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -33,10 +32,8 @@ func floor(ctx context.Context, db, dir, schema string) error {
 			db = filepath.Join(dir, "bench.db")
 		}
 		floor := filepath.Join(dir, "floor.db")
-		for _, f := range []string{floor, floor + "-wal", floor + "-shm"} {
-			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
-				return err
-			}
+		if err := removeSQLite(floor); err != nil {
+			return err
 		}
 		if s, err = sqlite.Open(ctx, floor); err != nil {
 			return err
@@ -60,11 +57,7 @@ func floor(ctx context.Context, db, dir, schema string) error {
 		defer s.Close()
 		src = schema + "."
 	}
-	pool := s.DB
-	if s.WriteDB != nil {
-		pool = s.WriteDB // the connection, and page cache, imports write on
-	}
-	conn, err := pool.Conn(ctx)
+	conn, err := s.WriteDB.Conn(ctx) // the connection, and page cache, imports write on
 	if err != nil {
 		return err
 	}

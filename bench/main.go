@@ -199,7 +199,9 @@ func openStore(ctx context.Context, db, dir, schema string, fresh bool) (*sqlsto
 			db = filepath.Join(dir, "bench.db")
 		}
 		if fresh {
-			os.Remove(db)
+			if err := removeSQLite(db); err != nil {
+				log.Fatal(err)
+			}
 		}
 		s, err := sqlite.Open(ctx, db)
 		if err != nil {
@@ -231,6 +233,17 @@ func openStore(ctx context.Context, db, dir, schema string, fresh bool) (*sqlsto
 		}
 		admin.Close()
 	}
+}
+
+// removeSQLite removes a SQLite file and the WAL and shared-memory files
+// beside it, so a run starts from nothing.
+func removeSQLite(path string) error {
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // resetPeakRSS returns the memory the generator held to the system and

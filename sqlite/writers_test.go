@@ -112,3 +112,51 @@ func openWithTenant(t *testing.T, path string) (*sqlstore.Store, *roster.Tenant)
 	}
 	return s, tn
 }
+
+// Every write runs on the writer's one connection, so no other
+// connection's commit empties its page cache: SQLite's data_version,
+// read on that connection, moves only when another connection commits.
+func TestWritesKeepTheWritersCache(t *testing.T) {
+	ctx := context.Background()
+	s, tn := openWithTenant(t, filepath.Join(t.TempDir(), "roster.db"))
+	if n := s.WriteDB.Stats().MaxOpenConnections; n != 1 {
+		t.Fatalf("the writer's pool takes %d connections, want 1", n)
+	}
+	version := func() int64 {
+		t.Helper()
+		var v int64
+		if err := s.WriteDB.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	co := &roster.Company{Name: "Acme"}
+	if err := s.CreateCompany(ctx, tn.ID, co); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		c := &roster.Contact{Name: fmt.Sprint("Person ", i), Email: fmt.Sprintf("p%d@example.com", i), Companies: []roster.Membership{{CompanyID: co.ID}}}
+		if err := s.CreateContact(ctx, tn.ID, c); err != nil {
+			t.Fatal(err)
+		}
+		c.JobTitle = "Buyer"
+		if err := s.UpdateContact(ctx, tn.ID, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.CreateTenant(ctx, "other"); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after != before {
+		t.Errorf("the store's writes moved the writer's data_version from %d to %d: one ran on another connection", before, after)
+	}
+
+	// The probe sees another connection's commit.
+	if _, err := s.DB.ExecContext(ctx, `UPDATE contacts SET job_title = 'Seller'`); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after == before {
+		t.Error("a commit on another connection left the writer's data_version alone")
+	}
+}

@@ -82,10 +82,10 @@ type Store struct {
 	// (ReadImportBatch): on SQLite, connections with a small page cache
 	// beside the writer's large one, so memory stays bounded.
 	ReadDB *sql.DB
-	// WriteDB, if set, runs every write: transactions and the statements
-	// that write alone. On SQLite, the one connection of the process's
-	// one writer (see Store.write), with a large page cache that no
-	// other connection's commit empties.
+	// WriteDB runs every write: transactions and the statements that
+	// write alone. New makes it DB; SQLite gives it the one connection
+	// of the process's one writer (see Store.write), with a large page
+	// cache that no other connection's commit empties.
 	WriteDB *sql.DB
 	Dialect Dialect
 	// Now returns the current time; tests replace it.
@@ -104,7 +104,7 @@ var _ roster.Store = (*Store)(nil)
 
 // New returns a Store over db.
 func New(db *sql.DB, d Dialect) *Store {
-	s := &Store{DB: db, Dialect: d, Now: time.Now}
+	s := &Store{DB: db, WriteDB: db, Dialect: d, Now: time.Now}
 	if d.OneWriter {
 		s.writers = make(chan struct{}, 1)
 	}
@@ -136,22 +136,14 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 		return nil, err
 	}
 	defer done()
-	return s.writeDB().ExecContext(ctx, query, args...)
-}
-
-// writeDB is the pool writes run on.
-func (s *Store) writeDB() *sql.DB {
-	if s.WriteDB != nil {
-		return s.WriteDB
-	}
-	return s.DB
+	return s.WriteDB.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
 	s.analyses.Wait()
 	for _, db := range []*sql.DB{s.ReadDB, s.WriteDB} {
-		if db != nil {
+		if db != nil && db != s.DB {
 			db.Close()
 		}
 	}
@@ -379,12 +371,12 @@ func (s *Store) begin(ctx context.Context) (*Tx, error) {
 	if s.Dialect.Copy != nil {
 		// COPY goes to the driver's connection: hold one for the
 		// transaction so that both are the same session.
-		if tx.conn, err = s.writeDB().Conn(ctx); err != nil {
+		if tx.conn, err = s.WriteDB.Conn(ctx); err != nil {
 			return nil, fmt.Errorf("begin: %w", err)
 		}
 		tx.Tx, err = tx.conn.BeginTx(ctx, nil)
 	} else {
-		tx.Tx, err = s.writeDB().BeginTx(ctx, nil)
+		tx.Tx, err = s.WriteDB.BeginTx(ctx, nil)
 	}
 	if err != nil {
 		tx.close()
