@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -74,17 +75,110 @@ func (s *Store) insertValues(ctx context.Context, exec execFunc, table, columns 
 	// A statement of a hundred rows is prepared once per transaction and
 	// reused for every full chunk; a giant one would be compiled anew each batch.
 	per := max(1, min(maxRowsPerInsert, maxParams/width))
+	var args []any
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
-		args := make([]any, 0, len(chunk)*width)
-		for _, r := range chunk {
-			args = append(args, r...)
+		shared := sharedColumns(chunk)
+		args = args[:0]
+		for c, v := range chunk[0] {
+			if shared&(1<<c) != 0 {
+				args = append(args, v)
+			}
 		}
-		if _, err := exec(ctx, s.insertSQL(table, columns, width, len(chunk)), args...); err != nil {
+		for _, r := range chunk {
+			for c, v := range r {
+				if shared&(1<<c) == 0 {
+					args = append(args, v)
+				}
+			}
+		}
+		if _, err := exec(ctx, s.valuesSQL(table, columns, width, len(chunk), shared), args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sharedColumns returns the columns (bit c for column c) that hold the
+// same value in every row, such as an import's tenant, times and empty
+// fields. Each is bound once for the whole statement: binding a parameter
+// copies its value into SQLite, which for a batch of new contacts cost a
+// sixth of the time its inserts took. Only values of plain comparable
+// types count, and one column always stays in the rows.
+func sharedColumns(rows [][]any) uint64 {
+	width := len(rows[0])
+	if len(rows) < 2 || width > 64 {
+		return 0
+	}
+	var shared uint64
+	for c, v := range rows[0] {
+		if !plainValue(v) {
+			continue
+		}
+		same := true
+		for _, r := range rows[1:] {
+			if r[c] != v {
+				same = false
+				break
+			}
+		}
+		if same {
+			shared |= 1 << c
+		}
+	}
+	if shared == 1<<width-1 {
+		shared &^= 1 // rows that are all alike still need a VALUES list
+	}
+	return shared
+}
+
+// plainValue reports whether v is of a type whose == compares the value
+// the database stores.
+func plainValue(v any) bool {
+	switch v.(type) {
+	case nil, string, int64, int, bool, time.Time:
+		return true
+	}
+	return false
+}
+
+// valuesSQL returns the statement that inserts n rows of width columns,
+// given the shared ones first, then the others row by row:
+//
+//	INSERT INTO t (a, b, c) SELECT ?, column1, column2 FROM (VALUES (?,?),(?,?))
+//
+// or with nothing shared a plain multi-row VALUES list. Parameters stay
+// anonymous: the SQLite driver asks each parameter's name, which SQLite
+// finds by a walk through all the named ones.
+func (s *Store) valuesSQL(table, columns string, width, n int, shared uint64) string {
+	if shared == 0 {
+		return s.insertSQL(table, columns, width, n)
+	}
+	var b strings.Builder
+	b.WriteString(cmp.Or(s.Dialect.Insert, "INSERT INTO"))
+	b.WriteString(" " + table + " (" + columns + ") SELECT ")
+	own := 0 // columns each row gives
+	for c := range width {
+		if c > 0 {
+			b.WriteString(", ")
+		}
+		if shared&(1<<c) != 0 {
+			b.WriteByte('?')
+			continue
+		}
+		own++
+		b.WriteString("column" + strconv.Itoa(own))
+	}
+	b.WriteString(" FROM (VALUES ")
+	row := "(" + placeholders(own) + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	b.WriteByte(')')
+	return s.Q(b.String())
 }
 
 // splitColumns turns "a, b,\n\tc" into [a b c].
