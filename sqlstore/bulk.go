@@ -75,10 +75,13 @@ func (s *Store) insertValues(ctx context.Context, exec execFunc, table, columns 
 	// A statement of a hundred rows is prepared once per transaction and
 	// reused for every full chunk; a giant one would be compiled anew each batch.
 	per := max(1, min(maxRowsPerInsert, maxParams/width))
+	// The columns shared by every row of the call, not of each
+	// statement: one shape of statement a call, so that a transaction
+	// prepares a few, however sparse the file's columns.
+	shared := sharedColumns(rows)
 	var args []any
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
-		shared := sharedColumns(chunk)
 		args = args[:0]
 		for c, v := range chunk[0] {
 			if shared&(1<<c) != 0 {
