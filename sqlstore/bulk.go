@@ -79,15 +79,18 @@ func (s *Store) insertValues(ctx context.Context, exec execFunc, table, columns 
 	// statement: one shape of statement a call, so that a transaction
 	// prepares a few, however sparse the file's columns.
 	shared := sharedColumns(rows)
+	var head []any // the shared values, first in every statement
+	for c, v := range rows[0] {
+		if shared&(1<<c) != 0 {
+			head = append(head, v)
+		}
+	}
+	n := min(per, len(rows)) // rows of every statement but a shorter last one
+	full := s.valuesSQL(table, columns, width, n, shared)
 	var args []any
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
-		args = args[:0]
-		for c, v := range chunk[0] {
-			if shared&(1<<c) != 0 {
-				args = append(args, v)
-			}
-		}
+		args = append(args[:0], head...)
 		for _, r := range chunk {
 			for c, v := range r {
 				if shared&(1<<c) == 0 {
@@ -95,7 +98,11 @@ func (s *Store) insertValues(ctx context.Context, exec execFunc, table, columns 
 				}
 			}
 		}
-		if _, err := exec(ctx, s.valuesSQL(table, columns, width, len(chunk), shared), args...); err != nil {
+		query := full
+		if len(chunk) < n {
+			query = s.valuesSQL(table, columns, width, len(chunk), shared) // the last, shorter one
+		}
+		if _, err := exec(ctx, query, args...); err != nil {
 			return err
 		}
 	}
@@ -145,34 +152,36 @@ func plainValue(v any) bool {
 	return false
 }
 
-// valuesSQL returns the statement that inserts n rows of width columns,
-// given the shared ones first, then the others row by row:
+// valuesSQL returns the statement that inserts n rows of width columns:
+// with nothing shared, "INSERT INTO t (a, b) VALUES (?,?),(?,?)"; else the
+// shared columns' values first, then the others row by row:
 //
 //	INSERT INTO t (a, b, c) SELECT ?, column1, column2 FROM (VALUES (?,?),(?,?))
 //
-// or with nothing shared a plain multi-row VALUES list. Parameters stay
-// anonymous: the SQLite driver asks each parameter's name, which SQLite
-// finds by a walk through all the named ones.
+// Parameters stay anonymous: the SQLite driver asks each parameter's
+// name, which SQLite finds by a walk through all the named ones.
 func (s *Store) valuesSQL(table, columns string, width, n int, shared uint64) string {
-	if shared == 0 {
-		return s.insertSQL(table, columns, width, n)
-	}
 	var b strings.Builder
 	b.WriteString(cmp.Or(s.Dialect.Insert, "INSERT INTO"))
-	b.WriteString(" " + table + " (" + columns + ") SELECT ")
-	own := 0 // columns each row gives
-	for c := range width {
-		if c > 0 {
-			b.WriteString(", ")
+	b.WriteString(" " + table + " (" + columns + ") ")
+	own := width // columns each row gives
+	if shared != 0 {
+		own = 0
+		b.WriteString("SELECT ")
+		for c := range width {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			if shared&(1<<c) != 0 {
+				b.WriteByte('?')
+				continue
+			}
+			own++
+			b.WriteString("column" + strconv.Itoa(own))
 		}
-		if shared&(1<<c) != 0 {
-			b.WriteByte('?')
-			continue
-		}
-		own++
-		b.WriteString("column" + strconv.Itoa(own))
+		b.WriteString(" FROM (")
 	}
-	b.WriteString(" FROM (VALUES ")
+	b.WriteString("VALUES ")
 	row := "(" + placeholders(own) + ")"
 	for i := range n {
 		if i > 0 {
@@ -180,7 +189,9 @@ func (s *Store) valuesSQL(table, columns string, width, n int, shared uint64) st
 		}
 		b.WriteString(row)
 	}
-	b.WriteByte(')')
+	if shared != 0 {
+		b.WriteByte(')')
+	}
 	return s.Q(b.String())
 }
 
@@ -191,27 +202,6 @@ func splitColumns(columns string) []string {
 		cols[i] = strings.TrimSpace(c)
 	}
 	return cols
-}
-
-// insertSQL returns "INSERT INTO table (columns) VALUES (?,…),(?,…)" for n rows, for the dialect.
-func (s *Store) insertSQL(table, columns string, width, n int) string {
-	row := "(" + placeholders(width) + ")"
-	verb := cmp.Or(s.Dialect.Insert, "INSERT INTO")
-	var b strings.Builder
-	b.Grow(len(verb) + len(table) + len(columns) + n*(len(row)+1) + 32)
-	b.WriteString(verb)
-	b.WriteByte(' ')
-	b.WriteString(table)
-	b.WriteString(" (")
-	b.WriteString(columns)
-	b.WriteString(") VALUES ")
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(row)
-	}
-	return s.Q(b.String())
 }
 
 // columnTypes are the PostgreSQL types of the columns bulk inserts write;

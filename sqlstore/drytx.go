@@ -129,7 +129,7 @@ func (t *dryTx) upsertStates() error {
 		for _, p := range part {
 			args = append(args, p...)
 		}
-		if _, err := t.tx.ExecContext(t.ctx, t.s.insertSQL("dry_records", "import_id, kind, record_id, state", 4, len(part))+conflict, args...); err != nil {
+		if _, err := t.tx.ExecContext(t.ctx, t.s.valuesSQL("dry_records", "import_id, kind, record_id, state", 4, len(part), 0)+conflict, args...); err != nil {
 			return err
 		}
 	}
