@@ -54,10 +54,12 @@ func looksLikeDomain(s string) bool {
 	return true
 }
 
-func checkLengths(values map[string]string) error {
-	for field, v := range values {
-		if n := utf8.RuneCountInString(v); n > DefaultMaxLength {
-			return Errorf(EINVALID, "%s is %d characters long; the maximum is %d", field, n, DefaultMaxLength).With("field", field)
+// checkLengths checks text fields given as name, value pairs, in the
+// order given: of several fields too long, the first is reported.
+func checkLengths(fields ...[2]string) error {
+	for _, f := range fields {
+		if n := utf8.RuneCountInString(f[1]); n > DefaultMaxLength {
+			return Errorf(EINVALID, "%s is %d characters long; the maximum is %d", f[0], n, DefaultMaxLength).With("field", f[0])
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Company is an organisation in a tenant's directory. Its name is unique
@@ -60,13 +61,13 @@ func (c *Company) Validate(defs []*FieldDef) error {
 	if c.Website != "" && !IsHTTPURL(c.Website) {
 		return Errorf(EINVALID, "website must be an absolute http or https URL, not %q", c.Website).With("field", "website")
 	}
-	if err := checkLengths(map[string]string{
-		"name": c.Name, "external_id": c.ExternalID, "website": c.Website,
-		"industry": c.Industry, "address": c.Address,
-	}); err != nil {
+	if err := checkLengths(
+		[2]string{"name", c.Name}, [2]string{"external_id", c.ExternalID}, [2]string{"website", c.Website},
+		[2]string{"industry", c.Industry}, [2]string{"address", c.Address},
+	); err != nil {
 		return err
 	}
-	if n := len([]rune(c.Description)); n > MaxParagraph {
+	if n := utf8.RuneCountInString(c.Description); n > MaxParagraph {
 		return Errorf(EINVALID, "description is %d characters long; the maximum is %d", n, MaxParagraph).With("field", "description")
 	}
 	for _, d := range c.Domains {

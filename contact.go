@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Contact is a person in a tenant's directory.
@@ -123,30 +124,31 @@ func (c *Contact) Validate(defs []*FieldDef) error {
 	if c.Email == "" && c.Phone == "" && c.Mobile == "" && c.ExternalID == "" {
 		return Errorf(EINVALID, "a contact needs an email, a phone, a mobile or an external id").With("field", "email")
 	}
-	if n := len(c.Emails()); n > MaxEmails {
+	emails := c.Emails()
+	if n := len(emails); n > MaxEmails {
 		return Errorf(EINVALID, "a contact has at most %d emails; this one has %d", MaxEmails, n).With("field", "other_emails")
 	}
-	for _, e := range c.Emails() {
+	for _, e := range emails {
 		if !LooksLikeEmail(e) {
 			return Errorf(EINVALID, "not a valid email address: %q", e).With("field", "email")
 		}
 	}
-	for field, p := range map[string]string{"phone": c.Phone, "mobile": c.Mobile} {
-		if p != "" && !IsE164(p) {
-			return Errorf(EINVALID, "%s must be in E.164 form (+4915112345678), not %q", field, p).With("field", field)
+	for _, f := range [...][2]string{{"phone", c.Phone}, {"mobile", c.Mobile}} {
+		if f[1] != "" && !IsE164(f[1]) {
+			return Errorf(EINVALID, "%s must be in E.164 form (+4915112345678), not %q", f[0], f[1]).With("field", f[0])
 		}
 	}
 	if c.Role != RoleCustomer && c.Role != RoleAgent {
 		return Errorf(EINVALID, "role must be customer or agent, not %q", c.Role).With("field", "role")
 	}
-	if err := checkLengths(map[string]string{
-		"name": c.Name, "first_name": c.FirstName, "last_name": c.LastName,
-		"job_title": c.JobTitle, "external_id": c.ExternalID, "username": c.Username,
-		"language": c.Language, "time_zone": c.TimeZone, "address": c.Address,
-	}); err != nil {
+	if err := checkLengths(
+		[2]string{"name", c.Name}, [2]string{"first_name", c.FirstName}, [2]string{"last_name", c.LastName},
+		[2]string{"job_title", c.JobTitle}, [2]string{"external_id", c.ExternalID}, [2]string{"username", c.Username},
+		[2]string{"language", c.Language}, [2]string{"time_zone", c.TimeZone}, [2]string{"address", c.Address},
+	); err != nil {
 		return err
 	}
-	if n := len([]rune(c.Description)); n > MaxParagraph {
+	if n := utf8.RuneCountInString(c.Description); n > MaxParagraph {
 		return Errorf(EINVALID, "description is %d characters long; the maximum is %d", n, MaxParagraph).With("field", "description")
 	}
 	if err := checkTags(c.Tags); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FieldType is the type of a custom field.
@@ -195,7 +196,7 @@ func (f *FieldDef) Value(v any) (any, error) {
 			return nil, bad("expected text")
 		}
 		s = strings.TrimSpace(s)
-		if n := len([]rune(s)); n > f.MaxLength {
+		if n := utf8.RuneCountInString(s); n > f.MaxLength {
 			return nil, bad("is %d characters long; the maximum is %d", n, f.MaxLength)
 		}
 		return f.text(s, bad)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"roster"
@@ -73,5 +74,31 @@ func TestFieldDefValidate(t *testing.T) {
 		if err := f.Validate(); roster.ErrorCode(err) != roster.EINVALID {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// Of several fields too long, validation names the first in the form's
+// order, every time: a failed-rows file must not change from one run to
+// the next.
+func TestValidateNamesTheFirstFieldTooLong(t *testing.T) {
+	long := strings.Repeat("é", roster.DefaultMaxLength+1)
+	for range 20 {
+		c := &roster.Contact{Name: "Jan", Email: "jan@x.cz", Role: roster.RoleCustomer, JobTitle: long, Address: long, Language: long}
+		err := c.Validate(nil)
+		var e *roster.Error
+		if !errors.As(err, &e) || e.Details["field"] != "job_title" {
+			t.Fatalf("Validate = %v, want job_title named", err)
+		}
+		if !strings.Contains(e.Message, fmt.Sprintf("is %d characters long", roster.DefaultMaxLength+1)) {
+			t.Fatalf("message %q counts characters, not bytes", e.Message)
+		}
+		co := &roster.Company{Name: "Acme", Industry: long, Address: long}
+		if err := co.Validate(nil); !errors.As(err, &e) || e.Details["field"] != "industry" {
+			t.Fatalf("company Validate = %v, want industry named", err)
+		}
+	}
+	c := &roster.Contact{Name: "Jan", Email: "jan@x.cz", Role: roster.RoleCustomer, Description: strings.Repeat("é", roster.MaxParagraph)}
+	if err := c.Validate(nil); err != nil {
+		t.Fatalf("a description of exactly the maximum in characters: %v", err)
 	}
 }
