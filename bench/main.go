@@ -136,6 +136,8 @@ func main() {
 	}
 	for _, pass := range passes {
 		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
 		start := time.Now()
 		res, err := im.Run(ctx, tenant, path, opts)
 		if err != nil {
@@ -145,8 +147,11 @@ func main() {
 		c := res.Import.Counts
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		fmt.Printf("%-22s %8d rows in %7.2fs = %7.0f rows/s  created %d updated %d unchanged %d failed %d  peak RSS %d MB (Go runtime %d MB)\n",
-			pass, c.Rows, d.Seconds(), float64(c.Rows)/d.Seconds(), c.Created, c.Updated, c.Unchanged, c.Failed, peakRSS()/1024, ms.Sys>>20)
+		// Bytes allocated a row: unlike the time, the same from run to
+		// run, and what the collector works through.
+		perRow := float64(ms.TotalAlloc-before.TotalAlloc) / float64(max(c.Rows, 1))
+		fmt.Printf("%-22s %8d rows in %7.2fs = %7.0f rows/s  created %d updated %d unchanged %d failed %d  peak RSS %d MB (Go runtime %d MB)  allocated %.1f KB a row\n",
+			pass, c.Rows, d.Seconds(), float64(c.Rows)/d.Seconds(), c.Created, c.Updated, c.Unchanged, c.Failed, peakRSS()/1024, ms.Sys>>20, perRow/1024)
 		for i, e := range res.Errors {
 			if i == 3 {
 				break
