@@ -238,29 +238,40 @@ func (f *FieldDef) text(s string, bad func(string, ...any) error) (any, error) {
 // and returns them in canonical form. Nil and empty values are dropped;
 // unknown keys and missing required fields are errors.
 func ValidateCustom(defs []*FieldDef, values map[string]any) (map[string]any, error) {
-	out := make(map[string]any, len(values))
-	byKey := make(map[string]*FieldDef, len(defs))
+	known := 0
 	for _, d := range defs {
-		byKey[d.Key] = d
-	}
-	for k, v := range values {
-		d, ok := byKey[k]
-		if !ok {
-			return nil, Errorf(EINVALID, "unknown custom field %q", k).With("field", k)
+		if _, ok := values[d.Key]; ok {
+			known++
 		}
-		if isEmptyValue(v) {
+	}
+	if known < len(values) {
+		// Of several unknown keys, the first in order is named: the
+		// same one every time.
+		var unknown []string
+		for k := range values {
+			if !slices.ContainsFunc(defs, func(d *FieldDef) bool { return d.Key == k }) {
+				unknown = append(unknown, k)
+			}
+		}
+		k := slices.Min(unknown)
+		return nil, Errorf(EINVALID, "unknown custom field %q", k).With("field", k)
+	}
+	// The fields are checked in their order, not the map's: of several
+	// invalid values, the first field's is named every time.
+	out := make(map[string]any, len(values))
+	for _, d := range defs {
+		v, ok := values[d.Key]
+		if !ok || isEmptyValue(v) {
+			if d.Required {
+				return nil, Errorf(EINVALID, "custom field %q is required", d.Key).With("field", d.Key)
+			}
 			continue
 		}
 		cv, err := d.Value(v)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = cv
-	}
-	for _, d := range defs {
-		if _, ok := out[d.Key]; d.Required && !ok {
-			return nil, Errorf(EINVALID, "custom field %q is required", d.Key).With("field", d.Key)
-		}
+		out[d.Key] = cv
 	}
 	return out, nil
 }

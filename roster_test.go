@@ -102,3 +102,42 @@ func TestValidateNamesTheFirstFieldTooLong(t *testing.T) {
 		t.Fatalf("a description of exactly the maximum in characters: %v", err)
 	}
 }
+
+// Custom values are checked in the fields' order, and of several unknown
+// keys the first in order is named: the same error every time.
+func TestValidateCustomNamesTheFirstField(t *testing.T) {
+	defs := []*roster.FieldDef{
+		{Key: "plan", Type: roster.FieldDropdown, Choices: []string{"Free", "Pro"}, MaxLength: 255},
+		{Key: "seats", Type: roster.FieldNumber},
+		{Key: "since", Type: roster.FieldDate, MaxLength: 255},
+		{Key: "region", Type: roster.FieldText, MaxLength: 255, Required: true},
+	}
+	field := func(err error) any {
+		var e *roster.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v is not a roster.Error", err)
+		}
+		return e.Details["field"]
+	}
+	for range 20 {
+		_, err := roster.ValidateCustom(defs, map[string]any{"since": "2023-02-29", "seats": 1.5, "plan": "Gold", "region": "EU"})
+		if f := field(err); f != "plan" {
+			t.Fatalf("three invalid values: %v names %v, want plan", err, f)
+		}
+		_, err = roster.ValidateCustom(defs, map[string]any{"since": "2023-02-29", "seats": 1.5, "region": "EU"})
+		if f := field(err); f != "seats" {
+			t.Fatalf("two invalid values: %v names %v, want seats", err, f)
+		}
+		_, err = roster.ValidateCustom(defs, map[string]any{"zeta": 1, "alpha": 2, "plan": "Pro", "region": "EU"})
+		if f := field(err); f != "alpha" {
+			t.Fatalf("unknown keys: %v names %v, want alpha", err, f)
+		}
+	}
+	if _, err := roster.ValidateCustom(defs, map[string]any{"plan": "Pro", "region": " "}); field(err) != "region" {
+		t.Fatalf("a required field left blank: %v", err)
+	}
+	got, err := roster.ValidateCustom(defs, map[string]any{"plan": "pro", "seats": 3.0, "since": "", "region": "EU"})
+	if err != nil || !reflect.DeepEqual(got, map[string]any{"plan": "Pro", "seats": int64(3), "region": "EU"}) {
+		t.Fatalf("ValidateCustom = %#v, %v: canonical values, blanks left out", got, err)
+	}
+}
