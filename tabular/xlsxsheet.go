@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -149,6 +150,10 @@ func (s *sheetParser) nextRow() (bool, error) {
 					if err := s.endCell(); err != nil {
 						return false, err
 					}
+				} else if ok, err := s.fastCell(); ok || err != nil {
+					if err != nil {
+						return false, err
+					}
 				}
 			case "v":
 				s.inV = !empty
@@ -187,6 +192,47 @@ func (s *sheetParser) nextRow() (bool, error) {
 			}
 		}
 	}
+}
+
+// fastCells lets tests read every cell through the tokens, to compare.
+var fastCells = true
+
+// The shapes nearly every writer gives a cell's content, whole, after
+// its start tag: a value, or an inline string (with or without
+// xml:space). Each ends the cell.
+var cellShapes = [...]struct{ open, close []byte }{
+	{[]byte("<v>"), []byte("</v></c>")},
+	{[]byte("<is><t>"), []byte("</t></is></c>")},
+	{[]byte(`<is><t xml:space="preserve">`), []byte("</t></is></c>")},
+}
+
+// fastCell reads the rest of the cell just begun when it has one of the
+// common shapes and lies whole in the read buffer: a sheet holds millions
+// of cells, and the tokens of each cost more than the cell's text. Any
+// other shape (a formula, rich text, white space between the tags, a cell
+// cut by the buffer's end) is left untouched for the tokens.
+func (s *sheetParser) fastCell() (bool, error) {
+	if !fastCells {
+		return false, nil
+	}
+	b := s.tok.buffered()
+	for _, shape := range cellShapes {
+		if !bytes.HasPrefix(b, shape.open) {
+			continue
+		}
+		rest := b[len(shape.open):]
+		end := bytes.IndexByte(rest, '<')
+		if end < 0 || !bytes.HasPrefix(rest[end:], shape.close) || end > s.wb.maxCell {
+			return false, nil // too large: the tokens report it
+		}
+		s.val = appendUnescaped(s.val[:0], rest[:end])
+		if len(s.val) > s.wb.maxCell {
+			return false, nil
+		}
+		s.tok.skip(len(shape.open) + end + len(shape.close))
+		return true, s.endCell()
+	}
+	return false, nil
 }
 
 func (s *sheetParser) startCell(attrs []byte) {

@@ -82,6 +82,20 @@ func (x *xmlTok) skipUntil(delim byte) error {
 	}
 }
 
+// buffered returns the input read but not yet consumed, without reading
+// more; valid until the next call. Only between tokens: a caller that
+// takes from it says how much with skip.
+func (x *xmlTok) buffered() []byte {
+	if x.pending {
+		return nil
+	}
+	b, _ := x.br.Peek(x.br.Buffered())
+	return b
+}
+
+// skip consumes n bytes that buffered returned.
+func (x *xmlTok) skip(n int) { x.br.Discard(n) }
+
 // next returns the next token; io.EOF at the end of input.
 func (x *xmlTok) next() (token, error) {
 	for {

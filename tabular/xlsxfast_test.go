@@ -1,0 +1,105 @@
+package tabular
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// renderSheet reads a hand-written sheet through the fast path for common
+// cells or through the tokens alone.
+func renderSheet(t testing.TB, sheet string, fast bool, maxCell int) string {
+	fastCells = fast
+	defer func() { fastCells = true }()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range minimalParts(sheet) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Options{MaxCellBytes: maxCell})
+	return render(r, err)
+}
+
+const sheetHead = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
+const sheetTail = `</sheetData></worksheet>`
+
+var fastCellSheets = []string{
+	// The shapes read fast, with entities, escapes and empty text.
+	`<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t xml:space="preserve"> Phone </t></is></c><c r="C1" t="inlineStr"><is><t>Seats</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>Jo &amp; Co &#233; a_x000D_b 1 &gt; 0</t></is></c><c r="B2" t="inlineStr"><is><t xml:space="preserve"> 0042 </t></is></c><c r="C2"><v>3.5</v></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><t></t></is></c><c r="B3" t="b"><v>1</v></c><c r="C3" t="e"><v>#N/A</v></c></row>`,
+	// Shapes left to the tokens: formulas, rich text, phonetics, CDATA,
+	// white space, prefixes, empty tags, and a boolean that fails its row.
+	`<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c><c><v>4</v></c><c><v>5</v></c></row>` +
+		`<row><c t="inlineStr"><is><t>a</t></is></c><c t="str"><f>A1</f><v>x</v></c><c t="inlineStr"><is><r><t>Jo </t></r><r><t>Co</t></r><rPh><t>ジョ</t></rPh></is></c></row>` +
+		"<row><c><v><![CDATA[1<2]]></v></c><c>\n  <v>7</v>\n</c><c t=\"inlineStr\"><is><t/></is></c></row>" +
+		`<row><c t="b"><v>2</v></c><c t="inlineStr"><is><t>ok</t></is></c><c t="inlineStr"><is><t>tail</t></is><extLst/></c><c t="inlineStr"><is><t>a</t><t>b</t></is></c></row>`,
+	// Cells too large are refused the same way, whichever path meets them.
+	`<row><c t="inlineStr"><is><t>head</t></is></c></row><row><c t="inlineStr"><is><t>` + strings.Repeat("x", 70) + `</t></is></c></row>`,
+	`<row><c t="inlineStr"><is><t>head</t></is></c></row><row><c><v>` + strings.Repeat("9", 70) + `</v></c></row>`,
+	`<row><c t="inlineStr"><is><t>head</t></is></c></row><row><c t="inlineStr"><is><t>` + strings.Repeat("&amp;", 20) + `</t></is></c></row>`,
+}
+
+func TestXLSXFastCellsReadAsTokens(t *testing.T) {
+	for i, body := range fastCellSheets {
+		sheet := sheetHead + body + sheetTail
+		fast, slow := renderSheet(t, sheet, true, 64), renderSheet(t, sheet, false, 64)
+		if fast != slow {
+			t.Errorf("sheet %d:\nfast:\n%s\ntokens:\n%s", i, fast, slow)
+		}
+	}
+	// The fast path reads what it should: these are exactly the cells.
+	got := renderSheet(t, sheetHead+fastCellSheets[0]+sheetTail, true, 64)
+	want := `info: format=xlsx encoding= delimiter="" sheet="Only"
+header: ["Name" "Phone" "Seats"]
+row 2: ["Jo & Co é a\rb 1 > 0" " 0042 " "3.5"]
+row 3: ["" "TRUE" "#N/A"]
+EOF
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A sheet larger than the read buffer puts cells across its end, where
+// the fast path must leave them to the tokens.
+func TestXLSXFastCellsAcrossTheBuffer(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(sheetHead + `<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row>`)
+	for i := range 20000 {
+		fmt.Fprintf(&b, `<row><c t="inlineStr"><is><t>%s%d</t></is></c><c><v>%d</v></c></row>`, strings.Repeat("é", i%37), i, i*7)
+	}
+	b.WriteString(sheetTail)
+	if b.Len() < 4*(256<<10) {
+		t.Fatalf("sheet of %d bytes does not cross the buffer several times", b.Len())
+	}
+	fast, slow := renderSheet(t, b.String(), true, 1<<10), renderSheet(t, b.String(), false, 1<<10)
+	if fast != slow {
+		t.Fatal("fast path and tokens disagree on a sheet larger than the buffer")
+	}
+	if strings.Count(fast, "\nrow ") != 20000 {
+		t.Fatalf("%d rows read", strings.Count(fast, "\nrow "))
+	}
+}
+
+// Whatever the sheet, the fast path reads what the tokens read.
+func FuzzXLSXFastCells(f *testing.F) {
+	for _, body := range fastCellSheets {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		sheet := sheetHead + body + sheetTail
+		if fast, slow := renderSheet(t, sheet, true, 64), renderSheet(t, sheet, false, 64); fast != slow {
+			t.Fatalf("fast:\n%s\ntokens:\n%s", fast, slow)
+		}
+	})
+}
