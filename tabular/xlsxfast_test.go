@@ -36,7 +36,8 @@ var fastCellSheets = []string{
 	// The shapes read fast, with entities, escapes and empty text.
 	`<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t xml:space="preserve"> Phone </t></is></c><c r="C1" t="inlineStr"><is><t>Seats</t></is></c></row>` +
 		`<row r="2"><c r="A2" t="inlineStr"><is><t>Jo &amp; Co &#233; a_x000D_b 1 &gt; 0</t></is></c><c r="B2" t="inlineStr"><is><t xml:space="preserve"> 0042 </t></is></c><c r="C2"><v>3.5</v></c></row>` +
-		`<row r="3"><c r="A3" t="inlineStr"><is><t></t></is></c><c r="B3" t="b"><v>1</v></c><c r="C3" t="e"><v>#N/A</v></c></row>`,
+		`<row r="3"><c r="A3" t="inlineStr"><is><t></t></is></c><c r="B3" t="b"><v>1</v></c><c r="C3" t="e"><v>#N/A</v></c></row>` +
+		`<row r="4"><c r="A4" s="1"/><c r="B4" t="inlineStr"><is><t>z</t></is></c><c r="C4"/></row><row r="5"><c r="C5"><v>5</v></c><c/></row>`,
 	// Shapes left to the tokens: formulas, rich text, phonetics, CDATA,
 	// white space, prefixes, empty tags, and a boolean that fails its row.
 	`<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c><c><v>4</v></c><c><v>5</v></c></row>` +
@@ -63,6 +64,8 @@ func TestXLSXFastCellsReadAsTokens(t *testing.T) {
 header: ["Name" "Phone" "Seats"]
 row 2: ["Jo & Co é a\rb 1 > 0" " 0042 " "3.5"]
 row 3: ["" "TRUE" "#N/A"]
+row 4: ["" "z" ""]
+row 5: ["" "" "5"]
 EOF
 `
 	if got != want {

@@ -150,10 +150,8 @@ func (s *sheetParser) nextRow() (bool, error) {
 					if err := s.endCell(); err != nil {
 						return false, err
 					}
-				} else if ok, err := s.fastCell(); ok || err != nil {
-					if err != nil {
-						return false, err
-					}
+				} else if _, err := s.fastCell(); err != nil {
+					return false, err
 				}
 			case "v":
 				s.inV = !empty
@@ -207,14 +205,42 @@ var cellShapes = [...]struct{ open, close []byte }{
 }
 
 // fastCell reads the rest of the cell just begun when it has one of the
-// common shapes and lies whole in the read buffer: a sheet holds millions
-// of cells, and the tokens of each cost more than the cell's text. Any
-// other shape (a formula, rich text, white space between the tags, a cell
-// cut by the buffer's end) is left untouched for the tokens.
-func (s *sheetParser) fastCell() (bool, error) {
+// common shapes and lies whole in the read buffer, and then the next
+// cells of the row as long as they do too: a sheet holds millions of
+// cells, and the tokens of each cost more than the cell's text. Any other
+// shape (a formula, rich text, white space between the tags, a cell cut
+// by the buffer's end) is left to the tokens, in the cell where it is.
+// ok reports whether the cell begun was read.
+func (s *sheetParser) fastCell() (ok bool, err error) {
 	if !fastCells {
 		return false, nil
 	}
+	for {
+		if !s.fastContent() {
+			return ok, nil
+		}
+		if err := s.endCell(); err != nil {
+			return true, err
+		}
+		ok = true
+		for {
+			started, empty := s.fastStart()
+			if !started {
+				return true, nil
+			}
+			if !empty {
+				break
+			}
+			if err := s.endCell(); err != nil {
+				return true, err
+			}
+		}
+	}
+}
+
+// fastContent takes a cell's content up to its end tag, if it has one of
+// the common shapes.
+func (s *sheetParser) fastContent() bool {
 	b := s.tok.buffered()
 	for _, shape := range cellShapes {
 		if !bytes.HasPrefix(b, shape.open) {
@@ -223,16 +249,44 @@ func (s *sheetParser) fastCell() (bool, error) {
 		rest := b[len(shape.open):]
 		end := bytes.IndexByte(rest, '<')
 		if end < 0 || !bytes.HasPrefix(rest[end:], shape.close) || end > s.wb.maxCell {
-			return false, nil // too large: the tokens report it
+			return false // too large: the tokens report it
 		}
 		s.val = appendUnescaped(s.val[:0], rest[:end])
 		if len(s.val) > s.wb.maxCell {
-			return false, nil
+			return false
 		}
 		s.tok.skip(len(shape.open) + end + len(shape.close))
-		return true, s.endCell()
+		return true
 	}
-	return false, nil
+	return false
+}
+
+// fastStart begins the next cell if its start tag lies whole in the read
+// buffer; empty reports a self-closing one, which the caller ends.
+func (s *sheetParser) fastStart() (started, empty bool) {
+	b := s.tok.buffered()
+	if len(b) < 3 || b[0] != '<' || b[1] != 'c' {
+		return false, false
+	}
+	end := bytes.IndexByte(b, '>')
+	if end < 0 || end > s.tok.limit {
+		return false, false
+	}
+	// The tag as the tokens split it: name, then attributes.
+	tag := b[1:end]
+	if empty = tag[len(tag)-1] == '/'; empty {
+		tag = tag[:len(tag)-1]
+	}
+	var attrs []byte
+	if i := bytes.IndexAny(tag, " \t\r\n"); i >= 0 {
+		tag, attrs = tag[:i], tag[i+1:]
+	}
+	if string(tag) != "c" {
+		return false, false
+	}
+	s.startCell(attrs)
+	s.tok.skip(end + 1)
+	return true, empty
 }
 
 func (s *sheetParser) startCell(attrs []byte) {
