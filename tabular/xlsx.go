@@ -93,10 +93,12 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 		return nil, err
 	}
 	if err := wb.loadSharedStrings(); err != nil {
+		wb.sst.close()
 		return nil, err
 	}
 	part, err := wb.open(sh.path, maxXLSXTotalBytes)
 	if err != nil {
+		wb.sst.close()
 		return nil, err
 	}
 	x := &xlsxReader{
@@ -107,11 +109,11 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	for {
 		ok, err := x.sheet.nextRow()
 		if err != nil {
-			part.Close()
+			x.Close()
 			return nil, err
 		}
 		if !ok {
-			part.Close()
+			x.Close()
 			return nil, fatalf(CodeEmptyFile, "sheet %q is empty", sh.name)
 		}
 		if !allEmpty(x.sheet.cells) {
@@ -120,7 +122,7 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	}
 	h, ferr := cleanHeader(x.sheet.cells)
 	if ferr != nil {
-		part.Close()
+		x.Close()
 		return nil, ferr
 	}
 	x.header = h
@@ -129,7 +131,10 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 
 func (x *xlsxReader) Header() []string { return x.header }
 func (x *xlsxReader) Info() Info       { return x.info }
-func (x *xlsxReader) Close() error     { return x.part.Close() }
+func (x *xlsxReader) Close() error {
+	x.sheet.wb.sst.close()
+	return x.part.Close()
+}
 
 func (x *xlsxReader) Next() (Row, error) {
 	for {
@@ -174,7 +179,7 @@ type workbook struct {
 	sheets   []sheetInfo
 	date1904 bool
 	styles   []numStyle
-	sst      []string
+	sst      sharedStrings
 }
 
 type sheetInfo struct {
@@ -362,7 +367,12 @@ func (wb *workbook) loadStyles() error {
 	return nil
 }
 
-// loadSharedStrings reads the shared string table into memory: each <si>
+// sharedStringsError is a failure to keep the shared strings aside.
+func sharedStringsError(err error) *FatalError {
+	return fatalf(CodeBadXLSX, "cannot keep the workbook's shared strings in a temporary file: %v", err)
+}
+
+// loadSharedStrings reads the shared string table (sharedStrings): each <si>
 // is the concatenation of its <t> texts, phonetic runs (<rPh>) excluded.
 func (wb *workbook) loadSharedStrings() error {
 	p := wb.partPath("/sharedStrings")
@@ -381,6 +391,9 @@ func (wb *workbook) loadSharedStrings() error {
 		tok.discard = !(inSI && inT && phonetic == 0)
 		t, err := tok.next()
 		if err == io.EOF {
+			if err := wb.sst.done(); err != nil {
+				return sharedStringsError(err)
+			}
 			return nil
 		}
 		if err != nil {
@@ -392,7 +405,9 @@ func (wb *workbook) loadSharedStrings() error {
 			case "si":
 				inSI, buf = true, buf[:0]
 				if t.kind == tokEmpty {
-					wb.sst = append(wb.sst, "")
+					if err := wb.sst.add(""); err != nil {
+						return sharedStringsError(err)
+					}
 					inSI = false
 				}
 			case "t":
@@ -406,8 +421,10 @@ func (wb *workbook) loadSharedStrings() error {
 			switch string(t.name) {
 			case "si":
 				if inSI {
-					wb.sst = append(wb.sst, unescapeOOXML(string(buf)))
-					if len(wb.sst) > maxSharedStringsNum {
+					if err := wb.sst.add(unescapeOOXML(string(buf))); err != nil {
+						return sharedStringsError(err)
+					}
+					if wb.sst.len() > maxSharedStringsNum {
 						return fatalf(CodeTooLarge, "the workbook has more than %d shared strings", maxSharedStringsNum)
 					}
 				}
@@ -425,7 +442,7 @@ func (wb *workbook) loadSharedStrings() error {
 					buf = append(buf, t.data...)
 				}
 				if len(buf) > wb.maxCell {
-					return fatalf(CodeCellTooLarge, "shared string %d is larger than %d bytes", len(wb.sst), wb.maxCell)
+					return fatalf(CodeCellTooLarge, "shared string %d is larger than %d bytes", wb.sst.len(), wb.maxCell)
 				}
 			}
 		}

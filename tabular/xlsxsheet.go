@@ -342,7 +342,10 @@ func (s *sheetParser) endCell() error {
 	if s.col >= maxColumns {
 		return fatalf(CodeBadXLSX, "cell %s is beyond the last Excel column", CellRef(s.col, s.rowNum))
 	}
-	v, rerr := s.cellText()
+	v, rerr, err := s.cellText()
+	if err != nil {
+		return err
+	}
 	if rerr != nil && s.rowErr == nil {
 		rerr.Column, rerr.Ref = s.col, CellRef(s.col, s.rowNum)
 		s.rowErr = rerr
@@ -359,31 +362,39 @@ func (s *sheetParser) endCell() error {
 }
 
 // cellText renders the current cell as the text a person sees.
-func (s *sheetParser) cellText() (string, *RowError) {
+// An error is the shared strings' file failing.
+func (s *sheetParser) cellText() (string, *RowError, error) {
 	switch s.typ {
 	case "s":
 		i, ok := atoiBytes(s.val)
-		if !ok || i >= len(s.wb.sst) {
-			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}
+		if !ok {
+			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
 		}
-		return s.wb.sst[i], nil
+		v, err := s.wb.sst.get(i)
+		if err == errNoSharedString {
+			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
+		}
+		if err != nil {
+			return "", nil, fatalf(CodeBadXLSX, "cannot read the workbook's shared strings back from their temporary file: %v", err)
+		}
+		return v, nil, nil
 	case "inlineStr", "str", "e":
-		return unescapeOOXML(string(s.val)), nil
+		return unescapeOOXML(string(s.val)), nil, nil
 	case "b":
 		switch string(s.val) {
 		case "1", "true":
-			return "TRUE", nil
+			return "TRUE", nil, nil
 		case "0", "false":
-			return "FALSE", nil
+			return "FALSE", nil, nil
 		}
-		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("boolean cell holds %q", s.val)}
+		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("boolean cell holds %q", s.val)}, nil
 	case "d":
 		v := strings.TrimSuffix(string(s.val), "Z")
 		v = strings.TrimSuffix(v, "T00:00:00")
-		return strings.Replace(v, "T", " ", 1), nil
+		return strings.Replace(v, "T", " ", 1), nil, nil
 	}
 	if len(s.val) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
 	var st numStyle
 	if s.style < len(s.wb.styles) {
@@ -391,7 +402,7 @@ func (s *sheetParser) cellText() (string, *RowError) {
 	}
 	v, ok := formatNumber(string(s.val), st, s.wb.date1904)
 	if !ok {
-		return v, &RowError{Code: CodeBadCell, Message: fmt.Sprintf("numeric cell holds %q", v)}
+		return v, &RowError{Code: CodeBadCell, Message: fmt.Sprintf("numeric cell holds %q", v)}, nil
 	}
-	return v, nil
+	return v, nil, nil
 }

@@ -1,0 +1,125 @@
+package tabular
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+)
+
+// sstWorkbook is a workbook whose cells all name shared strings: n
+// strings, used by rows in the order refs gives (as Excel writes them,
+// mostly in order of first use, and again later).
+func sstWorkbook(t testing.TB, n int, refs []int) []byte {
+	var sst, sheet strings.Builder
+	fmt.Fprintf(&sst, `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d">`, n)
+	for i := range n {
+		switch {
+		case i%97 == 5:
+			sst.WriteString(`<si/>`)
+		case i%89 == 7:
+			fmt.Fprintf(&sst, `<si><r><t>rich %d </t></r><r><t>&amp; run</t></r><rPh><t>ふり</t></rPh></si>`, i)
+		default:
+			fmt.Fprintf(&sst, `<si><t xml:space="preserve">%s %d é_x000D_</t></si>`, strings.Repeat("s", i%53), i)
+		}
+	}
+	sst.WriteString(`</sst>`)
+	sheet.WriteString(sheetHead + `<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c><c t="inlineStr"><is><t>c</t></is></c></row>`)
+	for r := 0; r+3 <= len(refs); r += 3 {
+		fmt.Fprintf(&sheet, `<row><c t="s"><v>%d</v></c><c t="s"><v>%d</v></c><c t="s"><v>%d</v></c></row>`, refs[r], refs[r+1], refs[r+2])
+	}
+	sheet.WriteString(sheetTail)
+	parts := minimalParts(sheet.String())
+	parts["xl/sharedStrings.xml"] = sst.String()
+	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(parts["xl/_rels/workbook.xml.rels"], `</Relationships>`,
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`, 1)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range parts {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// readSST reads a workbook with the given share of shared strings in
+// memory, and reports whether they went to a file.
+func readSST(t *testing.T, data []byte, memBytes, window, recent int) (string, bool) {
+	defer func(m, w, r int) { sstMemBytes, sstWindow, sstRecent = m, w, r }(sstMemBytes, sstWindow, sstRecent)
+	sstMemBytes, sstWindow, sstRecent = memBytes, window, recent
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := r.(*xlsxReader)
+	spilled := x.sheet.wb.sst.file != nil
+	var name string
+	if spilled {
+		name = x.sheet.wb.sst.file.Name()
+	}
+	out := render(r, nil) // closes r
+	if spilled {
+		if _, err := os.Stat(name); !os.IsNotExist(err) {
+			t.Errorf("the shared strings' file %s is still there: %v", name, err)
+		}
+		if x.sheet.wb.sst.file != nil {
+			t.Error("the shared strings' file is still open")
+		}
+	}
+	return out, spilled
+}
+
+// Shared strings read back from their file are the strings kept in
+// memory, whatever order the rows use them in.
+func TestSharedStringsInAFile(t *testing.T) {
+	const n = 3000
+	inOrder := make([]int, 0, 3*n)
+	for i := range n {
+		inOrder = append(inOrder, i, i/2, n-1-i) // new, older, and far ahead
+	}
+	random := make([]int, 3*n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range random {
+		random[i] = rng.IntN(n)
+	}
+	for name, refs := range map[string][]int{"in order of first use": inOrder, "at random": random} {
+		data := sstWorkbook(t, n, refs)
+		want, spilled := readSST(t, data, 16<<20, 1<<20, 1<<16)
+		if spilled {
+			t.Fatal("3000 short strings went to a file")
+		}
+		if !strings.Contains(want, `"rich 7 & run"`) || !strings.Contains(want, `"sss 3 é\r"`) || strings.Count(want, "\nrow ") != n {
+			t.Fatalf("%s: unexpected rows:\n%.600s", name, want)
+		}
+		for _, c := range []struct{ mem, window, recent int }{{1 << 10, 1 << 20, 1 << 16}, {64, 256, 1 << 16}, {64, 256, 8}, {0, 64, 1}} {
+			got, spilled := readSST(t, data, c.mem, c.window, c.recent)
+			if !spilled {
+				t.Fatalf("%s %+v: the strings stayed in memory", name, c)
+			}
+			if got != want {
+				t.Fatalf("%s %+v: read back from the file:\n%.600s\nwant:\n%.600s", name, c, got, want)
+			}
+		}
+	}
+}
+
+// A cell naming a string the table does not have fails its row, from
+// memory or from the file.
+func TestSharedStringMissing(t *testing.T) {
+	data := sstWorkbook(t, 10, []int{0, 1, 2, 3, 10, 4})
+	for _, mem := range []int{16 << 20, 0} {
+		got, _ := readSST(t, data, mem, 64, 4)
+		if !strings.Contains(got, `code=bad_cell: shared string "10" does not exist`) {
+			t.Errorf("memory %d:\n%s", mem, got)
+		}
+	}
+}
