@@ -1,7 +1,10 @@
 package main
 
 import (
+	"archive/zip"
+	"bufio"
 	"encoding/csv"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -58,9 +61,10 @@ func writeContacts(w io.Writer, n int, seed uint64, from int) error {
 	return cw.Error()
 }
 
-// writeContactsXLSX writes the same rows as the only sheet of a workbook,
-// every cell as text, as exports write phones and ids.
-func writeContactsXLSX(w io.Writer, n int, seed uint64, from int) error {
+// writeContactsInlineXLSX writes the same rows as the only sheet of a
+// workbook, every cell as text, as exports write phones and ids, and the
+// text in the cells, as streaming writers (excelize's among them) do.
+func writeContactsInlineXLSX(w io.Writer, n int, seed uint64, from int) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -84,6 +88,76 @@ func writeContactsXLSX(w io.Writer, n int, seed uint64, from int) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// writeContactsXLSX writes the same rows as writeContactsInlineXLSX, the
+// text in the workbook's shared strings, as Excel saves a workbook: each
+// text once, in the order the rows first use it.
+func writeContactsXLSX(w io.Writer, n int, seed uint64, from int) error {
+	zw := zip.NewWriter(w)
+	sheet, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		return err
+	}
+	sw := bufio.NewWriterSize(sheet, 1<<20)
+	sw.WriteString(xml.Header + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	index := map[string]int{}
+	var texts []string
+	line := 0
+	err = contactRows(n, seed, from, func(row []string) error {
+		line++
+		fmt.Fprintf(sw, `<row r="%d">`, line)
+		for c, v := range row {
+			i, ok := index[v]
+			if !ok {
+				i = len(texts)
+				index[v] = i
+				texts = append(texts, v)
+			}
+			ref, _ := excelize.CoordinatesToCellName(c+1, line)
+			fmt.Fprintf(sw, `<c r="%s" t="s"><v>%d</v></c>`, ref, i)
+		}
+		_, err := sw.WriteString(`</row>`)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	sw.WriteString(`</sheetData></worksheet>`)
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	index = nil
+	sst, err := zw.Create("xl/sharedStrings.xml")
+	if err != nil {
+		return err
+	}
+	sw = bufio.NewWriterSize(sst, 1<<20)
+	fmt.Fprintf(sw, xml.Header+`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(texts), len(texts))
+	for _, t := range texts {
+		sw.WriteString(`<si><t>`)
+		xml.EscapeText(sw, []byte(t))
+		sw.WriteString(`</t></si>`)
+	}
+	sw.WriteString(`</sst>`)
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	for _, p := range [][2]string{
+		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Contacts" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
+	} {
+		f, err := zw.Create(p[0])
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(f, p[1]); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
 // contactRows hands write a header and n contact rows, the contacts

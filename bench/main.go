@@ -37,7 +37,8 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the imports to this file")
 	batch := flag.Int("batch", 0, "rows per transaction (default: the importer's)")
 	newOnly := flag.Bool("new-only", false, "import once (new rows), not twice")
-	xlsx := flag.Bool("xlsx", false, "generate an XLSX workbook instead of a CSV file")
+	xlsx := flag.Bool("xlsx", false, "generate an XLSX workbook instead of a CSV file, its text in shared strings as Excel saves it")
+	inline := flag.Bool("inline", false, "with -xlsx: the text in the cells themselves, as streaming writers save it")
 	dry := flag.Bool("dry-run", false, "import as dry runs (nothing written to the directory; the second pass then also counts new rows)")
 	memprofile := flag.String("memprofile", "", "write a heap profile to this file 5 s into the first import")
 	from := flag.Int("from", 0, "number the generated contacts from this on (a file of other people than the default's)")
@@ -96,7 +97,10 @@ func main() {
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
 		write := writeContacts
-		if *xlsx {
+		switch {
+		case *xlsx && *inline:
+			write = writeContactsInlineXLSX
+		case *xlsx:
 			write = writeContactsXLSX
 		}
 		if err := write(bw, *rows, 1, *from); err != nil {
