@@ -68,6 +68,27 @@ type run struct {
 	sampled                   func(mostFound bool)
 	emailsLooked, emailsFound atomic.Int64
 	leftOut                   leftOuts // the writer's: what imported cells left out
+	// again is the file's reader that prepare read, reopened from its
+	// start for the import's own pass where that is cheaper than opening
+	// the file anew (tabular.Reopener); nil otherwise, or once taken.
+	again tabular.Reader
+}
+
+// reader returns the reader for the import's pass over the file.
+func (r *run) reader(path string) (tabular.Reader, error) {
+	if rd := r.again; rd != nil {
+		r.again = nil
+		return rd, nil
+	}
+	return openFile(path, r.opts)
+}
+
+// closeReader closes the reopened reader if no pass took it.
+func (r *run) closeReader() {
+	if r.again != nil {
+		r.again.Close()
+		r.again = nil
+	}
 }
 
 func (r *run) addErrors(errs []roster.RowError) {
@@ -96,6 +117,7 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 		return nil, err
 	}
 	run := &run{opts: o.ImportOptions}
+	defer run.closeReader()
 	res := &Result{}
 	total, err := im.prepare(ctx, tenant, path, run, res)
 	if err != nil {
@@ -120,6 +142,7 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *roster.Import, o Options) (*Result, error) {
 	o.ImportOptions, o.DryRun, o.FileName = imp.Options, imp.DryRun, imp.FileName
 	run := &run{opts: imp.Options, counts: imp.Counts}
+	defer run.closeReader()
 	res := &Result{Import: imp}
 	total, err := im.prepare(ctx, tenant, imp.FilePath, run, res)
 	if err != nil {
@@ -296,7 +319,11 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	if err != nil {
 		return 0, err
 	}
-	defer rd.Close()
+	defer func() {
+		if rd != nil {
+			rd.Close()
+		}
+	}()
 	res.Info, res.Header = rd.Info(), slices.Clone(rd.Header())
 	if run.contactDefs, err = im.Store.ListFields(ctx, tenant.ID, roster.KindContacts); err != nil {
 		return 0, err
@@ -356,7 +383,18 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	}
 	run.parser.columnDates = orders.layouts()
 	res.Warnings = append(res.Warnings, orders.warnings()...)
-	return total, requiredColumns(run.parser, o)
+	if err := requiredColumns(run.parser, o); err != nil {
+		return total, err
+	}
+	if ro, ok := rd.(tabular.Reopener); ok {
+		again, err := ro.Reopen() // closes rd
+		rd = nil
+		if err != nil {
+			return 0, fileError(err)
+		}
+		run.again = again
+	}
+	return total, nil
 }
 
 // requiredColumns refuses a file that could not import a single row, or

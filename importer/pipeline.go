@@ -31,7 +31,7 @@ type rawRow struct {
 // write streams the file through parallel parsers into batched writes.
 // Memory holds at most a few chunks, whatever the file size.
 func (im *Importer) write(ctx context.Context, path string, run *run, imp *roster.Import, o *Options, total, skip int, done *atomic.Int64) error {
-	rd, err := openFile(path, run.opts)
+	rd, err := run.reader(path)
 	if err != nil {
 		return err
 	}

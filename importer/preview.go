@@ -58,6 +58,7 @@ func Preview(ctx context.Context, store roster.Store, tenant *roster.Tenant, pat
 	}
 	im := &Importer{Store: store}
 	run := &run{opts: o}
+	defer run.closeReader()
 	res := &Result{}
 	total, err := im.prepare(ctx, tenant, path, run, res)
 	if run.parser == nil {
@@ -89,7 +90,7 @@ func Preview(ctx context.Context, store roster.Store, tenant *roster.Tenant, pat
 
 // previewRows parses the first n rows with the import's parser.
 func previewRows(path string, run *run, p *PreviewResult, n int) error {
-	rd, err := openFile(path, run.opts)
+	rd, err := run.reader(path)
 	if err != nil {
 		return err
 	}

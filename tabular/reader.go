@@ -58,6 +58,13 @@ type Reader interface {
 	Close() error
 }
 
+// Reopener is a Reader that can start again from its first row more
+// cheaply than the file can be opened again (an XLSX reader keeps the
+// workbook's shared strings). Reopen closes the Reader it is called on.
+type Reopener interface {
+	Reopen() (Reader, error)
+}
+
 var (
 	zipMagic = []byte("PK\x03\x04")
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}

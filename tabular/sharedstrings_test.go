@@ -123,3 +123,54 @@ func TestSharedStringMissing(t *testing.T) {
 		}
 	}
 }
+
+// A reopened reader reads the sheet again from its first row, with the
+// shared strings already read, in memory or in their file; the file goes
+// when the last reader closes.
+func TestXLSXReopen(t *testing.T) {
+	refs := make([]int, 0, 600)
+	for i := range 200 {
+		refs = append(refs, i, 199-i, i/3)
+	}
+	data := sstWorkbook(t, 200, refs)
+	for _, mem := range []int{16 << 20, 0} {
+		defer func(m int) { sstMemBytes = m }(sstMemBytes)
+		sstMemBytes = mem
+		want, _ := readSST(t, data, mem, 64, 4)
+		fresh, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		freshWB := fresh.(*xlsxReader).wb
+		render(fresh, nil)
+		r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if _, err := r.Next(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wb := r.(*xlsxReader).wb
+		again, err := r.(Reopener).Reopen()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatalf("closing the reader reopened: %v", err)
+		}
+		if mem == 0 && wb.sst.file == nil {
+			t.Fatal("the first reader's close removed the shared strings the second reads")
+		}
+		if got := render(again, nil); got != want {
+			t.Fatalf("memory %d: reopened:\n%.500s\nwant:\n%.500s", mem, got, want)
+		}
+		if wb.sst.file != nil {
+			t.Fatal("the shared strings' file outlived the last reader")
+		}
+		if wb.budget.total != freshWB.budget.total {
+			t.Fatalf("the workbook counts %d bytes read against %d for one pass: the sheet counts once a pass", wb.budget.total, freshWB.budget.total)
+		}
+	}
+}

@@ -56,7 +56,11 @@ type xlsxReader struct {
 	header []string
 	sheet  *sheetParser
 	part   io.Closer
+	ahead  *readAhead
 	cells  []string
+	wb     *workbook // nil once closed or reopened
+	sh     sheetInfo
+	budget int64 // the workbook's bytes read before the sheet's
 }
 
 // NewXLSX reads one worksheet of the XLSX workbook in r: opts.Sheet, or
@@ -96,24 +100,43 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 		wb.sst.close()
 		return nil, err
 	}
-	part, err := wb.open(sh.path, maxXLSXTotalBytes)
+	x, err := wb.startSheet(sh)
 	if err != nil {
 		wb.sst.close()
 		return nil, err
 	}
+	return x, nil
+}
+
+// startSheet opens the sheet and reads up to its header.
+func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
+	before := wb.budget.total
+	part, err := wb.open(sh.path, maxXLSXTotalBytes)
+	if err != nil {
+		return nil, err
+	}
+	ahead := newReadAhead(part)
 	x := &xlsxReader{
-		info:  Info{Format: "xlsx", Sheet: sh.name},
-		sheet: newSheetParser(part, wb),
-		part:  part,
+		info:   Info{Format: "xlsx", Sheet: sh.name},
+		sheet:  newSheetParser(ahead, wb),
+		part:   part,
+		ahead:  ahead,
+		wb:     wb,
+		sh:     sh,
+		budget: before,
+	}
+	stop := func() {
+		ahead.Close()
+		part.Close()
 	}
 	for {
 		ok, err := x.sheet.nextRow()
 		if err != nil {
-			x.Close()
+			stop()
 			return nil, err
 		}
 		if !ok {
-			x.Close()
+			stop()
 			return nil, fatalf(CodeEmptyFile, "sheet %q is empty", sh.name)
 		}
 		if !allEmpty(x.sheet.cells) {
@@ -122,17 +145,42 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	}
 	h, ferr := cleanHeader(x.sheet.cells)
 	if ferr != nil {
-		x.Close()
+		stop()
 		return nil, ferr
 	}
 	x.header = h
 	return x, nil
 }
 
+// Reopen closes x and returns a reader of the same sheet from its start,
+// which takes over the workbook's parts read already: a second pass over
+// a workbook does not read its shared strings again.
+func (x *xlsxReader) Reopen() (Reader, error) {
+	wb := x.wb
+	if wb == nil {
+		return nil, errors.New("reopen of a closed reader")
+	}
+	x.ahead.Close()
+	x.part.Close()
+	x.wb = nil
+	wb.budget.total = x.budget // the sheet's bytes count once a pass
+	y, err := wb.startSheet(x.sh)
+	if err != nil {
+		wb.sst.close()
+		return nil, err
+	}
+	return y, nil
+}
+
 func (x *xlsxReader) Header() []string { return x.header }
 func (x *xlsxReader) Info() Info       { return x.info }
 func (x *xlsxReader) Close() error {
-	x.sheet.wb.sst.close()
+	if x.wb == nil {
+		return nil // closed, or reopened
+	}
+	x.ahead.Close()
+	x.wb.sst.close()
+	x.wb = nil
 	return x.part.Close()
 }
 
@@ -384,7 +432,9 @@ func (wb *workbook) loadSharedStrings() error {
 		return err
 	}
 	defer rc.Close()
-	tok := newXMLTok(bufio.NewReaderSize(rc, 64<<10), wb.maxCell+1024)
+	ahead := newReadAhead(rc) // inflating beside the parsing
+	defer ahead.Close()
+	tok := newXMLTok(bufio.NewReaderSize(ahead, 64<<10), wb.maxCell+1024)
 	var buf []byte
 	inSI, inT, phonetic := false, false, 0
 	for {
