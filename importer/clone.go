@@ -9,14 +9,20 @@ import (
 )
 
 func cloneContact(c *roster.Contact) *roster.Contact {
+	custom := maps.Clone(c.Custom)
+	if custom == nil {
+		custom = map[string]any{}
+	}
+	return cloneContactWith(c, custom)
+}
+
+// cloneContactWith is a copy of c with the custom values given.
+func cloneContactWith(c *roster.Contact, custom map[string]any) *roster.Contact {
 	n := *c
 	n.OtherEmails = slices.Clone(c.OtherEmails)
 	n.Tags = slices.Clone(c.Tags)
 	n.Companies = slices.Clone(c.Companies)
-	n.Custom = maps.Clone(c.Custom)
-	if n.Custom == nil {
-		n.Custom = map[string]any{}
-	}
+	n.Custom = custom
 	return &n
 }
 

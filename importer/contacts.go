@@ -354,8 +354,7 @@ type newContact struct {
 }
 
 func (run *run) newContact(r *record) newContact {
-	c := cloneContact(&r.contact)
-	c.Custom = r.custom
+	c := cloneContactWith(&r.contact, r.custom) // Validate copies the custom values
 	c.Normalize()
 	if c.Name == "" {
 		return newContact{err: failRow(run.parser.firstMapped("name", "first_name", "last_name"), "missing_name", "a new contact needs a name (or a first and last name)")}
@@ -616,7 +615,10 @@ func (b *batch) remember(c *roster.Contact) {
 	if c.Username != "" {
 		b.userOwner[c.Username] = c.ID
 	}
-	b.contacts[c.ID] = cloneContact(c)
+	// Not a copy: the batch's contacts are never changed in place (a row
+	// that updates one changes a clone, importContact), and callers hand
+	// c over.
+	b.contacts[c.ID] = c
 }
 
 // forget takes a contact's old identifiers out of the caches.
