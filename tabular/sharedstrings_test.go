@@ -3,9 +3,11 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -172,5 +174,19 @@ func TestXLSXReopen(t *testing.T) {
 		if wb.budget.total != freshWB.budget.total {
 			t.Fatalf("the workbook counts %d bytes read against %d for one pass: the sheet counts once a pass", wb.budget.total, freshWB.budget.total)
 		}
+	}
+}
+
+// Without room for the temporary file, the workbook fails with a clear
+// error, not a half-read table.
+func TestSharedStringsWithoutATemporaryDirectory(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+	defer func(m int) { sstMemBytes = m }(sstMemBytes)
+	sstMemBytes = 64
+	data := sstWorkbook(t, 100, []int{0, 1, 2})
+	_, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+	var fe *FatalError
+	if !errors.As(err, &fe) || fe.Code != CodeBadXLSX || !strings.Contains(fe.Message, "temporary file") {
+		t.Fatalf("error %v", err)
 	}
 }

@@ -417,7 +417,7 @@ func (wb *workbook) loadStyles() error {
 
 // sharedStringsError is a failure to keep the shared strings aside.
 func sharedStringsError(err error) *FatalError {
-	return fatalf(CodeBadXLSX, "cannot keep the workbook's shared strings in a temporary file: %v", err)
+	return fatalf(CodeBadXLSX, "cannot keep the workbook's shared strings in a temporary file (set TMPDIR to a directory with room): %v", err)
 }
 
 // loadSharedStrings reads the shared string table (sharedStrings): each <si>
