@@ -150,7 +150,7 @@ func (s *sheetParser) nextRow() (bool, error) {
 					if err := s.endCell(); err != nil {
 						return false, err
 					}
-				} else if _, err := s.fastCell(); err != nil {
+				} else if err := s.fastCell(); err != nil {
 					return false, err
 				}
 			case "v":
@@ -210,32 +210,28 @@ var cellShapes = [...]struct{ open, close []byte }{
 // cells, and the tokens of each cost more than the cell's text. Any other
 // shape (a formula, rich text, white space between the tags, a cell cut
 // by the buffer's end) is left to the tokens, in the cell where it is.
-// ok reports whether the cell begun was read.
-func (s *sheetParser) fastCell() (ok bool, err error) {
+func (s *sheetParser) fastCell() error {
 	if !fastCells {
-		return false, nil
+		return nil
 	}
-	for {
-		if !s.fastContent() {
-			return ok, nil
-		}
+	for s.fastContent() {
 		if err := s.endCell(); err != nil {
-			return true, err
+			return err
 		}
-		ok = true
 		for {
 			started, empty := s.fastStart()
 			if !started {
-				return true, nil
+				return nil
 			}
 			if !empty {
 				break
 			}
 			if err := s.endCell(); err != nil {
-				return true, err
+				return err
 			}
 		}
 	}
+	return nil
 }
 
 // fastContent takes a cell's content up to its end tag, if it has one of
