@@ -17,11 +17,12 @@ var sstMemBytes = 16 << 20
 // sstWindow is how much of a table in a file is read at once. A writer
 // adds each string as it first meets it, row after row, so the strings a
 // row uses are nearly all at the end of what the rows before it used:
-// reading on through the file serves them. Variables for tests.
+// reading on through the file serves them. A variable for tests.
 var sstWindow = 1 << 20
 
 // sstRecent bounds the strings kept that were read outside the window:
-// those a row uses again, such as a company named before or a tag.
+// those a row uses again, such as a company named before or a tag. A
+// variable for tests.
 var sstRecent = 1 << 16
 
 // sharedStrings is a workbook's shared string table, in memory while it
