@@ -103,6 +103,9 @@ func Open(path string, opts Options) (Reader, error) {
 		f.Close()
 		return nil, err
 	}
+	if _, ok := r.(Reopener); ok {
+		return &reopenableFile{fileReader{Reader: r, f: f}}, nil
+	}
 	return &fileReader{Reader: r, f: f}, nil
 }
 
@@ -116,8 +119,31 @@ type fileReader struct {
 
 func (r *fileReader) Close() error {
 	err := r.Reader.Close()
+	if r.f == nil {
+		return err // reopened: the file went with the new reader
+	}
 	if cerr := r.f.Close(); err == nil {
 		err = cerr
 	}
+	r.f = nil
 	return err
+}
+
+// reopenableFile is a fileReader whose reader can be reopened.
+type reopenableFile struct{ fileReader }
+
+// Reopen reopens the reader within, which goes on reading the same file:
+// the new reader closes it.
+func (r *reopenableFile) Reopen() (Reader, error) {
+	f := r.f
+	if f == nil {
+		return nil, errors.New("reopen of a closed reader")
+	}
+	again, err := r.Reader.(Reopener).Reopen()
+	r.f = nil
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &reopenableFile{fileReader{Reader: again, f: f}}, nil
 }

@@ -126,9 +126,9 @@ func (t *sharedStrings) get(i int) (string, error) {
 	if s, ok := t.recent[i]; ok {
 		return s, nil
 	}
-	if start >= t.winAt+int64(len(t.win)) {
-		// Ahead of the window: read on from a little before the string,
-		// where the rest of its row's strings are.
+	if start >= t.winAt {
+		// Ahead of the window, or across its end: read on from a little
+		// before the string, where the rest of its row's strings are.
 		if err := t.read(max(start-int64(sstWindow/16), 0)); err != nil {
 			return "", err
 		}
@@ -164,6 +164,12 @@ func (t *sharedStrings) read(at int64) error {
 	}
 	t.win, t.winAt = t.win[:n], at
 	return nil
+}
+
+// rewind makes the window follow a new pass over the rows, from the first.
+func (t *sharedStrings) rewind() {
+	t.win, t.winAt = t.win[:0], 0
+	clear(t.recent)
 }
 
 // close removes the file, if any.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -189,4 +190,84 @@ func TestSharedStringsWithoutATemporaryDirectory(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Code != CodeBadXLSX || !strings.Contains(fe.Message, "temporary file") {
 		t.Fatalf("error %v", err)
 	}
+}
+
+// Open gives a workbook's reader that reopens on the same open file, and
+// a CSV reader that does not reopen (opening it again costs nothing).
+func TestOpenReopens(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "people.xlsx")
+	refs := make([]int, 3*20000) // a sheet of 2 MB: read long after the first reader closes
+	for i := range refs {
+		refs[i] = i * 7 % 3000
+	}
+	if err := os.WriteFile(book, sstWorkbook(t, 3000, refs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "people.csv")
+	if err := os.WriteFile(csvPath, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(csvPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.(Reopener); ok {
+		t.Error("a CSV reader claims to reopen")
+	}
+	r.Close()
+	r, err = Open(book, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := render(r, nil)
+	if r, err = Open(book, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	r.Next()
+	again, err := r.(Reopener).Reopen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("closing the reader reopened: %v", err)
+	}
+	if got := render(again, nil); got != want {
+		t.Fatalf("reopened:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// A second pass reads the strings through the window again, from the
+// start, not one by one from behind it.
+func TestSharedStringsRewindOnReopen(t *testing.T) {
+	defer func(m, w, r int) { sstMemBytes, sstWindow, sstRecent = m, w, r }(sstMemBytes, sstWindow, sstRecent)
+	sstMemBytes, sstWindow, sstRecent = 0, 4096, 1<<20
+	refs := make([]int, 3*1000)
+	for i := range refs {
+		refs[i] = i // in order of first use, as Excel writes them
+	}
+	data := sstWorkbook(t, len(refs), refs)
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sst := &r.(*xlsxReader).wb.sst
+	for pass := range 2 {
+		for {
+			if _, err := r.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(sst.recent); n > 10 {
+			t.Fatalf("pass %d read %d strings one by one, not through the window", pass+1, n)
+		}
+		if pass == 0 {
+			if r, err = r.(Reopener).Reopen(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r.Close()
 }

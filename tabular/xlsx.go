@@ -164,6 +164,7 @@ func (x *xlsxReader) Reopen() (Reader, error) {
 	x.part.Close()
 	x.wb = nil
 	wb.budget.total = x.budget // the sheet's bytes count once a pass
+	wb.sst.rewind()
 	y, err := wb.startSheet(x.sh)
 	if err != nil {
 		wb.sst.close()
