@@ -59,7 +59,13 @@ func enqueue(t *testing.T, s roster.Store, tn *roster.Tenant, content string) *r
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
+	return enqueueFile(t, s, tn, path)
+}
+
+// enqueueFile queues an import job of the file at path.
+func enqueueFile(t *testing.T, s roster.Store, tn *roster.Tenant, path string) *roster.Import {
+	t.Helper()
+	imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: filepath.Base(path), FilePath: path,
 		Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
 	if err := s.EnqueueImport(context.Background(), imp); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"roster"
-	"roster/importer"
 )
 
 // A job of a workbook reads it twice, counting and then importing, the
@@ -31,11 +29,7 @@ func TestWorkbookJobResumes(t *testing.T) {
 		if err := f.SaveAs(path); err != nil {
 			t.Fatal(err)
 		}
-		imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "people.xlsx", FilePath: path,
-			Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
-		if err := s.EnqueueImport(context.Background(), imp); err != nil {
-			t.Fatal(err)
-		}
+		imp := enqueueFile(t, s, tn, path)
 		end := newEnded()
 		w := worker(s, "test:1:worker-1", end)
 		w.BatchSize = 200

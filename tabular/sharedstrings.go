@@ -58,18 +58,20 @@ func (t *sharedStrings) add(s string) error {
 			return err
 		}
 	}
+	return t.write(s)
+}
+
+// write appends s to the file.
+func (t *sharedStrings) write(s string) error {
 	if _, err := t.w.WriteString(s); err != nil {
 		return err
 	}
-	t.ends = append(t.ends, t.end()+uint32(len(s)))
-	return nil
-}
-
-func (t *sharedStrings) end() uint32 {
-	if len(t.ends) == 0 {
-		return 0
+	end := uint32(len(s))
+	if n := len(t.ends); n > 0 {
+		end += t.ends[n-1]
 	}
-	return t.ends[len(t.ends)-1]
+	t.ends = append(t.ends, end)
+	return nil
 }
 
 // spill moves the table to a temporary file, removed at once where the
@@ -81,15 +83,14 @@ func (t *sharedStrings) spill() error {
 		return err
 	}
 	os.Remove(f.Name())
+	mem := t.mem
 	t.file, t.w = f, bufio.NewWriterSize(f, 256<<10)
-	t.ends = make([]uint32, 0, 2*len(t.mem))
-	for _, s := range t.mem {
-		if _, err := t.w.WriteString(s); err != nil {
+	t.ends, t.mem, t.text = make([]uint32, 0, 2*len(mem)), nil, 0
+	for _, s := range mem {
+		if err := t.write(s); err != nil {
 			return err
 		}
-		t.ends = append(t.ends, t.end()+uint32(len(s)))
 	}
-	t.mem, t.text = nil, 0
 	return nil
 }
 
@@ -120,8 +121,8 @@ func (t *sharedStrings) get(i int) (string, error) {
 	if i > 0 {
 		start = int64(t.ends[i-1])
 	}
-	if start >= t.winAt && end <= t.winAt+int64(len(t.win)) {
-		return string(t.win[start-t.winAt : end-t.winAt]), nil
+	if s, ok := t.inWindow(start, end); ok {
+		return s, nil
 	}
 	if s, ok := t.recent[i]; ok {
 		return s, nil
@@ -132,8 +133,8 @@ func (t *sharedStrings) get(i int) (string, error) {
 		if err := t.read(max(start-int64(sstWindow/16), 0)); err != nil {
 			return "", err
 		}
-		if end <= t.winAt+int64(len(t.win)) {
-			return string(t.win[start-t.winAt : end-t.winAt]), nil
+		if s, ok := t.inWindow(start, end); ok {
+			return s, nil
 		}
 	}
 	b := make([]byte, end-start)
@@ -149,6 +150,14 @@ func (t *sharedStrings) get(i int) (string, error) {
 	s := string(b)
 	t.recent[i] = s
 	return s, nil
+}
+
+// inWindow returns the text from start to end if the window holds it.
+func (t *sharedStrings) inWindow(start, end int64) (string, bool) {
+	if start < t.winAt || end > t.winAt+int64(len(t.win)) {
+		return "", false
+	}
+	return string(t.win[start-t.winAt : end-t.winAt]), true
 }
 
 // read fills the window from the file at offset at.

@@ -39,19 +39,7 @@ func sstWorkbook(t testing.TB, n int, refs []int) []byte {
 	parts["xl/sharedStrings.xml"] = sst.String()
 	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(parts["xl/_rels/workbook.xml.rels"], `</Relationships>`,
 		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`, 1)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, body := range parts {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(body))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipOf(t, parts, zip.Deflate)
 }
 
 // readSST reads a workbook with the given share of shared strings in

@@ -125,18 +125,14 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 		sh:     sh,
 		budget: before,
 	}
-	stop := func() {
-		ahead.Close()
-		part.Close()
-	}
 	for {
 		ok, err := x.sheet.nextRow()
 		if err != nil {
-			stop()
+			x.closeSheet()
 			return nil, err
 		}
 		if !ok {
-			stop()
+			x.closeSheet()
 			return nil, fatalf(CodeEmptyFile, "sheet %q is empty", sh.name)
 		}
 		if !allEmpty(x.sheet.cells) {
@@ -145,7 +141,7 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 	}
 	h, ferr := cleanHeader(x.sheet.cells)
 	if ferr != nil {
-		stop()
+		x.closeSheet()
 		return nil, ferr
 	}
 	x.header = h
@@ -160,8 +156,7 @@ func (x *xlsxReader) Reopen() (Reader, error) {
 	if wb == nil {
 		return nil, errors.New("reopen of a closed reader")
 	}
-	x.ahead.Close()
-	x.part.Close()
+	x.closeSheet()
 	x.wb = nil
 	wb.budget.total = x.budget // the sheet's bytes count once a pass
 	wb.sst.rewind()
@@ -179,9 +174,14 @@ func (x *xlsxReader) Close() error {
 	if x.wb == nil {
 		return nil // closed, or reopened
 	}
-	x.ahead.Close()
 	x.wb.sst.close()
 	x.wb = nil
+	return x.closeSheet()
+}
+
+// closeSheet stops reading the sheet's part, the read ahead first.
+func (x *xlsxReader) closeSheet() error {
+	x.ahead.Close()
 	return x.part.Close()
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestXLSX1904(t *testing.T) {
 }
 
 // zipOf builds a zip archive from name → content.
-func zipOf(t *testing.T, parts map[string]string, method uint16) []byte {
+func zipOf(t testing.TB, parts map[string]string, method uint16) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for name, body := range parts {

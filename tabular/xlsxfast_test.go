@@ -13,19 +13,8 @@ import (
 func renderSheet(t testing.TB, sheet string, fast bool, maxCell int) string {
 	fastCells = fast
 	defer func() { fastCells = true }()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, body := range minimalParts(sheet) {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(body))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r, err := NewXLSX(bytes.NewReader(buf.Bytes()), int64(buf.Len()), Options{MaxCellBytes: maxCell})
+	data := zipOf(t, minimalParts(sheet), zip.Deflate)
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{MaxCellBytes: maxCell})
 	return render(r, err)
 }
 
