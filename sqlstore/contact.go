@@ -130,10 +130,18 @@ const contactInsertColumns = `tenant_id, name, first_name, last_name, email, oth
 
 // contactValues writes row as the contact's import digest: every write
 // outside an import row passes 0 and so clears it.
-func contactValues(tenantID int64, c *roster.Contact, row roster.Digest) []any {
-	return []any{tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
+// contactValues appends to dst the values of c's row, in the order of
+// contactInsertColumns. An import's rows start with the id: appending
+// spares it a second copy of every row.
+func contactValues(dst []any, tenantID int64, c *roster.Contact, row roster.Digest) []any {
+	return append(dst, tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
-		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt, digestValue(row)}
+		encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), contactSearch(c), c.CreatedAt, c.UpdatedAt, digestValue(row))
+}
+
+// contactValuesWithID is the row of c with its id first.
+func contactValuesWithID(id, tenantID int64, c *roster.Contact, row roster.Digest) []any {
+	return contactValues(append(make([]any, 0, 24), id), tenantID, c, row)
 }
 
 // digestValue stores a digest in a signed 64-bit column; 0 is NULL.
@@ -147,7 +155,7 @@ func digestValue(d roster.Digest) any {
 // InsertContact writes a validated contact, its emails and memberships.
 func (s *Store) InsertContact(ctx context.Context, tx *Tx, tenantID int64, c *roster.Contact) error {
 	err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO contacts (`+contactInsertColumns+`) VALUES (`+placeholders(23)+`) RETURNING id`),
-		contactValues(tenantID, c, 0)...).Scan(&c.ID)
+		contactValues(nil, tenantID, c, 0)...).Scan(&c.ID)
 	if err != nil {
 		return err
 	}
@@ -266,7 +274,7 @@ var contactRewriteColumns = splitColumns("id, " + contactInsertColumns)
 
 // contactUpdate is c as a rewrite writes it: its row and its links.
 func contactUpdate(tenantID int64, c *roster.Contact, row roster.Digest) pendingUpdate {
-	return pendingUpdate{id: c.ID, row: append([]any{c.ID}, contactValues(tenantID, c, row)...),
+	return pendingUpdate{id: c.ID, row: contactValuesWithID(c.ID, tenantID, c, row),
 		emails: emailRows(tenantID, c), memberships: membershipRows(tenantID, c)}
 }
 

@@ -475,7 +475,7 @@ func (t *importTx) CreateContact(c *roster.Contact, row roster.Digest) error {
 	}
 	c.ID = id
 	t.created++
-	t.contacts = append(t.contacts, append([]any{id}, contactValues(t.tenantID, c, row)...))
+	t.contacts = append(t.contacts, contactValuesWithID(id, t.tenantID, c, row))
 	t.emails = append(t.emails, emailRows(t.tenantID, c)...)
 	t.memberships = append(t.memberships, membershipRows(t.tenantID, c)...)
 	return nil

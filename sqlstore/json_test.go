@@ -80,6 +80,6 @@ func BenchmarkContactValues(b *testing.B) {
 		Custom: map[string]any{"plan": "Free", "vip": false, "seats": int64(277)}}
 	b.ReportAllocs()
 	for b.Loop() {
-		contactValues(1, c, 42)
+		contactValuesWithID(7, 1, c, 42)
 	}
 }
