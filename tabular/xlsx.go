@@ -145,6 +145,7 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 		return nil, ferr
 	}
 	x.header = h
+	x.sheet.width = len(h)
 	return x, nil
 }
 
@@ -194,21 +195,15 @@ func (x *xlsxReader) Next() (Row, error) {
 		if !ok {
 			return Row{}, io.EOF
 		}
-		cells := x.sheet.cells
-		if allEmpty(cells) {
+		cells, beyond := x.sheet.cells, x.sheet.beyond
+		if beyond < 0 && allEmpty(cells) {
 			continue
 		}
 		row := Row{Number: x.sheet.rowNum, Err: x.sheet.rowErr}
 		h := len(x.header)
-		if len(cells) > h {
-			for i := h; i < len(cells); i++ {
-				if cells[i] != "" && row.Err == nil {
-					row.Err = &RowError{Column: i, Ref: CellRef(i, row.Number), Code: CodeWrongCellCount,
-						Message: fmt.Sprintf("row has a value in column %d; the header has %d columns", i+1, h)}
-					break
-				}
-			}
-			cells = cells[:h]
+		if beyond >= 0 && row.Err == nil {
+			row.Err = &RowError{Column: beyond, Ref: CellRef(beyond, row.Number), Code: CodeWrongCellCount,
+				Message: fmt.Sprintf("row has a value in column %d; the header has %d columns", beyond+1, h)}
 		}
 		for len(cells) < h {
 			cells = append(cells, "")

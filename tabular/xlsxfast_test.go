@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,4 +95,43 @@ func FuzzXLSXFastCells(f *testing.F) {
 			t.Fatalf("fast:\n%s\ntokens:\n%s", fast, slow)
 		}
 	})
+}
+
+// A row of a few bytes may name Excel's last column. The cells beyond
+// the header are not kept, so such rows cost what their bytes do: the row
+// with a value there fails as before, the empty one is blank, and no row
+// holds more cells than the header.
+func TestXLSXCellsBeyondTheHeader(t *testing.T) {
+	body := `<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row>` +
+		`<row r="2"><c r="A2"><v>1</v></c><c r="XFD2"><v>9</v></c><c r="C2"><v>8</v></c></row>` +
+		`<row r="3"><c r="XFD3"/></row>` +
+		`<row r="4"><c r="B4"><v>2</v></c><c r="XFD4" t="inlineStr"><is><t></t></is></c></row>`
+	data := zipOf(t, minimalParts(sheetHead+body+sheetTail), zip.Deflate)
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	for {
+		row, err := r.Next()
+		if err != nil {
+			break
+		}
+		if n := cap(r.(*xlsxReader).sheet.cells); n > 64 {
+			t.Errorf("row %d: room for %d cells made for a header of 2", row.Number, n)
+		}
+		line := fmt.Sprintf("%d %q", row.Number, row.Cells)
+		if row.Err != nil {
+			line += fmt.Sprintf(" %s %s col %d: %s", row.Err.Code, row.Err.Ref, row.Err.Column, row.Err.Message)
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		`2 ["1" ""] wrong_cell_count C2 col 2: row has a value in column 3; the header has 2 columns`,
+		`4 ["" "2"]`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

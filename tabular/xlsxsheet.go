@@ -23,6 +23,13 @@ type sheetParser struct {
 	rowNum int
 	cells  []string
 	rowErr *RowError
+	// width is the header's, once read: cells beyond it are not kept,
+	// and beyond is the first of them that holds a value, or -1. A row
+	// of a few bytes may name the last column (XFD); filling the 16,384
+	// cells before it, row after row, made a 3 KB workbook take a second
+	// for 20,000 rows.
+	width  int
+	beyond int
 
 	// current cell
 	col      int
@@ -136,7 +143,7 @@ func (s *sheetParser) nextRow() (bool, error) {
 				} else {
 					s.rowNum++
 				}
-				s.cells, s.rowErr, s.col, s.inCell = s.cells[:0], nil, -1, false
+				s.cells, s.rowErr, s.col, s.inCell, s.beyond = s.cells[:0], nil, -1, false, -1
 				if empty {
 					return true, nil
 				}
@@ -345,6 +352,15 @@ func (s *sheetParser) endCell() error {
 	if rerr != nil && s.rowErr == nil {
 		rerr.Column, rerr.Ref = s.col, CellRef(s.col, s.rowNum)
 		s.rowErr = rerr
+	}
+	switch {
+	case v == "" && s.col >= len(s.cells):
+		return nil // the row is padded with empty cells as it is read
+	case s.width > 0 && s.col >= s.width:
+		if s.beyond < 0 || s.col < s.beyond {
+			s.beyond = s.col
+		}
+		return nil
 	}
 	for len(s.cells) < s.col {
 		s.cells = append(s.cells, "")
