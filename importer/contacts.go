@@ -14,15 +14,17 @@ import (
 // contact as it is are settled by digest (settleKept), and only the
 // other rows' contacts are loaded.
 func (b *batch) prefetchContacts(recs []*record) error {
-	b.emailOwner, b.phoneOwner = map[string]int64{}, map[string][]int64{}
-	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
-	b.contacts = map[int64]*roster.Contact{}
-	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
-	b.stamps = nil
 	for _, r := range recs {
 		r.kept = 0
 	}
 	b.keys = contactKeysOf(recs)
+	// Made for the chunk's emails and contacts, rather than grown to
+	// them: whether its rows are new or known, both are filled.
+	b.emailOwner, b.phoneOwner = make(map[string]int64, len(b.keys.emails)), map[string][]int64{}
+	b.extOwner, b.userOwner = map[string]int64{}, map[string]int64{}
+	b.contacts = make(map[int64]*roster.Contact, len(recs))
+	b.companyByKey, b.companyByExt = map[string]*roster.Company{}, map[string]*roster.Company{}
+	b.stamps = nil
 	if err := b.lookUpMatching(b.keys); err != nil {
 		return err
 	}

@@ -290,6 +290,7 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 	if err != nil {
 		return nil, err
 	}
+	b.dirty.rows = len(recs)
 	for _, r := range recs {
 		run.counts.Rows++
 		if r.failed() {

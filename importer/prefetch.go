@@ -33,35 +33,38 @@ const (
 type dirty struct {
 	keys                [keyKinds]map[string]bool
 	contacts, companies map[int64]bool
+	// rows is the batch's: a map of what each contact holds is made for
+	// as many, rather than grown to it.
+	rows int
 }
 
-func mark[K comparable](m *map[K]bool, k K) {
+func mark[K comparable](m *map[K]bool, k K, size int) {
 	var zero K
 	if k == zero {
 		return
 	}
 	if *m == nil {
-		*m = map[K]bool{}
+		*m = make(map[K]bool, size)
 	}
 	(*m)[k] = true
 }
 
 func (d *dirty) contact(c *roster.Contact) {
-	mark(&d.contacts, c.ID)
-	mark(&d.keys[keyEmail], c.Email)
+	mark(&d.contacts, c.ID, d.rows)
+	mark(&d.keys[keyEmail], c.Email, d.rows)
 	for _, e := range c.OtherEmails {
-		mark(&d.keys[keyEmail], e)
+		mark(&d.keys[keyEmail], e, d.rows)
 	}
-	mark(&d.keys[keyPhone], c.Phone)
-	mark(&d.keys[keyPhone], c.Mobile)
-	mark(&d.keys[keyExternalID], c.ExternalID)
-	mark(&d.keys[keyUsername], c.Username)
+	mark(&d.keys[keyPhone], c.Phone, d.rows)
+	mark(&d.keys[keyPhone], c.Mobile, d.rows)
+	mark(&d.keys[keyExternalID], c.ExternalID, d.rows)
+	mark(&d.keys[keyUsername], c.Username, d.rows)
 }
 
 func (d *dirty) company(co *roster.Company) {
-	mark(&d.companies, co.ID)
-	mark(&d.keys[keyCompanyName], roster.NameKey(co.Name))
-	mark(&d.keys[keyCompanyExternalID], co.ExternalID)
+	mark(&d.companies, co.ID, 0)
+	mark(&d.keys[keyCompanyName], roster.NameKey(co.Name), 0)
+	mark(&d.keys[keyCompanyExternalID], co.ExternalID, 0)
 }
 
 // dirtyLog keeps, for each key and record that recent batches wrote, the
