@@ -11,6 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // Limits against zip bombs and oversized parts. Parts are streamed, so the
@@ -82,6 +84,7 @@ func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, fatalf(CodeBadXLSX, "the file is not a valid XLSX workbook: %v", err)
 	}
+	zr.RegisterDecompressor(zip.Deflate, inflate)
 	wb := &workbook{files: make(map[string]*zip.File, len(zr.File)), budget: &zipBudget{}, maxCell: opts.maxCell()}
 	for _, f := range zr.File {
 		wb.files[strings.ToLower(strings.TrimPrefix(f.Name, "/"))] = f
@@ -230,6 +233,13 @@ type sheetInfo struct {
 	name, path string
 	hidden     bool
 }
+
+// inflate reads a deflated part with klauspost/compress's flate rather
+// than the standard library's, which reads its input a byte at a time
+// through an interface: a 1M-row sheet (396 MB) inflated in 0.75-0.87 s
+// against 1.05-1.13 s, and the pass that counts its rows took 3.1 s
+// against 4.2-4.5 s.
+func inflate(r io.Reader) io.ReadCloser { return flate.NewReader(r) }
 
 func (wb *workbook) open(name string, limit int64) (io.ReadCloser, error) {
 	f, ok := wb.files[strings.ToLower(strings.TrimPrefix(name, "/"))]

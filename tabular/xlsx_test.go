@@ -185,12 +185,26 @@ func TestXLSXBadFiles(t *testing.T) {
 	noWB := map[string]string{"hello.txt": "hi"}
 	brokenWB := minimalParts("<worksheet/>")
 	brokenWB["xl/workbook.xml"] = "<workbook><sheets><sheet"
+	// A sheet whose deflated bytes are damaged in the middle: the
+	// inflater, the checksum or the XML must say so.
+	var rows strings.Builder
+	rows.WriteString(`<worksheet><sheetData><row><c t="inlineStr"><is><t>A</t></is></c></row>`)
+	for i := range 20000 {
+		fmt.Fprintf(&rows, `<row><c t="inlineStr"><is><t>%d-%x</t></is></c></row>`, i, i*7919)
+	}
+	rows.WriteString(`</sheetData></worksheet>`)
+	damaged := zipOf(t, minimalParts(rows.String()), zip.Deflate)
+	damaged = bytes.Clone(damaged)
+	for i := len(damaged) / 2; i < len(damaged)/2+16; i++ {
+		damaged[i] ^= 0xA5
+	}
 	cases := []struct {
 		name string
 		data []byte
 		code string
 	}{
 		{"truncated", good[:len(good)/2], CodeBadXLSX},
+		{"damaged deflate stream", damaged, CodeBadXLSX},
 		{"garbage after magic", append([]byte("PK\x03\x04"), bytes.Repeat([]byte{7}, 100)...), CodeBadXLSX},
 		{"zip without workbook", zipOf(t, noWB, zip.Deflate), CodeBadXLSX},
 		{"zip bomb", zipOf(t, minimalParts(bomb), zip.Deflate), CodeTooLarge},
