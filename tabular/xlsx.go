@@ -428,6 +428,59 @@ func sharedStringsError(err error) *FatalError {
 
 // loadSharedStrings reads the shared string table (sharedStrings): each <si>
 // is the concatenation of its <t> texts, phonetic runs (<rPh>) excluded.
+// addShared adds the next shared string, its text as the XML gave it.
+func (wb *workbook) addShared(text []byte) error {
+	if err := wb.sst.add(unescapeOOXML(string(text))); err != nil {
+		return sharedStringsError(err)
+	}
+	if wb.sst.len() > maxSharedStringsNum {
+		return fatalf(CodeTooLarge, "the workbook has more than %d shared strings", maxSharedStringsNum)
+	}
+	return nil
+}
+
+// The shapes nearly every writer gives a shared string: its text alone,
+// with or without xml:space.
+var stringShapes = [...]struct{ open, close []byte }{
+	{[]byte("<si><t>"), []byte("</t></si>")},
+	{[]byte(`<si><t xml:space="preserve">`), []byte("</t></si>")},
+}
+
+// fastStrings adds the shared strings next in the read buffer, as long as
+// they have one of the common shapes and lie whole in it: a workbook
+// saved by Excel holds millions, and the tokens of each cost more than
+// its text. Any other shape (rich text, phonetics, white space between
+// the tags, a string cut by the buffer's end) is left to the tokens. buf
+// is scratch space, returned for reuse.
+func (wb *workbook) fastStrings(tok *xmlTok, buf []byte) ([]byte, error) {
+	if !fastCells {
+		return buf, nil
+	}
+next:
+	for {
+		b := tok.buffered()
+		for _, shape := range stringShapes {
+			if !bytes.HasPrefix(b, shape.open) {
+				continue
+			}
+			rest := b[len(shape.open):]
+			end := bytes.IndexByte(rest, '<')
+			if end < 0 || end > wb.maxCell || !bytes.HasPrefix(rest[end:], shape.close) {
+				return buf, nil // too large: the tokens report it
+			}
+			if buf = appendUnescaped(buf[:0], rest[:end]); len(buf) > wb.maxCell {
+				return buf, nil
+			}
+			if err := wb.addShared(buf); err != nil {
+				return buf, err
+			}
+			tok.skip(len(shape.open) + end + len(shape.close))
+			continue next
+		}
+		return buf, nil
+	}
+}
+
 func (wb *workbook) loadSharedStrings() error {
 	p := wb.partPath("/sharedStrings")
 	if p == "" {
@@ -444,6 +497,11 @@ func (wb *workbook) loadSharedStrings() error {
 	var buf []byte
 	inSI, inT, phonetic := false, false, 0
 	for {
+		if !inSI {
+			if buf, err = wb.fastStrings(tok, buf); err != nil {
+				return err
+			}
+		}
 		tok.discard = !(inSI && inT && phonetic == 0)
 		t, err := tok.next()
 		if err == io.EOF {
@@ -477,11 +535,8 @@ func (wb *workbook) loadSharedStrings() error {
 			switch string(t.name) {
 			case "si":
 				if inSI {
-					if err := wb.sst.add(unescapeOOXML(string(buf))); err != nil {
-						return sharedStringsError(err)
-					}
-					if wb.sst.len() > maxSharedStringsNum {
-						return fatalf(CodeTooLarge, "the workbook has more than %d shared strings", maxSharedStringsNum)
+					if err := wb.addShared(buf); err != nil {
+						return err
 					}
 				}
 				inSI = false

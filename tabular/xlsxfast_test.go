@@ -135,3 +135,78 @@ func TestXLSXCellsBeyondTheHeader(t *testing.T) {
 		t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// sstOf is a workbook whose shared string table is body, with a sheet
+// that names its first n strings.
+func sstOf(t testing.TB, body string, n int) []byte {
+	var sheet strings.Builder
+	sheet.WriteString(sheetHead + `<row><c t="inlineStr"><is><t>a</t></is></c></row>`)
+	for i := range n {
+		fmt.Fprintf(&sheet, `<row><c t="s"><v>%d</v></c></row>`, i)
+	}
+	sheet.WriteString(sheetTail)
+	parts := minimalParts(sheet.String())
+	parts["xl/sharedStrings.xml"] = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + body + `</sst>`
+	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(parts["xl/_rels/workbook.xml.rels"], `</Relationships>`,
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`, 1)
+	return zipOf(t, parts, zip.Deflate)
+}
+
+// readStrings renders a workbook with its shared strings read through
+// the fast path for common strings or through the tokens alone.
+func readStrings(t testing.TB, data []byte, fast bool, maxCell int) string {
+	fastCells = fast
+	defer func() { fastCells = true }()
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{MaxCellBytes: maxCell})
+	return render(r, err)
+}
+
+var sharedStringTables = []string{
+	// The shapes read fast, with entities, escapes, spaces and empty text.
+	`<si><t>Jo &amp; Co &#233; a_x000D_b 1 &gt; 0</t></si><si><t xml:space="preserve"> 0042 </t></si><si><t></t></si><si><t>z</t></si>`,
+	// Shapes left to the tokens: rich text, phonetics, empty tags, white
+	// space, CDATA, and a string too large for the cell limit.
+	`<si><r><t>Jo </t></r><r><t>Co</t></r><rPh><t>ジョ</t></rPh></si><si/><si><t/></si>` +
+		"<si>\n <t>x</t>\n</si><si><t><![CDATA[1<2]]></t></si><si><t>a</t><t>b</t></si><si><t>ok</t></si>",
+	`<si><t>ok</t></si><si><t>` + strings.Repeat("x", 70) + `</t></si>`,
+	`<si><t>ok</t></si><si><t>` + strings.Repeat("&amp;", 20) + `</t></si>`,
+}
+
+// Shared strings read fast are the strings the tokens read.
+func TestXLSXFastStringsReadAsTokens(t *testing.T) {
+	for i, body := range sharedStringTables {
+		data := sstOf(t, body, 8)
+		if fast, slow := readStrings(t, data, true, 64), readStrings(t, data, false, 64); fast != slow {
+			t.Errorf("table %d:\nfast:\n%s\ntokens:\n%s", i, fast, slow)
+		}
+	}
+	got := readStrings(t, sstOf(t, sharedStringTables[0], 4), true, 64)
+	want := `info: format=xlsx encoding= delimiter="" sheet="Only"
+header: ["a"]
+row 2: ["Jo & Co é a\rb 1 > 0"]
+row 3: [" 0042 "]
+row 5: ["z"]
+EOF
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	// A table larger than the read buffer puts strings across its end.
+	data := sstWorkbook(t, 5000, []int{0, 1, 2, 4999, 2500, 97})
+	if fast, slow := readStrings(t, data, true, 1<<10), readStrings(t, data, false, 1<<10); fast != slow {
+		t.Error("fast path and tokens disagree on a table larger than the buffer")
+	}
+}
+
+// Whatever the table, the fast path reads what the tokens read.
+func FuzzXLSXFastStrings(f *testing.F) {
+	for _, body := range sharedStringTables {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		data := sstOf(t, body, 8)
+		if fast, slow := readStrings(t, data, true, 64), readStrings(t, data, false, 64); fast != slow {
+			t.Fatalf("fast:\n%s\ntokens:\n%s", fast, slow)
+		}
+	})
+}
