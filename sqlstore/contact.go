@@ -128,11 +128,10 @@ const contactInsertColumns = `tenant_id, name, first_name, last_name, email, oth
 	external_id, username, role, language, time_zone, address, description, tags, tag_keys, custom, search, created_at, updated_at,
 	import_digest`
 
-// contactValues writes row as the contact's import digest: every write
-// outside an import row passes 0 and so clears it.
 // contactValues appends to dst the values of c's row, in the order of
-// contactInsertColumns. An import's rows start with the id: appending
-// spares it a second copy of every row.
+// contactInsertColumns (an import's rows start with the id: appending
+// spares them a second copy). It writes row as the contact's import
+// digest: every write outside an import row passes 0 and so clears it.
 func contactValues(dst []any, tenantID int64, c *roster.Contact, row roster.Digest) []any {
 	return append(dst, tenantID, c.Name, c.FirstName, c.LastName, c.Email, encodeList(c.OtherEmails), c.Phone, c.Mobile, c.JobTitle,
 		nullable(c.ExternalID), nullable(c.Username), c.Role, c.Language, c.TimeZone, c.Address, c.Description,
@@ -141,7 +140,7 @@ func contactValues(dst []any, tenantID int64, c *roster.Contact, row roster.Dige
 
 // contactValuesWithID is the row of c with its id first.
 func contactValuesWithID(id, tenantID int64, c *roster.Contact, row roster.Digest) []any {
-	return contactValues(append(make([]any, 0, 24), id), tenantID, c, row)
+	return contactValues(append(make([]any, 0, len(contactRewriteColumns)), id), tenantID, c, row)
 }
 
 // digestValue stores a digest in a signed 64-bit column; 0 is NULL.
