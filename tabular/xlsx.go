@@ -517,7 +517,9 @@ func (wb *workbook) loadSharedStrings() error {
 		case tokStart, tokEmpty:
 			switch string(t.name) {
 			case "si":
-				inSI, buf = true, buf[:0]
+				// Each string starts afresh, as each cell does: a phonetic
+				// run left open must not blank the strings after it.
+				inSI, inT, phonetic, buf = true, false, 0, buf[:0]
 				if t.kind == tokEmpty {
 					if err := wb.sst.add(""); err != nil {
 						return sharedStringsError(err)
