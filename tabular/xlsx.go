@@ -426,8 +426,6 @@ func sharedStringsError(err error) *FatalError {
 	return fatalf(CodeBadXLSX, "cannot keep the workbook's shared strings in a temporary file (set TMPDIR to a directory with room): %v", err)
 }
 
-// loadSharedStrings reads the shared string table (sharedStrings): each <si>
-// is the concatenation of its <t> texts, phonetic runs (<rPh>) excluded.
 // addShared adds the next shared string, its text as the XML gave it.
 func (wb *workbook) addShared(text []byte) error {
 	if err := wb.sst.add(unescapeOOXML(string(text))); err != nil {
@@ -441,7 +439,7 @@ func (wb *workbook) addShared(text []byte) error {
 
 // The shapes nearly every writer gives a shared string: its text alone,
 // with or without xml:space.
-var stringShapes = [...]struct{ open, close []byte }{
+var stringShapes = []shape{
 	{[]byte("<si><t>"), []byte("</t></si>")},
 	{[]byte(`<si><t xml:space="preserve">`), []byte("</t></si>")},
 }
@@ -453,34 +451,22 @@ var stringShapes = [...]struct{ open, close []byte }{
 // the tags, a string cut by the buffer's end) is left to the tokens. buf
 // is scratch space, returned for reuse.
 func (wb *workbook) fastStrings(tok *xmlTok, buf []byte) ([]byte, error) {
-	if !fastCells {
-		return buf, nil
-	}
-next:
-	for {
-		b := tok.buffered()
-		for _, shape := range stringShapes {
-			if !bytes.HasPrefix(b, shape.open) {
-				continue
-			}
-			rest := b[len(shape.open):]
-			end := bytes.IndexByte(rest, '<')
-			if end < 0 || end > wb.maxCell || !bytes.HasPrefix(rest[end:], shape.close) {
-				return buf, nil // too large: the tokens report it
-			}
-			if buf = appendUnescaped(buf[:0], rest[:end]); len(buf) > wb.maxCell {
-				return buf, nil
-			}
-			if err := wb.addShared(buf); err != nil {
-				return buf, err
-			}
-			tok.skip(len(shape.open) + end + len(shape.close))
-			continue next
+	for fastCells {
+		text, n, ok := takeShaped(tok.buffered(), stringShapes, wb.maxCell, buf)
+		buf = text
+		if !ok {
+			break
 		}
-		return buf, nil
+		if err := wb.addShared(text); err != nil {
+			return buf, err
+		}
+		tok.skip(n)
 	}
+	return buf, nil
 }
 
+// loadSharedStrings reads the shared string table (sharedStrings): each <si>
+// is the concatenation of its <t> texts, phonetic runs (<rPh>) excluded.
 func (wb *workbook) loadSharedStrings() error {
 	p := wb.partPath("/sharedStrings")
 	if p == "" {

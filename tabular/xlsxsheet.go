@@ -202,13 +202,39 @@ func (s *sheetParser) nextRow() (bool, error) {
 // fastCells lets tests read every cell through the tokens, to compare.
 var fastCells = true
 
+// shape is a common form of an element around its text: the bytes
+// before the text and after it.
+type shape struct{ open, close []byte }
+
 // The shapes nearly every writer gives a cell's content, whole, after
 // its start tag: a value, or an inline string (with or without
 // xml:space). Each ends the cell.
-var cellShapes = [...]struct{ open, close []byte }{
+var cellShapes = []shape{
 	{[]byte("<v>"), []byte("</v></c>")},
 	{[]byte("<is><t>"), []byte("</t></is></c>")},
 	{[]byte(`<is><t xml:space="preserve">`), []byte("</t></is></c>")},
+}
+
+// takeShaped returns the text, unescaped into dst, of the first of
+// shapes that b starts with, and how many bytes of b the shape takes;
+// ok is false unless one lies whole in b with its text within max bytes
+// (the tokens report a text too large).
+func takeShaped(b []byte, shapes []shape, max int, dst []byte) (text []byte, n int, ok bool) {
+	for _, sh := range shapes {
+		if !bytes.HasPrefix(b, sh.open) {
+			continue
+		}
+		rest := b[len(sh.open):]
+		end := bytes.IndexByte(rest, '<')
+		if end < 0 || end > max || !bytes.HasPrefix(rest[end:], sh.close) {
+			return dst, 0, false
+		}
+		if dst = appendUnescaped(dst[:0], rest[:end]); len(dst) > max {
+			return dst, 0, false
+		}
+		return dst, len(sh.open) + end + len(sh.close), true
+	}
+	return dst, 0, false
 }
 
 // fastCell reads the rest of the cell just begun when it has one of the
@@ -244,24 +270,13 @@ func (s *sheetParser) fastCell() error {
 // fastContent takes a cell's content up to its end tag, if it has one of
 // the common shapes.
 func (s *sheetParser) fastContent() bool {
-	b := s.tok.buffered()
-	for _, shape := range cellShapes {
-		if !bytes.HasPrefix(b, shape.open) {
-			continue
-		}
-		rest := b[len(shape.open):]
-		end := bytes.IndexByte(rest, '<')
-		if end < 0 || !bytes.HasPrefix(rest[end:], shape.close) || end > s.wb.maxCell {
-			return false // too large: the tokens report it
-		}
-		s.val = appendUnescaped(s.val[:0], rest[:end])
-		if len(s.val) > s.wb.maxCell {
-			return false
-		}
-		s.tok.skip(len(shape.open) + end + len(shape.close))
-		return true
+	v, n, ok := takeShaped(s.tok.buffered(), cellShapes, s.wb.maxCell, s.val)
+	if !ok {
+		return false
 	}
-	return false
+	s.val = v
+	s.tok.skip(n)
+	return true
 }
 
 // fastStart begins the next cell if its start tag lies whole in the read
@@ -380,7 +395,7 @@ func (s *sheetParser) cellText() (string, *RowError, error) {
 	case "s":
 		i, ok := atoiBytes(s.val)
 		if !ok {
-			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
+			i = -1 // no such string
 		}
 		v, err := s.wb.sst.get(i)
 		if err == errNoSharedString {
