@@ -188,3 +188,23 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// interrupt runs jobs on a worker of 200-row batches until imp has
+// committed a few, and then shuts the worker down.
+func interrupt(t *testing.T, s roster.Store, imp *roster.Import, end *ended) {
+	t.Helper()
+	w := worker(s, "test:1:worker-1", end)
+	w.BatchSize = 200
+	stop := start(t, w)
+	waitFor(t, "the job has committed a few batches", func() bool { return find(t, s, imp).Counts.Rows >= 1000 })
+	stop()
+}
+
+// resume runs jobs on a second worker of 200-row batches until imp ends.
+func resume(t *testing.T, s roster.Store, imp *roster.Import, end *ended) {
+	t.Helper()
+	w := worker(s, "test:1:worker-2", end)
+	w.BatchSize = 200
+	start(t, w)
+	end.wait(t, imp.ID)
+}

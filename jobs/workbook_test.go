@@ -31,19 +31,12 @@ func TestWorkbookJobResumes(t *testing.T) {
 		}
 		imp := enqueueFile(t, s, tn, path)
 		end := newEnded()
-		w := worker(s, "test:1:worker-1", end)
-		w.BatchSize = 200
-		stop := start(t, w)
-		waitFor(t, "the job has committed a few batches", func() bool { return find(t, s, imp).Counts.Rows >= 1000 })
-		stop()
+		interrupt(t, s, imp, end)
 		if got := find(t, s, imp); got.Status != roster.ImportRunning || got.Counts.Rows >= rows {
 			t.Fatalf("after the shutdown the job is %s with %d rows; want still running, part done", got.Status, got.Counts.Rows)
 		}
 
-		w2 := worker(s, "test:1:worker-2", end)
-		w2.BatchSize = 200
-		start(t, w2)
-		end.wait(t, imp.ID)
+		resume(t, s, imp, end)
 		got := find(t, s, imp)
 		if c := got.Counts; got.Status != roster.ImportDone || c.Rows != rows || c.Created != rows || c.Failed != 0 {
 			t.Fatalf("resumed job: %s (%s), %+v; want done, %d created", got.Status, got.Message, c, rows)

@@ -200,11 +200,7 @@ func TestShutdownLeavesTheJobResumable(t *testing.T) {
 		const rows = 50_000
 		imp := enqueue(t, s, tn, people("p", rows)+"Bad Row,bad-email,\n")
 		end := newEnded()
-		w := worker(s, "test:1:worker-1", end)
-		w.BatchSize = 200
-		stop := start(t, w)
-		waitFor(t, "the job has committed a few batches", func() bool { return find(t, s, imp).Counts.Rows >= 1000 })
-		stop()
+		interrupt(t, s, imp, end)
 
 		got := find(t, s, imp)
 		if got.Status != roster.ImportRunning || got.FinishedAt != nil || got.Counts.Rows >= rows {
@@ -220,10 +216,7 @@ func TestShutdownLeavesTheJobResumable(t *testing.T) {
 			t.Fatalf("OnEnd was called for a job that has not ended: %+v", end.imps)
 		}
 
-		w2 := worker(s, "test:1:worker-2", end)
-		w2.BatchSize = 200
-		start(t, w2)
-		end.wait(t, imp.ID)
+		resume(t, s, imp, end)
 		got = find(t, s, imp)
 		c := got.Counts
 		if got.Status != roster.ImportDone || got.Attempts != 2 || c.Rows != rows+1 || c.Created != rows || c.Failed != 1 {
