@@ -366,6 +366,14 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	// One pass over the file counts its rows, for progress and
 	// --max-rows, and learns how its date columns write dates.
 	orders := run.parser.newDateOrders(o.DateFormat == "")
+	if n, ok := rd.(tabular.Narrower); ok {
+		// The pass reads the date columns it learns from, nothing else.
+		keep := make([]bool, len(res.Header))
+		for _, col := range orders.cols {
+			keep[col] = true
+		}
+		n.Narrow(keep)
+	}
 	total := 0
 	for {
 		row, err := rd.Next()

@@ -722,3 +722,31 @@ func TestRealXLSXCompanyExternalIDErrorCell(t *testing.T) {
 		}
 	})
 }
+
+// A workbook's date columns teach the order of their dates as a CSV
+// file's do: the pass that counts the rows reads those columns' text,
+// and only the other columns' is passed over (tabular.Narrower).
+func TestXLSXDateOrderLearnt(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "born", roster.FieldDate)
+		path := writeXLSX(t, [][]any{
+			{"Name", "Email", "Born", "Note"},
+			{"Ann", "ann@x.com", "7/2/1992", "10/26/1945"}, // Born is ambiguous, and read by the row below
+			{"Bob", "bob@x.com", "10/26/1945", "7/2/1992"},
+			{"", "", "", "only a note"}, // a row with a value in a column the pass passes over: counted
+		})
+		var total int
+		res := e.importPath(path, func(o *importer.Options) { o.Progress = func(_, n int) { total = n } })
+		e.counts(res, 2, 0, 0, 1)
+		if total != 3 {
+			t.Errorf("the first pass counted %d rows, want 3", total)
+		}
+		if got := e.byEmail("ann@x.com").Custom["born"]; got != "1992-07-02" {
+			t.Errorf("ann born %v, want 1992-07-02 (the column writes MM/DD/YYYY)", got)
+		}
+		want := `column "Born": dates read as MM/DD/YYYY, the only order "10/26/1945" (row 3) fits`
+		if !slices.Contains(res.Warnings, want) {
+			t.Errorf("warnings %q, want %q", res.Warnings, want)
+		}
+	})
+}

@@ -65,6 +65,18 @@ type Reopener interface {
 	Reopen() (Reader, error)
 }
 
+// Narrower is a Reader that can be told which columns its caller reads,
+// for a pass that counts rows and looks at a few columns only. The cells
+// of the other columns then hold an unspecified text, empty where the
+// cell is (so blank rows are still skipped), and cost less to read: an
+// XLSX reader does not look their shared strings up, which was a third
+// of a 1M-row workbook's counting pass. Row numbers and errors are as
+// they would be without it, except that the other columns' cells are no
+// longer read back from a table spilled to a temporary file.
+type Narrower interface {
+	Narrow(keep []bool)
+}
+
 var (
 	zipMagic = []byte("PK\x03\x04")
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -146,4 +158,11 @@ func (r *reopenableFile) Reopen() (Reader, error) {
 		return nil, err
 	}
 	return &reopenableFile{fileReader{Reader: again, f: f}}, nil
+}
+
+// Narrow narrows the reader within, where it can be (Narrower).
+func (r *reopenableFile) Narrow(keep []bool) {
+	if n, ok := r.Reader.(Narrower); ok {
+		n.Narrow(keep)
+	}
 }

@@ -152,6 +152,25 @@ func (t *sharedStrings) get(i int) (string, error) {
 	return s, nil
 }
 
+// empty reports whether string i is empty, without reading it; an
+// error is errNoSharedString.
+func (t *sharedStrings) empty(i int) (bool, error) {
+	if t.file == nil {
+		if i < 0 || i >= len(t.mem) {
+			return false, errNoSharedString
+		}
+		return t.mem[i] == "", nil
+	}
+	if i < 0 || i >= len(t.ends) {
+		return false, errNoSharedString
+	}
+	var start uint32
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	return t.ends[i] == start, nil
+}
+
 // inWindow returns the text from start to end if the window holds it.
 func (t *sharedStrings) inWindow(start, end int64) (string, bool) {
 	if start < t.winAt || end > t.winAt+int64(len(t.win)) {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -258,4 +259,74 @@ func TestSharedStringsRewindOnReopen(t *testing.T) {
 		}
 	}
 	r.Close()
+}
+
+// A narrowed reader gives the rows, row numbers and errors of a full one,
+// the kept column's text, and in the other columns a text that is empty
+// exactly where the cell is, from memory or from the file.
+func TestXLSXNarrow(t *testing.T) {
+	const n = 300
+	empty := 5 // <si/>, see sstWorkbook
+	refs := []int{
+		0, 1, 2,
+		empty, empty, empty, // a blank row: skipped
+		empty, 3, 4,
+		n, 6, 7, // a string that does not exist, in an elided column
+		8, empty, n + 1, // and in another
+		9, 10, empty,
+	}
+	data := sstWorkbook(t, n, refs)
+	type row struct {
+		number int
+		cells  []string
+		err    string
+	}
+	read := func(mem int, keep []bool) []row {
+		defer func(m int) { sstMemBytes = m }(sstMemBytes)
+		sstMemBytes = mem
+		r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if keep != nil {
+			r.(Narrower).Narrow(keep)
+		}
+		var rows []row
+		for {
+			x, err := r.Next()
+			if err == io.EOF {
+				return rows
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := row{number: x.Number, cells: slices.Clone(x.Cells)}
+			if x.Err != nil {
+				got.err = x.Err.Ref + " " + x.Err.Code + ": " + x.Err.Message
+			}
+			rows = append(rows, got)
+		}
+	}
+	for _, mem := range []int{16 << 20, 0} {
+		full := read(mem, nil)
+		if len(full) != 5 || full[2].err == "" || full[3].err == "" {
+			t.Fatalf("memory %d: unexpected rows %+v", mem, full)
+		}
+		narrow := read(mem, []bool{false, true})
+		if len(narrow) != len(full) {
+			t.Fatalf("memory %d: %d rows narrowed, %d in full", mem, len(narrow), len(full))
+		}
+		for i, f := range full {
+			g := narrow[i]
+			if g.number != f.number || g.err != f.err || g.cells[1] != f.cells[1] {
+				t.Errorf("memory %d: row %d narrowed %+v, in full %+v", mem, i, g, f)
+			}
+			for _, c := range []int{0, 2} {
+				if (g.cells[c] == "") != (f.cells[c] == "") {
+					t.Errorf("memory %d: row %d column %d narrowed %q, in full %q", mem, i, c, g.cells[c], f.cells[c])
+				}
+			}
+		}
+	}
 }

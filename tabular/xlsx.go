@@ -172,6 +172,16 @@ func (x *xlsxReader) Reopen() (Reader, error) {
 	return y, nil
 }
 
+// Narrow makes the cells of the columns not kept hold an unspecified
+// text (see Narrower).
+func (x *xlsxReader) Narrow(keep []bool) {
+	elide := make([]bool, len(x.header))
+	for i := range elide {
+		elide[i] = i >= len(keep) || !keep[i]
+	}
+	x.sheet.elide = elide
+}
+
 func (x *xlsxReader) Header() []string { return x.header }
 func (x *xlsxReader) Info() Info       { return x.info }
 func (x *xlsxReader) Close() error {

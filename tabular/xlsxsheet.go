@@ -30,6 +30,9 @@ type sheetParser struct {
 	// for 20,000 rows.
 	width  int
 	beyond int
+	// elide are the columns whose text the caller does not read
+	// (Narrower): their shared strings are not looked up.
+	elide []bool
 
 	// current cell
 	col      int
@@ -360,7 +363,14 @@ func (s *sheetParser) endCell() error {
 	if s.col >= maxColumns {
 		return fatalf(CodeBadXLSX, "cell %s is beyond the last Excel column", CellRef(s.col, s.rowNum))
 	}
-	v, rerr, err := s.cellText()
+	var v string
+	var rerr *RowError
+	var err error
+	if s.typ == "s" && s.col < len(s.elide) && s.elide[s.col] {
+		v, rerr = s.elided()
+	} else {
+		v, rerr, err = s.cellText()
+	}
 	if err != nil {
 		return err
 	}
@@ -387,6 +397,28 @@ func (s *sheetParser) endCell() error {
 	}
 	return nil
 }
+
+// elided stands for the text of a shared string cell whose column the
+// caller does not read: whether the string is empty is known from the
+// table's index alone, with the same error as cellText's for a string
+// that does not exist.
+func (s *sheetParser) elided() (string, *RowError) {
+	i, ok := atoiBytes(s.val)
+	if !ok {
+		i = -1
+	}
+	empty, err := s.wb.sst.empty(i)
+	switch {
+	case err != nil:
+		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}
+	case empty:
+		return "", nil
+	}
+	return elidedText, nil
+}
+
+// elidedText is the text of an elided cell that holds a value.
+const elidedText = "…"
 
 // cellText renders the current cell as the text a person sees.
 // An error is the shared strings' file failing.
