@@ -105,12 +105,13 @@ func TestSharedStringsInAFile(t *testing.T) {
 }
 
 // A cell naming a string the table does not have fails its row, from
-// memory or from the file.
+// memory or from the file, even where the row's other cells are empty.
 func TestSharedStringMissing(t *testing.T) {
-	data := sstWorkbook(t, 10, []int{0, 1, 2, 3, 10, 4})
+	data := sstWorkbook(t, 10, []int{0, 1, 2, 3, 10, 4, 5, 11, 5})
 	for _, mem := range []int{16 << 20, 0} {
 		got, _ := readSST(t, data, mem, 64, 4)
-		if !strings.Contains(got, `code=bad_cell: shared string "10" does not exist`) {
+		if !strings.Contains(got, `code=bad_cell: shared string "10" does not exist`) ||
+			!strings.Contains(got, `code=bad_cell: shared string "11" does not exist`) {
 			t.Errorf("memory %d:\n%s", mem, got)
 		}
 	}

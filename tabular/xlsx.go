@@ -209,8 +209,8 @@ func (x *xlsxReader) Next() (Row, error) {
 			return Row{}, io.EOF
 		}
 		cells, beyond := x.sheet.cells, x.sheet.beyond
-		if beyond < 0 && allEmpty(cells) {
-			continue
+		if beyond < 0 && x.sheet.rowErr == nil && allEmpty(cells) {
+			continue // blank; a cell that failed to read is not
 		}
 		row := Row{Number: x.sheet.rowNum, Err: x.sheet.rowErr}
 		h := len(x.header)
