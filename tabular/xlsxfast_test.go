@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -207,6 +208,66 @@ func FuzzXLSXFastStrings(f *testing.F) {
 		data := sstOf(t, body, 8)
 		if fast, slow := readStrings(t, data, true, 64), readStrings(t, data, false, 64); fast != slow {
 			t.Fatalf("fast:\n%s\ntokens:\n%s", fast, slow)
+		}
+	})
+}
+
+// readMarked reads a sheet, with a shared string table of a few strings
+// (one of them empty), narrowed to the first column or not, and writes
+// its rows with the other columns' cells marked only as empty or not.
+func readMarked(t testing.TB, sheet string, narrow bool) string {
+	parts := minimalParts(sheet)
+	parts["xl/sharedStrings.xml"] = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>zero</t></si><si/><si><t xml:space="preserve"> two </t></si><si><r><t>th</t></r><r><t>ree</t></r></si></sst>`
+	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(parts["xl/_rels/workbook.xml.rels"], `</Relationships>`,
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`, 1)
+	data := zipOf(t, parts, zip.Deflate)
+	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{MaxCellBytes: 64})
+	if err != nil {
+		return render(nil, err)
+	}
+	defer r.Close()
+	if narrow {
+		r.(Narrower).Narrow([]bool{true})
+	}
+	var b strings.Builder
+	for {
+		row, err := r.Next()
+		if err != nil {
+			if err != io.EOF {
+				fmt.Fprintf(&b, "error: %v\n", err)
+			}
+			return b.String()
+		}
+		cells := slices.Clone(row.Cells)
+		for i := 1; i < len(cells); i++ {
+			if cells[i] != "" {
+				cells[i] = "*"
+			}
+		}
+		fmt.Fprintf(&b, "row %d: %q", row.Number, cells)
+		if row.Err != nil {
+			fmt.Fprintf(&b, " %s %s %s", row.Err.Ref, row.Err.Code, row.Err.Message)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// Whatever the sheet, a reader narrowed to its first column reads the
+// same rows, row numbers and errors as a full one, the first column's
+// text, and the other cells empty exactly where they are.
+func FuzzXLSXNarrow(f *testing.F) {
+	f.Add(`<row><c t="s"><v>0</v></c><c t="s"><v>2</v></c><c t="s"><v>3</v></c></row>` +
+		`<row><c t="s"><v>1</v></c><c t="s"><v>1</v></c><c t="s"><v>1</v></c></row>` +
+		`<row><c t="s"><v>1</v></c><c t="s"><v>9</v></c><c t="s"><v>1</v></c></row>` +
+		`<row><c t="s"><v>3</v></c><c t="s"><v>x</v></c><c><v>4</v></c><c t="s"><v>0</v></c></row>` +
+		`<row r="9"><c r="C9" t="s"><v>2</v></c><c t="s"><v>1</v></c></row>`)
+	for _, body := range fastCellSheets {
+		f.Add(body)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		sheet := sheetHead + body + sheetTail
+		if full, narrow := readMarked(t, sheet, false), readMarked(t, sheet, true); full != narrow {
+			t.Fatalf("full:\n%s\nnarrowed:\n%s", full, narrow)
 		}
 	})
 }
