@@ -411,3 +411,25 @@ func BenchmarkPhonesE164(b *testing.B) {
 type atomicCounter struct{ v atomic.Int64 }
 
 func (c *atomicCounter) add() int { return int(c.v.Add(1)) }
+
+// Whatever the input and the default region, the fast path, where it
+// answers, gives what plain libphonenumber gives.
+func FuzzPhoneFastPath(f *testing.F) {
+	for _, g := range garbagePhones {
+		f.Add(g, uint8(0))
+	}
+	for i, s := range []string{"010-1234-5678", "+82 10 1234 5678", "(212) 555-0123", "020 7946 0958", "+420 601 123 456", "0049 30 123456", "1-800-555-0199"} {
+		f.Add(s, uint8(i))
+	}
+	phones := map[string]*Phones{}
+	f.Fuzz(func(t *testing.T, s string, r uint8) {
+		region := phoneTestRegions[int(r)%len(phoneTestRegions)]
+		p := phones[region]
+		if p == nil {
+			p = mustPhones(t, region)
+			phones[region] = p
+		}
+		var fast, total int
+		checkIdentical(t, p, s, &fast, &total)
+	})
+}
