@@ -3,11 +3,15 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // drain reads a Reader to its end and checks it terminates: every call
@@ -82,5 +86,67 @@ func FuzzXLSX(f *testing.F) {
 		// Compressed input can expand: bound rows by the 4 GiB budget's
 		// smallest row, which is far above anything a fuzz input reaches.
 		drain(t, r, 1<<30)
+	})
+}
+
+// Whatever comma-separated UTF-8 text encoding/csv reads without error,
+// the CSV reader reads the same records: rows whose cells are all empty
+// are skipped by both, and a row with extra empty cells is trimmed to the
+// header. (Line ends are LF here: encoding/csv neither ends a line at a
+// lone CR, as the reader does, nor keeps a quoted CRLF.)
+func FuzzCSVMatchesEncodingCSV(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\n\"x\ny\",\"q\"\"q\"\n,\n3,4,,\n", "name,email\nAnn,ann@x.com\nBob\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\x00\ufeff\ufffd") || strings.HasPrefix(strings.ToLower(s), "sep=") {
+			return
+		}
+		cr := csv.NewReader(strings.NewReader(s))
+		cr.FieldsPerRecord = -1
+		all, err := cr.ReadAll()
+		if err != nil {
+			return
+		}
+		var want [][]string
+		for _, rec := range all {
+			if !slices.ContainsFunc(rec, func(c string) bool { return c != "" }) {
+				continue
+			}
+			want = append(want, rec)
+		}
+		r, err := NewCSV(strings.NewReader(s), Options{Encoding: "utf-8", Delimiter: ','})
+		if err != nil {
+			return // a header the reader refuses: blank or duplicate names
+		}
+		defer r.Close()
+		h := len(r.Header())
+		for i := 1; ; i++ {
+			row, err := r.Next()
+			if err == io.EOF {
+				if i != len(want) {
+					t.Fatalf("%d rows read, encoding/csv %d", i-1, len(want)-1)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("row %d: %v", i, err)
+			}
+			if i >= len(want) {
+				t.Fatalf("row %d %q read, encoding/csv ends", i, row.Cells)
+			}
+			rec := want[i]
+			if len(rec) > h && !slices.ContainsFunc(rec[h:], func(c string) bool { return c != "" }) {
+				rec = rec[:h]
+			}
+			switch {
+			case len(rec) != h:
+				if row.Err == nil || row.Err.Code != CodeWrongCellCount {
+					t.Fatalf("row %d: %q, error %v; encoding/csv reads %d cells, the header %d", i, row.Cells, row.Err, len(rec), h)
+				}
+			case row.Err != nil || !slices.Equal(row.Cells, rec):
+				t.Fatalf("row %d: %q, error %v; encoding/csv reads %q", i, row.Cells, row.Err, rec)
+			}
+		}
 	})
 }
