@@ -25,12 +25,8 @@ func formulaStart(b byte) bool { return strings.IndexByte("=+-@\t\r", b) >= 0 }
 
 // looksNeutralized reports whether v starts like a neutralized cell: one
 // or more apostrophes, then a formula character ('=…, ”+…). Such a value
-// gets one more apostrophe, so that stripping one on import gives it back
-// and the escape stays reversible.
-//
-// Note: the importer's unneutralize currently strips an apostrophe only
-// when a formula character follows it directly, so a value that really
-// starts with '= does not import back yet (see TestExportRoundTripApostrophe).
+// gets one more apostrophe, so that stripping one on import (the
+// importer's unneutralize) gives it back and the escape stays reversible.
 func looksNeutralized(v string) bool {
 	if len(v) < 2 || v[0] != '\'' {
 		return false
