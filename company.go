@@ -33,6 +33,10 @@ var CompanyKeys = []string{
 // Normalize trims values and puts lists in canonical form, in place.
 func (c *Company) Normalize() {
 	c.Name = strings.TrimSpace(c.Name)
+	// As a contact's (Contact.Normalize).
+	for _, f := range []*string{&c.ExternalID, &c.Website, &c.Phone, &c.Description, &c.Industry, &c.Address} {
+		*f = strings.TrimSpace(*f)
+	}
 	domains := make([]string, 0, len(c.Domains))
 	seen := map[string]bool{}
 	for _, d := range c.Domains {

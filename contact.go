@@ -91,6 +91,12 @@ func (c *Contact) Normalize() {
 		c.Email, others = others[0], others[1:]
 	}
 	c.OtherEmails = others
+	// The importer trims every cell: a value stored untrimmed would come
+	// back changed from its own export.
+	for _, f := range []*string{&c.JobTitle, &c.ExternalID, &c.Username, &c.Language, &c.TimeZone,
+		&c.Address, &c.Description, &c.Phone, &c.Mobile} {
+		*f = strings.TrimSpace(*f)
+	}
 	c.Role = strings.ToLower(strings.TrimSpace(c.Role))
 	if c.Role == "" {
 		c.Role = RoleCustomer

@@ -22,6 +22,17 @@ func TestContactNormalize(t *testing.T) {
 	if c.Role != roster.RoleCustomer || !reflect.DeepEqual(c.Tags, []string{"VIP", "beta"}) {
 		t.Errorf("role %q tags %v", c.Role, c.Tags)
 	}
+	// Text is trimmed as the importer trims its cells.
+	c = &roster.Contact{Name: "x", JobTitle: " CEO ", ExternalID: "A-1 ", Address: "\tMain St\n", Description: " d ", Phone: " +420601123456"}
+	c.Normalize()
+	if c.JobTitle != "CEO" || c.ExternalID != "A-1" || c.Address != "Main St" || c.Description != "d" || c.Phone != "+420601123456" {
+		t.Errorf("untrimmed: %+v", c)
+	}
+	co := &roster.Company{Name: " Acme ", Industry: " Steel ", Website: " https://acme.example "}
+	co.Normalize()
+	if co.Name != "Acme" || co.Industry != "Steel" || co.Website != "https://acme.example" {
+		t.Errorf("untrimmed: %+v", co)
+	}
 }
 
 func TestIsE164(t *testing.T) {
