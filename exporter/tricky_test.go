@@ -56,3 +56,54 @@ func TestExportRoundTripTrickyTexts(t *testing.T) {
 		}
 	})
 }
+
+// TestExportRoundTripTrickyValues: custom values of every type at their
+// edges export and import back unchanged, in CSV and XLSX.
+func TestExportRoundTripTrickyValues(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		C := roster.KindContacts
+		e.field(C, "n", roster.FieldNumber)
+		e.field(C, "d", roster.FieldDecimal)
+		e.field(C, "day", roster.FieldDate)
+		e.field(C, "pick", roster.FieldDropdown, "Ünï", "a,b", "=x", "+1")
+		e.field(C, "ok", roster.FieldCheckbox)
+		e.field(C, "labels", roster.FieldTags)
+		e.field(C, "site", roster.FieldURL)
+		e.field(C, "mail", roster.FieldEmail)
+		e.field(C, "fax", roster.FieldPhone)
+		values := []map[string]any{
+			{"n": int64(9223372036854775807), "d": 0.30000000000000004, "day": "0001-01-01", "pick": "Ünï", "ok": true,
+				"labels": []string{"日本", "x y", "=z"}, "site": "https://example.com/a?b=c&d=%20#f", "mail": "ünï@example.com", "fax": "+12025550123"},
+			{"n": int64(-9223372036854775808), "d": 1e21, "day": "9999-12-31", "pick": "a,b", "ok": false,
+				"labels": []string{"-minus", "@at"}, "site": "http://localhost:8080/", "mail": "a+b@example.co.uk", "fax": "+420601123456"},
+			{"n": int64(0), "d": -1e-7, "day": "2024-02-29", "pick": "=x"},
+			{"n": int64(1) << 53, "d": 123456789.123456789, "pick": "+1"},
+			{"n": int64(-1), "d": 5e-324},
+			{"d": 1.7976931348623157e308},
+			{"d": -0.5},
+		}
+		for i, v := range values {
+			e.contact(&roster.Contact{Name: fmt.Sprintf("V%d", i), Email: fmt.Sprintf("v%d@example.com", i), Custom: v})
+		}
+		dir := t.TempDir()
+		for _, format := range []string{"csv", "xlsx"} {
+			b, n := e.export(exporter.Options{Kind: C, Format: format})
+			path := filepath.Join(dir, "v."+format)
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			im := importer.Importer{Store: e.s}
+			res, err := im.Run(e.ctx, e.tenant, path, importer.Options{ImportOptions: importer.Defaults(roster.ImportOptions{CreateCompanies: true})})
+			if err != nil {
+				t.Fatalf("%s: import: %v", format, err)
+			}
+			if c := res.Import.Counts; c.Unchanged != n || n != len(values) {
+				l, _, _ := e.s.ListContacts(e.ctx, e.tenant.ID, roster.ContactFilter{})
+				for _, c := range l {
+					t.Logf("%s: %#v", c.Email, c.Custom)
+				}
+				t.Fatalf("%s: import of the export: %+v, want all %d unchanged\nerrors %+v", format, c, len(values), res.Errors)
+			}
+		}
+	})
+}
