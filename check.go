@@ -82,8 +82,14 @@ func NormalizeTags(tags []string) []string {
 	return out
 }
 
+// checkTags refuses a tag longer than the default maximum, or holding a
+// comma: files list a record's tags separated by commas, so such a tag
+// would come back as two from the record's own export.
 func checkTags(tags []string) error {
 	for _, t := range tags {
+		if strings.Contains(t, ",") {
+			return Errorf(EINVALID, "tag %q holds a comma, which separates tags in files", t).With("field", "tags")
+		}
 		if n := utf8.RuneCountInString(t); n > DefaultMaxLength {
 			return Errorf(EINVALID, "tag %q… is %d characters long; the maximum is %d", string([]rune(t)[:32]), n, DefaultMaxLength).With("field", "tags")
 		}

@@ -59,6 +59,13 @@ func (c *Company) Validate(defs []*FieldDef) error {
 	if c.Name == "" {
 		return Errorf(EINVALID, "a company needs a name").With("field", "name")
 	}
+	// A contact's companies are listed in files separated by ||.
+	if strings.Contains(c.Name, "||") {
+		return Errorf(EINVALID, "company name %q holds ||, which separates a contact's companies in files", c.Name).With("field", "name")
+	}
+	if strings.Contains(c.ExternalID, "||") {
+		return Errorf(EINVALID, "external id %q holds ||, which separates a contact's companies in files", c.ExternalID).With("field", "external_id")
+	}
 	if c.Phone != "" && !IsE164(c.Phone) {
 		return Errorf(EINVALID, "phone must be in E.164 form (+4915112345678), not %q", c.Phone).With("field", "phone")
 	}
