@@ -3,9 +3,17 @@ package roster
 import (
 	"context"
 	"io"
+	"math"
 	"strings"
 	"time"
 )
+
+// DryIDs is where the ids of the records a dry run would create begin:
+// they count down from the largest int64, far above any real record's.
+const DryIDs = math.MaxInt64 / 2
+
+// DryID reports whether id is one a dry run gave a record it would create.
+func DryID(id int64) bool { return id > DryIDs }
 
 // MaxImportAttempts is how many times a job is started (first run and
 // resumes after its worker died) before it is marked failed.

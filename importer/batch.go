@@ -46,6 +46,20 @@ func failRow(column, code, format string, args ...any) *rowError {
 	return &rowError{column: column, code: code, msg: fmt.Sprintf(format, args...)}
 }
 
+// owner names the record that holds an identifier, in a row's error: by
+// its id, or in a dry run, whose ids for new records are its own, as one
+// the import would create.
+func owner(kind roster.Kind, id int64) string {
+	noun := "contact"
+	if kind == roster.KindCompanies {
+		noun = "company"
+	}
+	if roster.DryID(id) {
+		return "a " + noun + " this import would create"
+	}
+	return fmt.Sprintf("%s %d", noun, id)
+}
+
 // handle records the outcome of a row: failures go to the failed list;
 // any other error is fatal for the import.
 func (b *batch) handle(r *record, err error) error {

@@ -49,10 +49,10 @@ func (b *batch) importCompany(r *record) error {
 		return domainError(err)
 	}
 	if c := b.companyByKey[roster.NameKey(next.Name)]; c != nil && (target == nil || c.ID != target.ID) {
-		return failRow("name", "duplicate_name", "company name %s already belongs to company %d", next.Name, c.ID)
+		return failRow("name", "duplicate_name", "company name %s already belongs to %s", next.Name, owner(roster.KindCompanies, c.ID))
 	}
 	if c := b.companyByExt[next.ExternalID]; next.ExternalID != "" && c != nil && (target == nil || c.ID != target.ID) {
-		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to company %d", next.ExternalID, c.ID)
+		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to %s", next.ExternalID, owner(roster.KindCompanies, c.ID))
 	}
 	if target == nil {
 		next.CreatedAt = b.tx.Now()

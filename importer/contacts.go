@@ -440,14 +440,14 @@ func (b *batch) checkOwners(c *roster.Contact, selves []*roster.Contact) error {
 	}
 	for _, e := range c.Emails() {
 		if id := b.emailOwner[e]; !mine(id) {
-			return failRow(b.run.parser.firstMapped("email", "other_emails"), "duplicate_email", "email %s already belongs to contact %d", e, id)
+			return failRow(b.run.parser.firstMapped("email", "other_emails"), "duplicate_email", "email %s already belongs to %s", e, owner(roster.KindContacts, id))
 		}
 	}
 	if id := b.extOwner[c.ExternalID]; c.ExternalID != "" && !mine(id) {
-		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to contact %d", c.ExternalID, id)
+		return failRow("external_id", "duplicate_external_id", "external id %s already belongs to %s", c.ExternalID, owner(roster.KindContacts, id))
 	}
 	if id := b.userOwner[c.Username]; c.Username != "" && !mine(id) {
-		return failRow("username", "duplicate_username", "username %s already belongs to contact %d", c.Username, id)
+		return failRow("username", "duplicate_username", "username %s already belongs to %s", c.Username, owner(roster.KindContacts, id))
 	}
 	return nil
 }
@@ -551,6 +551,12 @@ func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 			if co, err = b.createNamedCompany(r, ref); err != nil {
 				return nil, err
 			}
+		}
+		// A row may name one company twice, by name and by external id
+		// (company "Acme", company_external_id "||ACME-1"): the first
+		// mention holds, as for a contact's companies anywhere.
+		if slices.ContainsFunc(out, func(m roster.Membership) bool { return m.CompanyID == co.ID }) {
+			continue
 		}
 		out = append(out, roster.Membership{CompanyID: co.ID, CompanyName: co.Name, ViewAllTickets: ref.viewAll != nil && *ref.viewAll})
 	}

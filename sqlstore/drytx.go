@@ -20,7 +20,7 @@ import (
 // be resumed, and keeps no more in memory than one batch.
 type dryTx struct {
 	*importTx
-	nextID int64 // dry-run records get negative ids: never a real record's
+	nextID int64 // the next id for a record the dry run creates (newID)
 
 	contacts  map[int64]*roster.Contact // states known in this batch; nil: removed
 	companies map[int64]*roster.Company
@@ -89,10 +89,16 @@ func (t *dryTx) put(kind roster.Kind, id int64, state any, keys map[string][]str
 	}
 }
 
+// newID is the next id for a record the dry run creates: from the largest
+// int64 down (roster.DryIDs). dry_records also holds the directory's
+// records the dry run changed, under their own ids, which the next id must
+// not follow: a record created after a change to contact 3 got id 2,
+// another contact's, and a later row matching that contact read the new
+// one's state instead.
 func (t *dryTx) newID() (int64, error) {
 	if t.nextID == 0 {
 		var least int64
-		err := t.tx.QueryRowContext(t.ctx, t.s.Q(`SELECT COALESCE(MIN(record_id), 0) FROM dry_records WHERE import_id = ?`), t.importID).Scan(&least)
+		err := t.tx.QueryRowContext(t.ctx, t.s.Q(`SELECT COALESCE(MIN(record_id), 0) FROM dry_records WHERE import_id = ? AND record_id > ?`), t.importID, int64(roster.DryIDs)).Scan(&least)
 		if err != nil {
 			return 0, err
 		}
