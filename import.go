@@ -9,7 +9,7 @@ import (
 )
 
 // DryIDs is where the ids of the records a dry run would create begin:
-// they count down from the largest int64, far above any real record's.
+// they count up from it, far above any real record's.
 const DryIDs = math.MaxInt64 / 2
 
 // DryID reports whether id is one a dry run gave a record it would create.

@@ -253,7 +253,10 @@ func (b *batch) matchContacts(c *roster.Contact) []int64 {
 		case roster.MatchPhone:
 			for _, p := range []string{c.Phone, c.Mobile} {
 				if p != "" {
-					for _, id := range b.phoneOwner[p] {
+					// Phones are not unique: of the contacts that share
+					// one, the oldest comes first, however they were
+					// learned (looked up, or written by earlier rows).
+					for _, id := range slices.Sorted(slices.Values(b.phoneOwner[p])) {
 						add(id)
 					}
 				}

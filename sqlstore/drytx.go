@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"maps"
-	"math"
 	"slices"
 
 	"roster"
@@ -89,26 +88,25 @@ func (t *dryTx) put(kind roster.Kind, id int64, state any, keys map[string][]str
 	}
 }
 
-// newID is the next id for a record the dry run creates: from the largest
-// int64 down (roster.DryIDs). dry_records also holds the directory's
-// records the dry run changed, under their own ids, which the next id must
-// not follow: a record created after a change to contact 3 got id 2,
-// another contact's, and a later row matching that contact read the new
-// one's state instead.
+// newID is the next id for a record the dry run creates: above
+// roster.DryIDs, rising as a real import's do, so that of two contacts
+// sharing a phone the older still comes first. dry_records also holds the
+// directory's records the dry run changed, under their own ids, which the
+// next id must not follow: a record created after a change to contact 3
+// got id 4, another contact's, and a later row matching that contact read
+// the new one's state instead.
 func (t *dryTx) newID() (int64, error) {
 	if t.nextID == 0 {
-		var least int64
-		err := t.tx.QueryRowContext(t.ctx, t.s.Q(`SELECT COALESCE(MIN(record_id), 0) FROM dry_records WHERE import_id = ? AND record_id > ?`), t.importID, int64(roster.DryIDs)).Scan(&least)
+		var most int64
+		err := t.tx.QueryRowContext(t.ctx, t.s.Q(`SELECT COALESCE(MAX(record_id), ?) FROM dry_records WHERE import_id = ? AND record_id > ?`),
+			int64(roster.DryIDs), t.importID, int64(roster.DryIDs)).Scan(&most)
 		if err != nil {
 			return 0, err
 		}
-		t.nextID = least - 1
-		if least == 0 {
-			t.nextID = math.MaxInt64
-		}
+		t.nextID = most + 1
 	}
 	id := t.nextID
-	t.nextID--
+	t.nextID++
 	return id, nil
 }
 
