@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"roster"
@@ -85,6 +87,14 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 		}
 		out = append(out, c)
 	}
+	// A batch journals its created records first, in one row per kind,
+	// and its other changes after them; the import made them row by row.
+	// Undo walks the changes backwards, so each goes back to its row: a
+	// contact created with an email that an earlier row of the batch took
+	// from another contact must be deleted before that contact gets the
+	// email back. Rows only grow through an import, and a row's own
+	// changes keep their order (its new companies before its contact).
+	slices.SortStableFunc(out, func(a, b roster.Change) int { return cmp.Compare(a.Row, b.Row) })
 	return out, rows.Err()
 }
 
