@@ -29,7 +29,7 @@ func (e *env) dump() []string {
 			c.OtherEmails, c.Phone, c.Mobile, c.JobTitle, c.ExternalID, c.Username, c.Tags, ms, c.Custom))
 	}
 	for _, co := range e.companies() {
-		out = append(out, fmt.Sprintf("company %q %q %v", co.Name, co.ExternalID, co.Tags))
+		out = append(out, fmt.Sprintf("company %q %q %v %q %q %q %q %v", co.Name, co.ExternalID, co.Tags, co.Domains, co.Website, co.Phone, co.Industry, co.Custom))
 	}
 	slices.Sort(out)
 	return out

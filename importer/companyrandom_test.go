@@ -1,0 +1,69 @@
+package importer_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"roster"
+	"roster/importer"
+)
+
+// randomCompanyRows writes a companies file of n rows drawn from small
+// pools, so that rows match stored companies and each other by name and
+// external id, and now and then fail.
+func randomCompanyRows(rng *rand.Rand, n int) string {
+	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
+	var b strings.Builder
+	b.WriteString("name,external_id,domains,website,phone,industry,tags\n")
+	for range n {
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s\n",
+			pick("", "Acme", "ACME", "Globex", "Initech", "Umbrella", "Hooli"),
+			pick("", "", "K1", "K2", "K3", "K4"),
+			pick("", "acme.example", "\"a.example,b.example\"", "bad domain"),
+			pick("", "https://x.example", "not a url"),
+			pick("", "+420601000001", "12"),
+			pick("", "Retail", "Mining"),
+			pick("", "key", "\"key, eu\""))
+	}
+	return b.String()
+}
+
+// Companies: a dry run counts what the real run does, and an undo puts
+// the directory back as it was, over random files and options.
+func TestCompanyImportsAtRandom(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64)
+		if seed == 0 {
+			seed = 17
+		}
+		rng := rand.New(rand.NewPCG(seed, uint64(len(t.Name()))))
+		companies := func(o *importer.Options) { o.Kind = roster.KindCompanies }
+		e.run(randomCompanyRows(rng, 8), companies)
+		matches := [][]string{{roster.MatchName}, {roster.MatchExternalID}, {roster.MatchExternalID, roster.MatchName}, {roster.MatchName, roster.MatchExternalID}}
+		for i := range 30 {
+			match := matches[rng.IntN(len(matches))]
+			blank := []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)]
+			lists := []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)]
+			file := randomCompanyRows(rng, 5+rng.IntN(15))
+			opts := []func(*importer.Options){companies, batchOf(1 + rng.IntN(4)), func(o *importer.Options) {
+				o.Match, o.Blank, o.Lists = match, blank, lists
+			}}
+			t.Logf("seed %d round %d: match %v, blank %s, lists %s\n%s", seed, i, match, blank, lists, file)
+			before := e.dump()
+			_, res := checkDryRun(e, file, opts...)
+			report, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID)
+			if err != nil {
+				t.Fatalf("undo: %v", err)
+			}
+			if after := e.dump(); !reflect.DeepEqual(after, before) {
+				t.Fatalf("undo: %+v\nbefore:\n%s\nafter the undo:\n%s", report, strings.Join(before, "\n"), strings.Join(after, "\n"))
+			}
+			e.run(file, opts...)
+		}
+	})
+}
