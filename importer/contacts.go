@@ -102,6 +102,12 @@ func (b *batch) lookUpMatching(k lookupKeys) error {
 		if err != nil {
 			return err
 		}
+		// Phones are not unique: each phone's contacts are kept oldest
+		// first (remember keeps the order), the order matching takes them
+		// in however they were learned.
+		for _, ids := range phones {
+			slices.Sort(ids)
+		}
 		maps.Copy(b.phoneOwner, phones)
 	}
 	if b.matchingBy(roster.MatchExternalID) {
@@ -253,10 +259,7 @@ func (b *batch) matchContacts(c *roster.Contact) []int64 {
 		case roster.MatchPhone:
 			for _, p := range []string{c.Phone, c.Mobile} {
 				if p != "" {
-					// Phones are not unique: of the contacts that share
-					// one, the oldest comes first, however they were
-					// learned (looked up, or written by earlier rows).
-					for _, id := range slices.Sorted(slices.Values(b.phoneOwner[p])) {
+					for _, id := range b.phoneOwner[p] { // oldest first
 						add(id)
 					}
 				}
@@ -616,8 +619,11 @@ func (b *batch) remember(c *roster.Contact) {
 		b.emailOwner[e] = c.ID
 	}
 	for _, p := range []string{c.Phone, c.Mobile} {
-		if p != "" && !slices.Contains(b.phoneOwner[p], c.ID) {
-			b.phoneOwner[p] = append(b.phoneOwner[p], c.ID)
+		if p == "" {
+			continue
+		}
+		if i, found := slices.BinarySearch(b.phoneOwner[p], c.ID); !found {
+			b.phoneOwner[p] = slices.Insert(b.phoneOwner[p], i, c.ID)
 		}
 	}
 	if c.ExternalID != "" {
