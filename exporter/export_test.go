@@ -83,6 +83,23 @@ func (e *env) export(o exporter.Options) ([]byte, int) {
 	return b.Bytes(), n
 }
 
+// reimport imports b, an export of kind in format, with the importer's
+// defaults, and fails t on a fatal error.
+func (e *env) reimport(t *testing.T, kind roster.Kind, format string, b []byte) *importer.Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), string(kind)+"."+format)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	im := importer.Importer{Store: e.s}
+	res, err := im.Run(e.ctx, e.tenant, path, importer.Options{
+		ImportOptions: importer.Defaults(roster.ImportOptions{Kind: kind, CreateCompanies: true})})
+	if err != nil {
+		t.Fatalf("%s %s: import: %v", kind, format, err)
+	}
+	return res
+}
+
 // readCSV checks the byte order mark and parses the rest.
 func readCSV(t *testing.T, b []byte) [][]string {
 	t.Helper()
@@ -439,21 +456,11 @@ func TestExportPagination(t *testing.T) {
 func TestExportRoundTrip(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		contacts, _ := seed(e)
-		dir := t.TempDir()
 		for _, kind := range []roster.Kind{roster.KindContacts, roster.KindCompanies} {
 			for _, format := range []string{"csv", "xlsx"} {
 				t.Run(string(kind)+"."+format, func(t *testing.T) {
 					b, n := e.export(exporter.Options{Kind: kind, Format: format})
-					path := filepath.Join(dir, string(kind)+"."+format)
-					if err := os.WriteFile(path, b, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					im := importer.Importer{Store: e.s}
-					res, err := im.Run(e.ctx, e.tenant, path, importer.Options{
-						ImportOptions: importer.Defaults(roster.ImportOptions{Kind: kind, CreateCompanies: true})})
-					if err != nil {
-						t.Fatalf("import: %v", err)
-					}
+					res := e.reimport(t, kind, format, b)
 					c := res.Import.Counts
 					if c.Rows != n || c.Unchanged != n || c.Created != 0 || c.Updated != 0 || c.Failed != 0 || c.CompaniesCreated != 0 || c.Merged != 0 {
 						t.Errorf("import of the export: %+v, want all %d rows unchanged\nerrors: %+v\nwarnings: %q", c, n, res.Errors, res.Warnings)
@@ -478,7 +485,6 @@ func TestExportRoundTripApostrophe(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.field(roster.KindContacts, "note", roster.FieldText)
 		e.contact(&roster.Contact{Name: "'=quoted", Email: "q@example.com", Custom: map[string]any{"note": "''+x"}})
-		dir := t.TempDir()
 		for _, format := range []string{"csv", "xlsx"} {
 			b, _ := e.export(exporter.Options{Kind: roster.KindContacts, Format: format, Fields: []string{"name", "email", "note"}})
 			var got [][]string
@@ -488,15 +494,7 @@ func TestExportRoundTripApostrophe(t *testing.T) {
 				got = readXLSX(t, b, "contacts")
 			}
 			compare(t, format, got, [][]string{{"name", "email", "note"}, {"''=quoted", "q@example.com", "'''+x"}})
-			path := filepath.Join(dir, "q."+format)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			im := importer.Importer{Store: e.s}
-			res, err := im.Run(e.ctx, e.tenant, path, importer.Options{ImportOptions: importer.Defaults(roster.ImportOptions{CreateCompanies: true})})
-			if err != nil {
-				t.Fatalf("import: %v", err)
-			}
+			res := e.reimport(t, roster.KindContacts, format, b)
 			if c := res.Import.Counts; c.Unchanged != 1 {
 				l, _, _ := e.s.ListContacts(e.ctx, e.tenant.ID, roster.ContactFilter{Email: "q@example.com"})
 				t.Fatalf("%s: import of the export: %+v, want the row unchanged; stored now: name %q, note %q", format, c, l[0].Name, l[0].Custom["note"])

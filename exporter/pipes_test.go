@@ -1,13 +1,10 @@
 package exporter_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"roster"
 	"roster/exporter"
-	"roster/importer"
 )
 
 // TestExportRoundTripLists: files separate a contact's companies with ||
@@ -37,18 +34,9 @@ func TestExportRoundTripLists(t *testing.T) {
 		e.contact(&roster.Contact{Name: "Ann", Email: "ann@example.com", OtherEmails: []string{"ann2@example.com", "ann3@example.com"},
 			Tags: []string{"Sales EMEA", "vip"}, Custom: map[string]any{"labels": []string{"x;y", "z|w"}},
 			Companies: []roster.Membership{{CompanyID: a.ID}, {CompanyID: b.ID, ViewAllTickets: true}, {CompanyID: c.ID}}})
-		dir := t.TempDir()
 		for _, format := range []string{"csv", "xlsx"} {
 			out, n := e.export(exporter.Options{Kind: roster.KindContacts, Format: format})
-			path := filepath.Join(dir, "lists."+format)
-			if err := os.WriteFile(path, out, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			im := importer.Importer{Store: e.s}
-			res, err := im.Run(e.ctx, e.tenant, path, importer.Options{ImportOptions: importer.Defaults(roster.ImportOptions{CreateCompanies: true})})
-			if err != nil {
-				t.Fatalf("%s: import: %v", format, err)
-			}
+			res := e.reimport(t, roster.KindContacts, format, out)
 			if got := res.Import.Counts; got.Unchanged != n || n != 1 || got.CompaniesCreated != 0 {
 				t.Fatalf("%s: import of the export: %+v, want the row unchanged\nerrors %+v", format, got, res.Errors)
 			}

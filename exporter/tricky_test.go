@@ -2,14 +2,11 @@ package exporter_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"roster"
 	"roster/exporter"
-	"roster/importer"
 )
 
 // trickyTexts are values people's directories hold that a file format or
@@ -36,22 +33,13 @@ func TestExportRoundTripTrickyTexts(t *testing.T) {
 			e.company(&roster.Company{Name: fmt.Sprintf("C%d %s", i, id), ExternalID: fmt.Sprintf("%s %d", id, i),
 				Description: v, Industry: v, Address: v, Custom: map[string]any{"memo": v}})
 		}
-		dir := t.TempDir()
 		for _, run := range []struct {
 			kind   roster.Kind
 			format string
 		}{{roster.KindContacts, "csv"}, {roster.KindContacts, "xlsx"}, {roster.KindCompanies, "csv"}, {roster.KindCompanies, "xlsx"}} {
 			kind, format := run.kind, run.format
 			b, n := e.export(exporter.Options{Kind: kind, Format: format})
-			path := filepath.Join(dir, string(kind)+"."+format)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			im := importer.Importer{Store: e.s}
-			res, err := im.Run(e.ctx, e.tenant, path, importer.Options{ImportOptions: importer.Defaults(roster.ImportOptions{Kind: kind, CreateCompanies: true})})
-			if err != nil {
-				t.Fatalf("%s %s: import: %v", kind, format, err)
-			}
+			res := e.reimport(t, kind, format, b)
 			if c := res.Import.Counts; c.Unchanged != n || n != len(trickyTexts) {
 				t.Fatalf("%s %s: import of the export: %+v, want all %d unchanged\nerrors %+v", kind, format, c, len(trickyTexts), res.Errors)
 			}
@@ -87,18 +75,9 @@ func TestExportRoundTripTrickyValues(t *testing.T) {
 		for i, v := range values {
 			e.contact(&roster.Contact{Name: fmt.Sprintf("V%d", i), Email: fmt.Sprintf("v%d@example.com", i), Custom: v})
 		}
-		dir := t.TempDir()
 		for _, format := range []string{"csv", "xlsx"} {
 			b, n := e.export(exporter.Options{Kind: C, Format: format})
-			path := filepath.Join(dir, "v."+format)
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			im := importer.Importer{Store: e.s}
-			res, err := im.Run(e.ctx, e.tenant, path, importer.Options{ImportOptions: importer.Defaults(roster.ImportOptions{CreateCompanies: true})})
-			if err != nil {
-				t.Fatalf("%s: import: %v", format, err)
-			}
+			res := e.reimport(t, C, format, b)
 			if c := res.Import.Counts; c.Unchanged != n || n != len(values) {
 				l, _, _ := e.s.ListContacts(e.ctx, e.tenant.ID, roster.ContactFilter{})
 				for _, c := range l {

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -57,7 +55,7 @@ func TestBatchSizesAgreeAtRandom(t *testing.T) {
 			// ROSTER_TEST_SEED=N explores other files. 11868001 found
 			// contacts sharing a phone matched in another order.
 			seeds := []uint64{11, 11868001}
-			if seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64); seed != 0 {
+			if seed := testSeed(0); seed != 0 {
 				seeds = []uint64{seed}
 			}
 			for _, seed := range seeds {
@@ -72,23 +70,18 @@ func TestBatchSizesAgreeAtRandom(t *testing.T) {
 // own, and fails where their counts, failed rows or directories differ.
 func agreeAtRandom(t *testing.T, envs [2]*env, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, uint64(len(t.Name()))))
-	matches := [][]string{{roster.MatchEmail}, {roster.MatchEmail, roster.MatchPhone}, {roster.MatchPhone, roster.MatchEmail}, {roster.MatchExternalID, roster.MatchEmail}}
 	for i := range 25 {
-		match := matches[rng.IntN(len(matches))]
-		merge := []string{roster.MergeFirst, roster.MergeAll}[rng.IntN(2)]
-		blank := []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)]
-		lists := []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)]
+		o := randomOptionsOf(rng)
 		file := randomRows(rng, 10+rng.IntN(40))
-		opts := func(o *importer.Options) { o.Match, o.Merge, o.Blank, o.Lists = match, merge, blank, lists }
-		one := envs[0].run(file, region("CZ"), batchOf(1), opts)
-		own := envs[1].run(file, region("CZ"), batchOf(0), opts)
+		one := envs[0].run(file, region("CZ"), batchOf(1), o.apply)
+		own := envs[1].run(file, region("CZ"), batchOf(0), o.apply)
 		if a, b := envs[0].dump(), envs[1].dump(); !reflect.DeepEqual(a, b) {
-			t.Fatalf("seed %d round %d (match %v, merge %s, blank %s, lists %s):\n%s\nbatches of one:\n%s\nown batches:\n%s",
-				seed, i, match, merge, blank, lists, file, strings.Join(a, "\n"), strings.Join(b, "\n"))
+			t.Fatalf("seed %d round %d (%s):\n%s\nbatches of one:\n%s\nown batches:\n%s",
+				seed, i, o, file, strings.Join(a, "\n"), strings.Join(b, "\n"))
 		}
 		if one.Import.Counts != own.Import.Counts || !reflect.DeepEqual(withoutIDs(one.Errors), withoutIDs(own.Errors)) {
-			t.Fatalf("seed %d round %d (match %v, merge %s, blank %s, lists %s):\n%s\nbatches of one: %+v %+v\nown batches: %+v %+v",
-				seed, i, match, merge, blank, lists, file, one.Import.Counts, one.Errors, own.Import.Counts, own.Errors)
+			t.Fatalf("seed %d round %d (%s):\n%s\nbatches of one: %+v %+v\nown batches: %+v %+v",
+				seed, i, o, file, one.Import.Counts, one.Errors, own.Import.Counts, own.Errors)
 		}
 	}
 }
@@ -98,33 +91,24 @@ func agreeAtRandom(t *testing.T, envs [2]*env, seed uint64) {
 // or merged away.
 func TestUndoRestoresAtRandom(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64)
-		if seed == 0 {
-			seed = 13
-		}
+		seed := testSeed(13)
 		rng := rand.New(rand.NewPCG(seed, uint64(len(t.Name()))))
-		matches := [][]string{{roster.MatchEmail}, {roster.MatchEmail, roster.MatchPhone}, {roster.MatchPhone, roster.MatchEmail}, {roster.MatchExternalID, roster.MatchEmail}}
 		e.run(randomRows(rng, 30), region("CZ"))
 		for i := range 20 {
-			match := matches[rng.IntN(len(matches))]
-			merge := []string{roster.MergeFirst, roster.MergeAll}[rng.IntN(2)]
-			blank := []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)]
-			lists := []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)]
+			o := randomOptionsOf(rng)
 			file := randomRows(rng, 10+rng.IntN(20))
 			before := e.dump()
-			res := e.run(file, region("CZ"), batchOf(1+rng.IntN(5)), func(o *importer.Options) {
-				o.Match, o.Merge, o.Blank, o.Lists = match, merge, blank, lists
-			})
+			res := e.run(file, region("CZ"), batchOf(1+rng.IntN(5)), o.apply)
 			report, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID)
 			if err != nil {
 				t.Fatalf("seed %d round %d: undo: %v", seed, i, err)
 			}
 			if after := e.dump(); !reflect.DeepEqual(after, before) {
-				t.Fatalf("seed %d round %d (match %v, merge %s, blank %s, lists %s):\n%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s",
-					seed, i, match, merge, blank, lists, file, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
+				t.Fatalf("seed %d round %d (%s):\n%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s",
+					seed, i, o, file, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
 			}
 			// Then for real, so that the next file meets what this one did.
-			e.run(file, region("CZ"), func(o *importer.Options) { o.Match, o.Merge, o.Blank, o.Lists = match, merge, blank, lists })
+			e.run(file, region("CZ"), o.apply)
 		}
 	})
 }

@@ -3,9 +3,7 @@ package importer_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -37,10 +35,7 @@ func randomCompanyRows(rng *rand.Rand, n int) string {
 // the directory back as it was, over random files and options.
 func TestCompanyImportsAtRandom(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64)
-		if seed == 0 {
-			seed = 17
-		}
+		seed := testSeed(17)
 		rng := rand.New(rand.NewPCG(seed, uint64(len(t.Name()))))
 		companies := func(o *importer.Options) { o.Kind = roster.KindCompanies }
 		e.run(randomCompanyRows(rng, 8), companies)

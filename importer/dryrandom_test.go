@@ -1,39 +1,12 @@
 package importer_test
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 
 	"roster"
 	"roster/importer"
 )
-
-// randomRows writes a contacts file of n rows drawn from small pools, so
-// that rows match stored contacts and each other by email, phone and
-// external id, name companies old and new, and now and then fail.
-func randomRows(rng *rand.Rand, n int) string {
-	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
-	var b strings.Builder
-	b.WriteString("name,email,phone,other_emails,company,company_external_id,view_all_tickets,tags,external_id,job_title\n")
-	for range n {
-		email := pick("", "bad-email", fmt.Sprintf("p%d@x.cz", rng.IntN(12)), fmt.Sprintf("P%d@X.cz", rng.IntN(12)))
-		phone := pick("", "", fmt.Sprintf("+42060100000%d", rng.IntN(8)), fmt.Sprintf("601 000 00%d", rng.IntN(8)), "12")
-		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
-			pick("", "Ann", "Bob Novák", "Cid", "Dana Dvořák"), email, phone,
-			pick("", "", fmt.Sprintf("p%d@x.cz", rng.IntN(12)), fmt.Sprintf("\"p%d@x.cz;p%d@x.cz\"", rng.IntN(12), rng.IntN(12))),
-			pick("", "Alpha", "BETA", "beta", "Gamma", "Alpha||Delta"),
-			pick("", "", "C1", "C2", "C1||C3", "||C2"),
-			pick("", "yes", "no||yes", "ano"),
-			pick("", "vip", "\"vip, beta\"", "new"),
-			pick("", "", fmt.Sprintf("X%d", rng.IntN(6))),
-			pick("", "CTO", "Boss"))
-	}
-	return b.String()
-}
 
 // A dry run counts and fails exactly what the real run then does, over
 // random files and options: matching, merging, blanks, lists and batch
@@ -43,25 +16,15 @@ func randomRows(rng *rand.Rand, n int) string {
 // import (TestCompanyNamedTwiceInARow).
 func TestDryRunMatchesRealRunAtRandom(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		// ROSTER_TEST_SEED=N explores other files; the default is fixed.
-		seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64)
-		if seed == 0 {
-			seed = 7
-		}
+		seed := testSeed(7)
 		rng := rand.New(rand.NewPCG(seed, uint64(len(t.Name()))))
 		e.run(randomRows(rng, 15), region("CZ"))
-		matches := [][]string{{roster.MatchEmail}, {roster.MatchEmail, roster.MatchPhone}, {roster.MatchPhone, roster.MatchEmail}, {roster.MatchExternalID, roster.MatchEmail}}
 		for i := range 40 {
-			match := matches[rng.IntN(len(matches))]
-			merge := []string{roster.MergeFirst, roster.MergeAll}[rng.IntN(2)]
-			blank := []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)]
-			lists := []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)]
+			o := randomOptionsOf(rng)
 			batch := []int{1, 2, 3, 7}[rng.IntN(4)]
 			file := randomRows(rng, 12+rng.IntN(12))
-			t.Logf("seed %d, round %d: match %v, merge %s, blank %s, lists %s, batches of %d\n%s", seed, i, match, merge, blank, lists, batch, file)
-			checkDryRun(e, file, region("CZ"), batchOf(batch), func(o *importer.Options) {
-				o.Match, o.Merge, o.Blank, o.Lists = match, merge, blank, lists
-			})
+			t.Logf("seed %d, round %d: %s, batches of %d\n%s", seed, i, o, batch, file)
+			checkDryRun(e, file, region("CZ"), batchOf(batch), o.apply)
 		}
 	})
 }

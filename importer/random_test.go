@@ -1,0 +1,68 @@
+package importer_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+
+	"roster"
+	"roster/importer"
+)
+
+// testSeed is ROSTER_TEST_SEED, with which the random tests explore other
+// files, or def.
+func testSeed(def uint64) uint64 {
+	if seed, _ := strconv.ParseUint(os.Getenv("ROSTER_TEST_SEED"), 10, 64); seed != 0 {
+		return seed
+	}
+	return def
+}
+
+// randomRows writes a contacts file of n rows drawn from small pools, so
+// that rows match stored contacts and each other by email, phone and
+// external id, name companies old and new, and now and then fail.
+func randomRows(rng *rand.Rand, n int) string {
+	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
+	var b strings.Builder
+	b.WriteString("name,email,phone,other_emails,company,company_external_id,view_all_tickets,tags,external_id,job_title\n")
+	for range n {
+		email := pick("", "bad-email", fmt.Sprintf("p%d@x.cz", rng.IntN(12)), fmt.Sprintf("P%d@X.cz", rng.IntN(12)))
+		phone := pick("", "", fmt.Sprintf("+42060100000%d", rng.IntN(8)), fmt.Sprintf("601 000 00%d", rng.IntN(8)), "12")
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+			pick("", "Ann", "Bob Novák", "Cid", "Dana Dvořák"), email, phone,
+			pick("", "", fmt.Sprintf("p%d@x.cz", rng.IntN(12)), fmt.Sprintf("\"p%d@x.cz;p%d@x.cz\"", rng.IntN(12), rng.IntN(12))),
+			pick("", "Alpha", "BETA", "beta", "Gamma", "Alpha||Delta"),
+			pick("", "", "C1", "C2", "C1||C3", "||C2"),
+			pick("", "yes", "no||yes", "ano"),
+			pick("", "vip", "\"vip, beta\"", "new"),
+			pick("", "", fmt.Sprintf("X%d", rng.IntN(6))),
+			pick("", "CTO", "Boss"))
+	}
+	return b.String()
+}
+
+// randomOptions are a contacts import's options drawn at random.
+type randomOptions struct {
+	match               []string
+	merge, blank, lists string
+}
+
+func randomOptionsOf(rng *rand.Rand) randomOptions {
+	matches := [][]string{{roster.MatchEmail}, {roster.MatchEmail, roster.MatchPhone}, {roster.MatchPhone, roster.MatchEmail}, {roster.MatchExternalID, roster.MatchEmail}}
+	var o randomOptions
+	o.match = matches[rng.IntN(len(matches))]
+	o.merge = []string{roster.MergeFirst, roster.MergeAll}[rng.IntN(2)]
+	o.blank = []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)]
+	o.lists = []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)]
+	return o
+}
+
+func (r randomOptions) apply(o *importer.Options) {
+	o.Match, o.Merge, o.Blank, o.Lists = r.match, r.merge, r.blank, r.lists
+}
+
+func (r randomOptions) String() string {
+	return fmt.Sprintf("match %v, merge %s, blank %s, lists %s", r.match, r.merge, r.blank, r.lists)
+}
