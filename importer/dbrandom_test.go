@@ -1,0 +1,152 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"roster"
+	"roster/importer"
+	"roster/storetest"
+)
+
+// wideRows writes a contacts file of n rows over every column a contact
+// has and five custom fields, drawn from small pools: letters whose case
+// folds outside ASCII, names given whole or in parts, usernames, mobiles,
+// dates in two orders, and now and then a bad value.
+func wideRows(rng *rand.Rand, n int) string {
+	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
+	var b strings.Builder
+	b.WriteString("name,first_name,last_name,email,other_emails,phone,mobile,company,company_external_id,view_all_tickets,tags,external_id,username,role,job_title,tier,vip,since,score,skills\n")
+	for range n {
+		who := rng.IntN(10)
+		row := []string{
+			pick("", "Ann", "Bob Novák", "ŽOFIE Šťastná", "Émile"),
+			pick("", "", "Ola", "Øyvind"),
+			pick("", "", "Dvořák", "DVOŘÁK"),
+			pick("", fmt.Sprintf("p%d@x.cz", who), fmt.Sprintf("P%d@X.CZ", who), fmt.Sprintf("p%d@příklad.cz", who)),
+			pick("", "", fmt.Sprintf("p%d@x.cz", rng.IntN(10)), fmt.Sprintf("\"p%d@x.cz||p%d@příklad.cz\"", rng.IntN(10), rng.IntN(10))),
+			pick("", "", fmt.Sprintf("+42060100000%d", rng.IntN(6)), fmt.Sprintf("601 000 00%d", rng.IntN(6))),
+			pick("", "", fmt.Sprintf("+42077700000%d", rng.IntN(4))),
+			pick("", "Čedok", "ČEDOK", "Straße", "ÉCOLE||école", "Alpha||Čedok"),
+			pick("", "", "C1", "c1", "C2||C1"),
+			"", // view_all_tickets: below, one for each company
+			pick("", "vip", "\"VIP, Nový\"", "nový"),
+			pick("", "", fmt.Sprintf("X%d", who), fmt.Sprintf("x%d", rng.IntN(10))),
+			pick("", "", fmt.Sprintf("user%d", who), fmt.Sprintf("User%d", rng.IntN(10))),
+			pick("", "", "agent", "customer"),
+			pick("", "CTO", "Ředitel"),
+			pick("", "gold", "SILVER"),
+			pick("", "yes", "ne", "ANO"),
+			pick("", "2024-02-29", "29.02.2024", "03.04.2024"),
+			pick("", "7", "-3"),
+			pick("", "go", "\"Go, sql\"", "ŠQL"),
+		}
+		if row[7] != "" && rng.IntN(2) == 0 {
+			var views []string
+			for range strings.Count(row[7], "||") + 1 {
+				views = append(views, pick("yes", "no", "ano", "はい"))
+			}
+			row[9] = strings.Join(views, "||")
+		}
+		// One row in eight has a bad value somewhere.
+		if rng.IntN(8) == 0 {
+			bad := [...]struct {
+				col   int
+				value string
+			}{{3, "bad@"}, {5, "12"}, {6, "(0) 777"}, {13, "boss"}, {15, "Bronze"}, {17, "2023-02-29"}, {18, "1e3"}, {0, strings.Repeat("n", 300)}}
+			x := bad[rng.IntN(len(bad))]
+			row[x.col] = x.value
+		}
+		b.WriteString(strings.Join(row, ","))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// wideOptions are wideRows' import options drawn at random.
+type wideOptions struct {
+	randomOptions
+	createCompanies bool
+	custom, dates   string
+}
+
+func wideOptionsOf(rng *rand.Rand) wideOptions {
+	o := wideOptions{randomOptions: randomOptionsOf(rng)}
+	if rng.IntN(5) == 0 {
+		o.match = []string{roster.MatchUsername, roster.MatchEmail}
+	}
+	o.createCompanies = rng.IntN(4) != 0
+	o.custom = []string{roster.CustomAll, roster.CustomNewOnly}[rng.IntN(2)]
+	o.dates = []string{"", "DD.MM.YYYY"}[rng.IntN(2)]
+	return o
+}
+
+func (w wideOptions) apply(o *importer.Options) {
+	w.randomOptions.apply(o)
+	o.CreateCompanies, o.CustomFields, o.DateFormat = w.createCompanies, w.custom, w.dates
+}
+
+func (w wideOptions) String() string {
+	return fmt.Sprintf("%s, create companies %v, custom fields %s, dates %q", w.randomOptions, w.createCompanies, w.custom, w.dates)
+}
+
+// SQLite and PostgreSQL, given the same files with the same options, give
+// the same counts, the same failed rows and the same directory: the two
+// adapters differ in how they find, write and merge records, never in
+// what comes of it. On the way, each checks its dry runs and undos over
+// every column a contact has and its custom fields.
+func TestDatabasesAgreeAtRandom(t *testing.T) {
+	t.Parallel()
+	envs := [2]*env{}
+	for i, s := range []roster.Store{storetest.OpenSQLite(t), storetest.OpenPostgres(t)} {
+		tn, err := s.CreateTenant(context.Background(), "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &env{t: t, ctx: context.Background(), s: s, tenant: tn}
+		e.field(roster.KindContacts, "tier", roster.FieldDropdown, "Gold", "Silver")
+		e.field(roster.KindContacts, "vip", roster.FieldCheckbox)
+		e.field(roster.KindContacts, "since", roster.FieldDate)
+		e.field(roster.KindContacts, "score", roster.FieldNumber)
+		e.field(roster.KindContacts, "skills", roster.FieldTags)
+		envs[i] = e
+	}
+	seed := testSeed(17)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := range 30 {
+		o := wideOptionsOf(rng)
+		file := wideRows(rng, 5+rng.IntN(40))
+		batch := batchOf(1 + rng.IntN(8))
+		var res [2]*importer.Result
+		for k, e := range envs {
+			// Each database's dry run must match its real run, and every
+			// third import is undone, checked, and made again.
+			before := e.dump()
+			_, res[k] = checkDryRun(e, file, region("CZ"), batch, o.apply)
+			if i%3 == 0 {
+				report, err := e.s.UndoImport(e.ctx, e.tenant.ID, res[k].Import.ID)
+				if err != nil {
+					t.Fatalf("seed %d round %d: undo: %v", seed, i, err)
+				}
+				if after := e.dump(); !reflect.DeepEqual(after, before) {
+					t.Fatalf("seed %d round %d (%s):\n%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s",
+						seed, i, o, file, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
+				}
+				res[k] = e.run(file, region("CZ"), batch, o.apply)
+			}
+		}
+		a, b := res[0], res[1]
+		if x, y := envs[0].dump(), envs[1].dump(); !reflect.DeepEqual(x, y) {
+			t.Fatalf("seed %d round %d (%s):\n%s\nSQLite:\n%s\nPostgreSQL:\n%s",
+				seed, i, o, file, strings.Join(x, "\n"), strings.Join(y, "\n"))
+		}
+		if a.Import.Counts != b.Import.Counts || !reflect.DeepEqual(withoutIDs(a.Errors), withoutIDs(b.Errors)) {
+			t.Fatalf("seed %d round %d (%s):\n%s\nSQLite: %+v %+v\nPostgreSQL: %+v %+v",
+				seed, i, o, file, a.Import.Counts, a.Errors, b.Import.Counts, b.Errors)
+		}
+	}
+}
