@@ -186,10 +186,12 @@ func (t *importTx) giveBackIDs() {
 	clear(t.ids)
 }
 
-// flush writes the pending updates, then the new records, companies
-// first (contacts link to them). Updates go first because one may free a
-// key a new record takes; a contact's old links are gone before any new
-// link is written.
+// flush writes each table's pending updates, then its new records:
+// companies, then contacts, then their links. A table's updates go before
+// its new records because one may free a key a new record takes; after
+// the tables before it, because an updated contact's new memberships may
+// name a company the batch creates. A contact's old links are gone
+// before any new link is written.
 //
 // Where the dialect copies, the new records and links are copied while
 // the batch goes on (copyAsync); on SQLite they are inserted so, as
@@ -206,20 +208,22 @@ func (t *importTx) flush() error {
 		{"contact_emails", emailColumns, &t.emails, nil},
 		{"memberships", membershipColumns, &t.memberships, nil},
 	}
-	for _, p := range pending {
-		if p.updates == nil || len(*p.updates) == 0 {
-			continue
-		}
-		links, err := t.s.mergeUpdates(t.ctx, t.tx, t.tenantID, p.table, splitColumns(p.columns), *p.updates)
-		if err != nil {
-			return err
-		}
-		t.emails, t.memberships = append(t.emails, links[0]...), append(t.memberships, links[1]...)
-		*p.updates = (*p.updates)[:0]
-	}
 	if t.setBased() {
 		var jobs []copyJob
 		for _, p := range pending {
+			if p.updates != nil && len(*p.updates) > 0 {
+				// The merge's statements wait for the copies started here.
+				if err := t.s.copyAsync(t.ctx, t.tx, jobs); err != nil {
+					return err
+				}
+				jobs = nil
+				links, err := t.s.mergeUpdates(t.ctx, t.tx, t.tenantID, p.table, splitColumns(p.columns), *p.updates)
+				if err != nil {
+					return err
+				}
+				t.emails, t.memberships = append(t.emails, links[0]...), append(t.memberships, links[1]...)
+				*p.updates = (*p.updates)[:0]
+			}
 			if len(*p.rows) > 0 {
 				jobs = append(jobs, copyJob{p.table, splitColumns(p.columns), *p.rows})
 				*p.rows = nil // the copy owns them now
