@@ -20,7 +20,7 @@ import (
 func wideRows(rng *rand.Rand, n int) string {
 	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
 	var b strings.Builder
-	b.WriteString("name,first_name,last_name,email,other_emails,phone,mobile,company,company_external_id,view_all_tickets,tags,external_id,username,role,job_title,tier,vip,since,score,skills\n")
+	b.WriteString("name,first_name,last_name,email,other_emails,phone,mobile,company,company_external_id,view_all_tickets,tags,external_id,username,role,job_title,description,tier,vip,since,score,skills\n")
 	for range n {
 		who := rng.IntN(10)
 		row := []string{
@@ -38,7 +38,10 @@ func wideRows(rng *rand.Rand, n int) string {
 			pick("", "", fmt.Sprintf("X%d", who), fmt.Sprintf("x%d", rng.IntN(10))),
 			pick("", "", fmt.Sprintf("user%d", who), fmt.Sprintf("User%d", rng.IntN(10))),
 			pick("", "", "agent", "customer"),
-			pick("", "CTO", "Ředitel"),
+			pick("", "CTO", "Ředitel", " padded ", `"say ""hi"""`, "=1+2", "0042", "1/2", "3.50", `"a; b| c"`),
+			pick("", "", `"two
+lines"`, `"ends with a break
+"`, "Ünïcödé ☃"),
 			pick("", "gold", "SILVER"),
 			pick("", "yes", "ne", "ANO"),
 			pick("", "2024-02-29", "29.02.2024", "03.04.2024"),
@@ -57,7 +60,7 @@ func wideRows(rng *rand.Rand, n int) string {
 			bad := [...]struct {
 				col   int
 				value string
-			}{{3, "bad@"}, {5, "12"}, {6, "(0) 777"}, {13, "boss"}, {15, "Bronze"}, {17, "2023-02-29"}, {18, "1e3"}, {0, strings.Repeat("n", 300)}}
+			}{{3, "bad@"}, {5, "12"}, {6, "(0) 777"}, {13, "boss"}, {16, "Bronze"}, {18, "2023-02-29"}, {19, "1e3"}, {0, strings.Repeat("n", 300)}}
 			x := bad[rng.IntN(len(bad))]
 			row[x.col] = x.value
 		}

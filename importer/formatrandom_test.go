@@ -1,0 +1,153 @@
+package importer_test
+
+import (
+	"context"
+	"encoding/csv"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+
+	"roster"
+	"roster/importer"
+	"roster/storetest"
+)
+
+// format writes a file's rows as one kind of file people send, and says
+// what the import must be told to read it (nothing, when it detects it)
+// and how many lines precede the header (errors name a CSV's lines).
+type format struct {
+	name  string
+	write func(t *testing.T, rows [][]string) string
+	mods  []func(*importer.Options)
+	above int
+}
+
+var formats = []format{
+	{name: "UTF-8 CSV", write: func(t *testing.T, rows [][]string) string {
+		return writeText(t, rows, ',', "\n", "", nil)
+	}},
+	{name: "XLSX", write: func(t *testing.T, rows [][]string) string {
+		cells := make([][]any, len(rows))
+		for i, row := range rows {
+			for _, v := range row {
+				cells[i] = append(cells[i], v)
+			}
+		}
+		return writeXLSX(t, cells)
+	}},
+	{name: "Excel's Unicode text (UTF-16 LE, tabs, CRLF)", write: func(t *testing.T, rows [][]string) string {
+		return writeText(t, rows, '\t', "\r\n", "", unicode.UTF16(unicode.LittleEndian, unicode.UseBOM))
+	}},
+	{name: "UTF-8 with BOM, sep=;, CRLF", write: func(t *testing.T, rows [][]string) string {
+		return writeText(t, rows, ';', "\r\n", "\ufeffsep=;\r\n", nil)
+	}, above: 1},
+	{name: "GB18030, pipes, CR", write: func(t *testing.T, rows [][]string) string {
+		return writeText(t, rows, '|', "\r", "", simplifiedchinese.GB18030)
+	}, mods: []func(*importer.Options){func(o *importer.Options) { o.Encoding = "gb18030" }}},
+}
+
+// writeText writes rows as delimited text with the line end given between
+// records (a cell's own line breaks stay LF), after head, in enc (UTF-8
+// when nil).
+func writeText(t *testing.T, rows [][]string, comma rune, eol, head string, enc encoding.Encoding) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(head)
+	for _, row := range rows {
+		var rec strings.Builder
+		w := csv.NewWriter(&rec)
+		w.Comma = comma
+		if err := w.WriteAll([][]string{row}); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(strings.TrimSuffix(rec.String(), "\n") + eol)
+	}
+	text := b.String()
+	if enc != nil {
+		var err error
+		if text, err = enc.NewEncoder().String(text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "contacts.txt")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// sheetRows maps the line on which each record of a text file starts to
+// its row in a spreadsheet: a cell's line breaks add lines, not rows.
+func sheetRows(rows [][]string, above int) map[int]int {
+	out := map[int]int{}
+	line := 1 + above
+	for i, row := range rows {
+		out[line] = i + 1
+		line += 1 + strings.Count(strings.Join(row, ""), "\n")
+	}
+	return out
+}
+
+// The same rows sent as a UTF-8 CSV, an XLSX workbook, Excel's Unicode
+// text, a CSV with a BOM and a sep= line, and GB18030 with pipes and CR
+// line ends import alike: the same counts, the same failed rows (but for
+// the workbook's cell references, and the lines that a sep= line and a
+// cell's line breaks add to a text file) and the same directory.
+func TestFormatsAgreeAtRandom(t *testing.T) {
+	t.Parallel()
+	envs := make([]*env, len(formats))
+	for i := range envs {
+		s := storetest.OpenSQLite(t)
+		tn, err := s.CreateTenant(context.Background(), "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &env{t: t, ctx: context.Background(), s: s, tenant: tn}
+		e.field(roster.KindContacts, "tier", roster.FieldDropdown, "Gold", "Silver")
+		e.field(roster.KindContacts, "vip", roster.FieldCheckbox)
+		e.field(roster.KindContacts, "since", roster.FieldDate)
+		e.field(roster.KindContacts, "score", roster.FieldNumber)
+		e.field(roster.KindContacts, "skills", roster.FieldTags)
+		envs[i] = e
+	}
+	seed := testSeed(19)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	for i := range 12 {
+		o := wideOptionsOf(rng)
+		file := wideRows(rng, 5+rng.IntN(30))
+		rows, err := csv.NewReader(strings.NewReader(file)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first *importer.Result
+		for k, f := range formats {
+			res := envs[k].importPath(f.write(t, rows), append([]func(*importer.Options){region("CZ"), o.apply}, f.mods...)...)
+			rowOf := sheetRows(rows, f.above)
+			for j := range res.Errors {
+				res.Errors[j].Cell = ""
+				if f.name != "XLSX" {
+					res.Errors[j].Row = rowOf[res.Errors[j].Row]
+				}
+			}
+			if k == 0 {
+				first = res
+				continue
+			}
+			if x, y := envs[0].dump(), envs[k].dump(); !reflect.DeepEqual(x, y) {
+				t.Fatalf("seed %d round %d (%s):\n%s\n%s:\n%s\n%s:\n%s",
+					seed, i, o, file, formats[0].name, strings.Join(x, "\n"), f.name, strings.Join(y, "\n"))
+			}
+			if first.Import.Counts != res.Import.Counts || !reflect.DeepEqual(withoutIDs(first.Errors), withoutIDs(res.Errors)) {
+				t.Fatalf("seed %d round %d (%s):\n%s\n%s: %+v %+v\n%s: %+v %+v", seed, i, o, file,
+					formats[0].name, first.Import.Counts, first.Errors, f.name, res.Import.Counts, res.Errors)
+			}
+		}
+	}
+}
