@@ -13,30 +13,31 @@ import (
 	"roster/storetest"
 )
 
-// wideRows writes a contacts file of n rows over every column a contact
-// has and five custom fields, drawn from small pools: letters whose case
+// wideRows writes a contacts file of n rows about so many people, over
+// every column a contact has and five custom fields, drawn from small
+// pools: letters whose case
 // folds outside ASCII, names given whole or in parts, usernames, mobiles,
 // dates in two orders, and now and then a bad value.
-func wideRows(rng *rand.Rand, n int) string {
+func wideRows(rng *rand.Rand, n, people int) string {
 	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
 	var b strings.Builder
 	b.WriteString("name,first_name,last_name,email,other_emails,phone,mobile,company,company_external_id,view_all_tickets,tags,external_id,username,role,job_title,description,tier,vip,since,score,skills\n")
 	for range n {
-		who := rng.IntN(10)
+		who := rng.IntN(people)
 		row := []string{
 			pick("", "Ann", "Bob Novák", "ŽOFIE Šťastná", "Émile"),
 			pick("", "", "Ola", "Øyvind"),
 			pick("", "", "Dvořák", "DVOŘÁK"),
 			pick("", fmt.Sprintf("p%d@x.cz", who), fmt.Sprintf("P%d@X.CZ", who), fmt.Sprintf("p%d@příklad.cz", who)),
-			pick("", "", fmt.Sprintf("p%d@x.cz", rng.IntN(10)), fmt.Sprintf("\"p%d@x.cz||p%d@příklad.cz\"", rng.IntN(10), rng.IntN(10))),
+			pick("", "", fmt.Sprintf("p%d@x.cz", rng.IntN(people)), fmt.Sprintf("\"p%d@x.cz||p%d@příklad.cz\"", rng.IntN(people), rng.IntN(people))),
 			pick("", "", fmt.Sprintf("+42060100000%d", rng.IntN(6)), fmt.Sprintf("601 000 00%d", rng.IntN(6))),
 			pick("", "", fmt.Sprintf("+42077700000%d", rng.IntN(4))),
 			pick("", "Čedok", "ČEDOK", "Straße", "ÉCOLE||école", "Alpha||Čedok"),
 			pick("", "", "C1", "c1", "C2||C1"),
 			"", // view_all_tickets: below, one for each company
 			pick("", "vip", "\"VIP, Nový\"", "nový"),
-			pick("", "", fmt.Sprintf("X%d", who), fmt.Sprintf("x%d", rng.IntN(10))),
-			pick("", "", fmt.Sprintf("user%d", who), fmt.Sprintf("User%d", rng.IntN(10))),
+			pick("", "", fmt.Sprintf("X%d", who), fmt.Sprintf("x%d", rng.IntN(people))),
+			pick("", "", fmt.Sprintf("user%d", who), fmt.Sprintf("User%d", rng.IntN(people))),
 			pick("", "", "agent", "customer"),
 			pick("", "CTO", "Ředitel", " padded ", `"say ""hi"""`, "=1+2", "0042", "1/2", "3.50", `"a; b| c"`),
 			pick("", "", `"two
@@ -122,7 +123,7 @@ func TestDatabasesAgreeAtRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for i := range 30 {
 		o := wideOptionsOf(rng)
-		file := wideRows(rng, 5+rng.IntN(40))
+		file := wideRows(rng, 5+rng.IntN(40), 10)
 		batch := batchOf(1 + rng.IntN(8))
 		var res [2]*importer.Result
 		for k, e := range envs {

@@ -121,7 +121,7 @@ func TestFormatsAgreeAtRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 2))
 	for i := range 12 {
 		o := wideOptionsOf(rng)
-		file := wideRows(rng, 5+rng.IntN(30))
+		file := wideRows(rng, 5+rng.IntN(30), 10)
 		rows, err := csv.NewReader(strings.NewReader(file)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
