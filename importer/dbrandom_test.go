@@ -98,11 +98,61 @@ func (w wideOptions) String() string {
 	return fmt.Sprintf("%s, create companies %v, custom fields %s, dates %q", w.randomOptions, w.createCompanies, w.custom, w.dates)
 }
 
+// wideCompanyRows writes a companies file of n rows naming the companies
+// wideRows' contacts name, in other spellings too, over every column a
+// company has.
+func wideCompanyRows(rng *rand.Rand, n int) string {
+	pick := func(pool ...string) string { return pool[rng.IntN(len(pool))] }
+	var b strings.Builder
+	b.WriteString("name,external_id,domains,website,phone,description,industry,address,tags\n")
+	for range n {
+		row := []string{
+			pick("", "Čedok", "čedok", "Straße", "STRASSE", "école", "Alpha", "Omega"),
+			pick("", "", "C1", "c1", "C2", "C3"),
+			pick("", "", "cedok.cz", "\"příklad.cz,x.cz\""),
+			pick("", "", "https://cedok.cz"),
+			pick("", "+420601000001", "601 000 002"),
+			pick("", "Cestovní \"kancelář\"", "\"two\nlines\""),
+			pick("", "Travel", "Ünïcödé"),
+			pick("", "Na Příkopě 18, Praha"),
+			pick("", "key", "\"Key, EU\"", "nový"),
+		}
+		if rng.IntN(8) == 0 { // a bad value
+			row[2+rng.IntN(3)] = "bad value"
+		}
+		b.WriteString(strings.Join(row, ",") + "\n")
+	}
+	return b.String()
+}
+
+// wideCompanyOptions are wideCompanyRows' import options drawn at random.
+type wideCompanyOptions struct {
+	match        []string
+	blank, lists string
+}
+
+func wideCompanyOptionsOf(rng *rand.Rand) wideCompanyOptions {
+	matches := [][]string{{roster.MatchName}, {roster.MatchExternalID}, {roster.MatchExternalID, roster.MatchName}, {roster.MatchName, roster.MatchExternalID}}
+	return wideCompanyOptions{
+		match: matches[rng.IntN(len(matches))],
+		blank: []string{roster.BlankKeep, roster.BlankClear}[rng.IntN(2)],
+		lists: []string{roster.ListsUnion, roster.ListsReplace}[rng.IntN(2)],
+	}
+}
+
+func (w wideCompanyOptions) apply(o *importer.Options) {
+	o.Kind, o.Match, o.Blank, o.Lists, o.Region = roster.KindCompanies, w.match, w.blank, w.lists, "CZ"
+}
+
+func (w wideCompanyOptions) String() string {
+	return fmt.Sprintf("companies: match %v, blank %s, lists %s", w.match, w.blank, w.lists)
+}
+
 // SQLite and PostgreSQL, given the same files with the same options, give
 // the same counts, the same failed rows and the same directory: the two
 // adapters differ in how they find, write and merge records, never in
 // what comes of it. On the way, each checks its dry runs and undos over
-// every column a contact has and its custom fields.
+// every column a contact or a company has and a contact's custom fields.
 func TestDatabasesAgreeAtRandom(t *testing.T) {
 	t.Parallel()
 	envs := [2]*env{}
@@ -122,15 +172,23 @@ func TestDatabasesAgreeAtRandom(t *testing.T) {
 	seed := testSeed(17)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for i := range 30 {
-		o := wideOptionsOf(rng)
-		file := wideRows(rng, 5+rng.IntN(40), 10)
-		batch := batchOf(1 + rng.IntN(8))
+		var o fmt.Stringer
+		var file string
+		var mods []func(*importer.Options)
+		if rng.IntN(4) == 0 {
+			c := wideCompanyOptionsOf(rng)
+			o, file, mods = c, wideCompanyRows(rng, 3+rng.IntN(15)), []func(*importer.Options){c.apply}
+		} else {
+			w := wideOptionsOf(rng)
+			o, file, mods = w, wideRows(rng, 5+rng.IntN(40), 10), []func(*importer.Options){region("CZ"), w.apply}
+		}
+		mods = append(mods, batchOf(1+rng.IntN(8)))
 		var res [2]*importer.Result
 		for k, e := range envs {
 			// Each database's dry run must match its real run, and every
 			// third import is undone, checked, and made again.
 			before := e.dump()
-			_, res[k] = checkDryRun(e, file, region("CZ"), batch, o.apply)
+			_, res[k] = checkDryRun(e, file, mods...)
 			if i%3 == 0 {
 				report, err := e.s.UndoImport(e.ctx, e.tenant.ID, res[k].Import.ID)
 				if err != nil {
@@ -140,7 +198,7 @@ func TestDatabasesAgreeAtRandom(t *testing.T) {
 					t.Fatalf("seed %d round %d (%s):\n%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s",
 						seed, i, o, file, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
 				}
-				res[k] = e.run(file, region("CZ"), batch, o.apply)
+				res[k] = e.run(file, mods...)
 			}
 		}
 		a, b := res[0], res[1]
