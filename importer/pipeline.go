@@ -131,8 +131,15 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		g.rollback()
 		run.counts, run.errors, failed = settled, run.errors[:settledErrors], failed[:0]
 	}
+	groupFirst, lastRow := 0, 0 // the rows the open group writes
 	for p, ok := nextPlan(); ok && err == nil; p, ok = nextPlan() {
 		c := p.chunk
+		if len(c.recs) > 0 {
+			if !g.open() {
+				groupFirst = c.recs[0].row
+			}
+			lastRow = c.recs[len(c.recs)-1].row
+		}
 		if o.beforeBatch != nil {
 			o.beforeBatch()
 		}
@@ -189,8 +196,11 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		}
 		if err != nil {
 			rollback()
-			if roster.ErrorCode(err) == roster.ELOCKLOST {
+			switch roster.ErrorCode(err) {
+			case roster.ELOCKLOST:
 				err = fmt.Errorf("import #%d: %w (its lease ran out and another process took it over)", imp.ID, errLostLock)
+			case roster.ECONFLICT:
+				err = conflictIn(err, groupFirst, lastRow)
 			}
 		}
 		progress()
@@ -208,6 +218,9 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 		}
 		if err != nil {
 			rollback()
+			if roster.ErrorCode(err) == roster.ECONFLICT {
+				err = conflictIn(err, groupFirst, lastRow)
+			}
 		}
 	}
 	if err != nil {
@@ -320,4 +333,14 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 		}
 	}
 	return b, tx.Journal(b.changes, b.failed, run.counts)
+}
+
+// conflictIn says where a unique key stopped the import. Rows are checked
+// against what the directory holds before they are written, so this only
+// happens when something wrote to the directory behind the import's back
+// (a statement run on the database by hand, say): the rows from first to
+// last were rolled back, those before them are in, and a second run sees
+// the change and fails the rows it concerns.
+func conflictIn(err error, first, last int) error {
+	return fmt.Errorf("the directory changed behind this import's back: %w (rows %d–%d were rolled back; the rows before them were imported). Run the import again to import the rest", err, first, last)
 }
