@@ -79,14 +79,8 @@ func agreeAtRandom(t *testing.T, envs [2]*env, seed uint64) {
 		file := randomRows(rng, 10+rng.IntN(40))
 		one := envs[0].run(file, region("CZ"), batchOf(1), o.apply)
 		own := envs[1].run(file, region("CZ"), batchOf(0), o.apply)
-		if a, b := envs[0].dump(), envs[1].dump(); !reflect.DeepEqual(a, b) {
-			t.Fatalf("seed %d round %d (%s):\n%s\nbatches of one:\n%s\nown batches:\n%s",
-				seed, i, o, file, strings.Join(a, "\n"), strings.Join(b, "\n"))
-		}
-		if one.Import.Counts != own.Import.Counts || !reflect.DeepEqual(withoutIDs(one.Errors), withoutIDs(own.Errors)) {
-			t.Fatalf("seed %d round %d (%s):\n%s\nbatches of one: %+v %+v\nown batches: %+v %+v",
-				seed, i, o, file, one.Import.Counts, one.Errors, own.Import.Counts, own.Errors)
-		}
+		agree(t, fmt.Sprintf("seed %d round %d (%s):\n%s", seed, i, o, file),
+			run{envs[0], "batches of one", one}, run{envs[1], "own batches", own})
 	}
 }
 

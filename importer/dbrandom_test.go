@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -155,20 +154,7 @@ func (w wideCompanyOptions) String() string {
 // every column a contact or a company has and a contact's custom fields.
 func TestDatabasesAgreeAtRandom(t *testing.T) {
 	t.Parallel()
-	envs := [2]*env{}
-	for i, s := range []roster.Store{storetest.OpenSQLite(t), storetest.OpenPostgres(t)} {
-		tn, err := s.CreateTenant(context.Background(), "acme")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := &env{t: t, ctx: context.Background(), s: s, tenant: tn}
-		e.field(roster.KindContacts, "tier", roster.FieldDropdown, "Gold", "Silver")
-		e.field(roster.KindContacts, "vip", roster.FieldCheckbox)
-		e.field(roster.KindContacts, "since", roster.FieldDate)
-		e.field(roster.KindContacts, "score", roster.FieldNumber)
-		e.field(roster.KindContacts, "skills", roster.FieldTags)
-		envs[i] = e
-	}
+	envs := [2]*env{wideEnv(t, storetest.OpenSQLite(t), "acme"), wideEnv(t, storetest.OpenPostgres(t), "acme")}
 	seed := testSeed(17)
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for i := range 30 {
@@ -201,14 +187,7 @@ func TestDatabasesAgreeAtRandom(t *testing.T) {
 				res[k] = e.run(file, mods...)
 			}
 		}
-		a, b := res[0], res[1]
-		if x, y := envs[0].dump(), envs[1].dump(); !reflect.DeepEqual(x, y) {
-			t.Fatalf("seed %d round %d (%s):\n%s\nSQLite:\n%s\nPostgreSQL:\n%s",
-				seed, i, o, file, strings.Join(x, "\n"), strings.Join(y, "\n"))
-		}
-		if a.Import.Counts != b.Import.Counts || !reflect.DeepEqual(withoutIDs(a.Errors), withoutIDs(b.Errors)) {
-			t.Fatalf("seed %d round %d (%s):\n%s\nSQLite: %+v %+v\nPostgreSQL: %+v %+v",
-				seed, i, o, file, a.Import.Counts, a.Errors, b.Import.Counts, b.Errors)
-		}
+		agree(t, fmt.Sprintf("seed %d round %d (%s):\n%s", seed, i, o, file),
+			run{envs[0], "SQLite", res[0]}, run{envs[1], "PostgreSQL", res[1]})
 	}
 }

@@ -2,7 +2,6 @@ package importer_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"math/rand/v2"
 	"os"
@@ -72,12 +71,7 @@ func TestExportRoundTripAtRandom(t *testing.T) {
 		}
 		want := e.dump()
 		for _, format := range []string{"csv", "xlsx"} {
-			other := &env{t: t, ctx: e.ctx, s: e.s}
-			var err error
-			if other.tenant, err = e.s.CreateTenant(context.Background(), "round trip "+format); err != nil {
-				t.Fatal(err)
-			}
-			other.wideFields()
+			other := wideEnv(t, e.s, "round trip "+format)
 			for _, kind := range []roster.Kind{roster.KindCompanies, roster.KindContacts} {
 				path := e.exportOf(kind, format)
 				defaults := func(o *importer.Options) {

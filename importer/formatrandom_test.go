@@ -1,12 +1,11 @@
 package importer_test
 
 import (
-	"context"
 	"encoding/csv"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -14,7 +13,6 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 
-	"roster"
 	"roster/importer"
 	"roster/storetest"
 )
@@ -104,18 +102,7 @@ func TestFormatsAgreeAtRandom(t *testing.T) {
 	t.Parallel()
 	envs := make([]*env, len(formats))
 	for i := range envs {
-		s := storetest.OpenSQLite(t)
-		tn, err := s.CreateTenant(context.Background(), "acme")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := &env{t: t, ctx: context.Background(), s: s, tenant: tn}
-		e.field(roster.KindContacts, "tier", roster.FieldDropdown, "Gold", "Silver")
-		e.field(roster.KindContacts, "vip", roster.FieldCheckbox)
-		e.field(roster.KindContacts, "since", roster.FieldDate)
-		e.field(roster.KindContacts, "score", roster.FieldNumber)
-		e.field(roster.KindContacts, "skills", roster.FieldTags)
-		envs[i] = e
+		envs[i] = wideEnv(t, storetest.OpenSQLite(t), "acme")
 	}
 	seed := testSeed(19)
 	rng := rand.New(rand.NewPCG(seed, 2))
@@ -126,7 +113,7 @@ func TestFormatsAgreeAtRandom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var first *importer.Result
+		var first run
 		for k, f := range formats {
 			res := envs[k].importPath(f.write(t, rows), append([]func(*importer.Options){region("CZ"), o.apply}, f.mods...)...)
 			rowOf := sheetRows(rows, f.above)
@@ -137,17 +124,10 @@ func TestFormatsAgreeAtRandom(t *testing.T) {
 				}
 			}
 			if k == 0 {
-				first = res
+				first = run{envs[k], f.name, res}
 				continue
 			}
-			if x, y := envs[0].dump(), envs[k].dump(); !reflect.DeepEqual(x, y) {
-				t.Fatalf("seed %d round %d (%s):\n%s\n%s:\n%s\n%s:\n%s",
-					seed, i, o, file, formats[0].name, strings.Join(x, "\n"), f.name, strings.Join(y, "\n"))
-			}
-			if first.Import.Counts != res.Import.Counts || !reflect.DeepEqual(withoutIDs(first.Errors), withoutIDs(res.Errors)) {
-				t.Fatalf("seed %d round %d (%s):\n%s\n%s: %+v %+v\n%s: %+v %+v", seed, i, o, file,
-					formats[0].name, first.Import.Counts, first.Errors, f.name, res.Import.Counts, res.Errors)
-			}
+			agree(t, fmt.Sprintf("seed %d round %d (%s):\n%s", seed, i, o, file), first, run{envs[k], f.name, res})
 		}
 	}
 }

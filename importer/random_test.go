@@ -1,11 +1,14 @@
 package importer_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
+	"testing"
 
 	"roster"
 	"roster/importer"
@@ -65,4 +68,38 @@ func (r randomOptions) apply(o *importer.Options) {
 
 func (r randomOptions) String() string {
 	return fmt.Sprintf("match %v, merge %s, blank %s, lists %s", r.match, r.merge, r.blank, r.lists)
+}
+
+// run is one import in a comparison: where it ran, how it is named, and
+// what it gave.
+type run struct {
+	e    *env
+	name string
+	res  *importer.Result
+}
+
+// agree fails t, saying what was imported (about), unless both runs left
+// the same directory, counts and errors (the records these name reduced
+// to their kind).
+func agree(t *testing.T, about string, a, b run) {
+	t.Helper()
+	if x, y := a.e.dump(), b.e.dump(); !reflect.DeepEqual(x, y) {
+		t.Fatalf("%s\n%s:\n%s\n%s:\n%s", about, a.name, strings.Join(x, "\n"), b.name, strings.Join(y, "\n"))
+	}
+	if a.res.Import.Counts != b.res.Import.Counts || !reflect.DeepEqual(withoutIDs(a.res.Errors), withoutIDs(b.res.Errors)) {
+		t.Fatalf("%s\n%s: %+v %+v\n%s: %+v %+v", about, a.name, a.res.Import.Counts, a.res.Errors, b.name, b.res.Import.Counts, b.res.Errors)
+	}
+}
+
+// wideEnv is a new tenant of s named name, with the custom fields
+// wideRows fills.
+func wideEnv(t *testing.T, s roster.Store, name string) *env {
+	t.Helper()
+	tn, err := s.CreateTenant(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: context.Background(), s: s, tenant: tn}
+	e.wideFields()
+	return e
 }

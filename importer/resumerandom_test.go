@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"context"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -78,12 +77,7 @@ func (e *env) job(content string, opts importer.Options, stops []int) *roster.Im
 func TestResumedJobsAgreeAtRandom(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.wideFields()
-		other := &env{t: t, ctx: e.ctx, s: e.s}
-		var err error
-		if other.tenant, err = e.s.CreateTenant(context.Background(), "resumed"); err != nil {
-			t.Fatal(err)
-		}
-		other.wideFields()
+		other := wideEnv(t, e.s, "resumed")
 		seed := testSeed(29)
 		rng := rand.New(rand.NewPCG(seed, 4))
 		for i := range 10 {
