@@ -340,7 +340,7 @@ func (run *run) writeChunk(tx roster.ImportTx, recs []*record, b *batch) (*batch
 // happens when something wrote to the directory behind the import's back
 // (a statement run on the database by hand, say): the rows from first to
 // last were rolled back, those before them are in, and a second run sees
-// the change and fails the rows it concerns.
+// the change (and matches or fails the rows it concerns).
 func conflictIn(err error, first, last int) error {
 	return fmt.Errorf("the directory changed behind this import's back: %w (rows %d–%d were rolled back; the rows before them were imported). Run the import again to import the rest", err, first, last)
 }
