@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -323,6 +324,38 @@ type ProfileStore interface {
 	FindProfile(ctx context.Context, tenantID int64, name string) (*Profile, error)
 	ListProfiles(ctx context.Context, tenantID int64) ([]*Profile, error)
 	DeleteProfile(ctx context.Context, tenantID int64, name string) error
+}
+
+// ErrorColumn names the column a failed-rows file adds after the file's
+// own columns, holding each row's reasons.
+const ErrorColumn = "error"
+
+// FailedRowsHeader is the header of the failed-rows file of an import
+// whose file had header, and the column of each row's reasons in it:
+// after the file's columns, or in place of its last one when that is
+// already an error column, as in a failed-rows file fixed and imported
+// again (which would otherwise gain a second "error" column, and a
+// header no import accepts).
+func FailedRowsHeader(header []string) (out []string, errorAt int) {
+	if n := len(header); n > 0 && IsErrorColumn(header, n-1) {
+		return slices.Clone(header), n - 1
+	}
+	return append(slices.Clone(header), ErrorColumn), len(header)
+}
+
+// IsErrorColumn reports whether column i of header is the error column of
+// a failed-rows file: the last one, named "error".
+func IsErrorColumn(header []string, i int) bool {
+	return i == len(header)-1 && strings.EqualFold(strings.TrimSpace(header[i]), ErrorColumn)
+}
+
+// FailedRowCells are a failed row's cells as a failed-rows file with
+// width columns holds them, its reasons at errorAt (see FailedRowsHeader).
+func FailedRowCells(fr FailedRow, width, errorAt int) []string {
+	cells := make([]string, width)
+	copy(cells, fr.Cells)
+	cells[errorAt] = FailedRowMessage(fr)
+	return cells
 }
 
 // FailedRowMessage joins a failed row's errors into the text of the

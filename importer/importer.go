@@ -346,8 +346,13 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		return 0, roster.Errorf(roster.EINVALID, "%v", err)
 	}
 	res.Columns = m.Columns
+	last := len(res.Header) - 1
 	for _, h := range m.Unmapped {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("column %q is not mapped to a field and was ignored", h))
+		// A failed-rows file's own error column, fixed and imported again,
+		// is ignored without a word (header names are unique).
+		if !(roster.IsErrorColumn(res.Header, last) && h == res.Header[last]) {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("column %q is not mapped to a field and was ignored", h))
+		}
 	}
 	res.Warnings = append(res.Warnings, m.Warnings...)
 	phones, err := normalize.NewPhones(o.Region)

@@ -232,11 +232,10 @@ func (n *Notifier) failedRowsCSV(ctx context.Context, imp *roster.Import) ([]byt
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true // MIME text is CRLF, as RFC 4180 wants
 	if header != nil {
-		w.Write(append(header, "error"))
+		out, errorAt := roster.FailedRowsHeader(header)
+		w.Write(out)
 		for _, fr := range rows {
-			cells := make([]string, len(header), len(header)+1)
-			copy(cells, fr.Cells)
-			w.Write(append(cells, roster.FailedRowMessage(fr)))
+			w.Write(roster.FailedRowCells(fr, len(out), errorAt))
 		}
 	} else {
 		h := []string{"row"}

@@ -302,11 +302,12 @@ func errorPlace(e roster.RowError) string {
 // writes to a temporary file renamed into place at the end, so a refused
 // import leaves an earlier errors file as it was.
 type failedWriter struct {
-	path string
-	f    *os.File
-	w    *csv.Writer
-	rows int
-	done bool
+	path           string
+	f              *os.File
+	w              *csv.Writer
+	width, errorAt int // the file's columns, and where each row's reasons go
+	rows           int
+	done           bool
 }
 
 func newFailedWriter(path string) (*failedWriter, error) {
@@ -323,14 +324,14 @@ func (fw *failedWriter) start(header []string) {
 	}
 	fw.f.WriteString("\ufeff")
 	fw.w = csv.NewWriter(fw.f)
-	fw.w.Write(append(append([]string{}, header...), "error"))
+	out, errorAt := roster.FailedRowsHeader(header)
+	fw.width, fw.errorAt = len(out), errorAt
+	fw.w.Write(out)
 }
 
 func (fw *failedWriter) write(header []string, fr roster.FailedRow) {
 	fw.start(header)
-	cells := make([]string, len(header), len(header)+1)
-	copy(cells, fr.Cells)
-	fw.w.Write(append(cells, roster.FailedRowMessage(fr)))
+	fw.w.Write(roster.FailedRowCells(fr, fw.width, fw.errorAt))
 	fw.rows++
 }
 
