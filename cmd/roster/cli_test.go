@@ -524,3 +524,20 @@ func TestCLIUsage(t *testing.T) {
 		t.Errorf("migrate on an unopenable path: exit %d %q, want 1", code, errOut)
 	}
 }
+
+// --db and --tenant, which every command takes, may come before the
+// command too, as many tools have them.
+func TestCLIGlobalFlagsBeforeTheCommand(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	dir := t.TempDir()
+	mustCLI(t, "--db", db, "tenants", "create", "acme")
+	in := writeTestFile(t, dir, "in.csv", []byte("name,email\nAnn,ann@x.cz\n"))
+	mustCLI(t, "--db="+db, "--tenant", "acme", "import", in)
+	if out := mustCLI(t, "--tenant=acme", "--db", db, "contacts", "list"); !strings.Contains(out, "ann@x.cz") {
+		t.Errorf("contacts list printed %q", out)
+	}
+	if code, _, errOut := cli(t, "--db", db); code != exitUsage || !strings.Contains(errOut, "Usage") {
+		t.Errorf("no command: exit %d, %q", code, errOut)
+	}
+}

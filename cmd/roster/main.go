@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"roster/importer"
@@ -86,6 +87,7 @@ func (m *Main) commands() []command {
 
 // Run runs the command line args and returns the exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
+	args = globalsLast(args)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		m.usage()
 		if len(args) == 0 {
@@ -103,12 +105,34 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	return exitUsage
 }
 
+// globalsLast moves the flags every command takes (--db, --tenant) from
+// before the command to the end, where every command reads its flags:
+// "roster --db x.db import FILE" is how many other tools are called.
+func globalsLast(args []string) []string {
+	var globals []string
+	for len(args) > 0 {
+		name, _, withValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
+		if !strings.HasPrefix(args[0], "-") || name != "db" && name != "tenant" {
+			break
+		}
+		n := 2
+		if withValue || len(args) == 1 {
+			n = 1
+		}
+		globals, args = append(globals, args[:n]...), args[n:]
+	}
+	if len(globals) == 0 || len(args) == 0 {
+		return append(args, globals...)
+	}
+	return append(append([]string{}, args...), globals...)
+}
+
 func (m *Main) usage() {
 	fmt.Fprintln(m.Stderr, "Usage: roster <command> [flags]\n\nCommands:")
 	for _, c := range m.commands() {
 		fmt.Fprintf(m.Stderr, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (or ROSTER_DB) and --tenant; 'roster <command> --help' for more.")
+	fmt.Fprintln(m.Stderr, "\nEvery command takes --db (or ROSTER_DB) and --tenant, before or after it; 'roster <command> --help' for more.")
 }
 
 // usageError marks errors in how a command was called (exit code 2).
