@@ -325,6 +325,14 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		}
 	}()
 	res.Info, res.Header = rd.Info(), slices.Clone(rd.Header())
+	// An option for the other kind of file is a mistake worth a word,
+	// not a refusal: the file was read all the same.
+	switch {
+	case res.Info.Format == "csv" && o.Sheet != "":
+		res.Warnings = append(res.Warnings, fmt.Sprintf("--sheet %q is for workbooks; this file was read as CSV text", o.Sheet))
+	case res.Info.Format == "xlsx" && (o.Encoding != "" || o.Delimiter != ""):
+		res.Warnings = append(res.Warnings, "--encoding and --delimiter are for CSV text; the workbook was read without them")
+	}
 	if run.contactDefs, err = im.Store.ListFields(ctx, tenant.ID, roster.KindContacts); err != nil {
 		return 0, err
 	}
