@@ -330,31 +330,40 @@ type ProfileStore interface {
 // own columns, holding each row's reasons.
 const ErrorColumn = "error"
 
-// FailedRowsHeader is the header of the failed-rows file of an import
-// whose file had header, and the column of each row's reasons in it:
-// after the file's columns, or in place of its last one when that is
-// already an error column, as in a failed-rows file fixed and imported
-// again (which would otherwise gain a second "error" column, and a
-// header no import accepts).
-func FailedRowsHeader(header []string) (out []string, errorAt int) {
-	if n := len(header); n > 0 && IsErrorColumn(header, n-1) {
-		return slices.Clone(header), n - 1
+// ErrorColumnOf is the index of header's failed-rows error column, its
+// last one when named "error", or -1: the header of a failed-rows file
+// fixed and imported again.
+func ErrorColumnOf(header []string) int {
+	if n := len(header); n > 0 && strings.EqualFold(strings.TrimSpace(header[n-1]), ErrorColumn) {
+		return n - 1
 	}
-	return append(slices.Clone(header), ErrorColumn), len(header)
+	return -1
 }
 
-// IsErrorColumn reports whether column i of header is the error column of
-// a failed-rows file: the last one, named "error".
-func IsErrorColumn(header []string, i int) bool {
-	return i == len(header)-1 && strings.EqualFold(strings.TrimSpace(header[i]), ErrorColumn)
+// FailedRowsFile is how the failed-rows file of an import whose file had
+// a given header lays its rows out: the file's columns, then each row's
+// reasons in an error column, which is the file's own last column when it
+// already is one (appending another would give a header no import
+// accepts).
+type FailedRowsFile struct {
+	Header  []string
+	errorAt int
 }
 
-// FailedRowCells are a failed row's cells as a failed-rows file with
-// width columns holds them, its reasons at errorAt (see FailedRowsHeader).
-func FailedRowCells(fr FailedRow, width, errorAt int) []string {
-	cells := make([]string, width)
+// NewFailedRowsFile lays out the failed-rows file of a file with header.
+func NewFailedRowsFile(header []string) FailedRowsFile {
+	if i := ErrorColumnOf(header); i >= 0 {
+		return FailedRowsFile{Header: slices.Clone(header), errorAt: i}
+	}
+	return FailedRowsFile{Header: append(slices.Clone(header), ErrorColumn), errorAt: len(header)}
+}
+
+// Cells are a failed row's cells as the file holds them, its reasons in
+// the error column.
+func (f FailedRowsFile) Cells(fr FailedRow) []string {
+	cells := make([]string, len(f.Header))
 	copy(cells, fr.Cells)
-	cells[errorAt] = FailedRowMessage(fr)
+	cells[f.errorAt] = FailedRowMessage(fr)
 	return cells
 }
 

@@ -3,7 +3,6 @@ package importer_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -176,14 +175,7 @@ func TestDatabasesAgreeAtRandom(t *testing.T) {
 			before := e.dump()
 			_, res[k] = checkDryRun(e, file, mods...)
 			if i%3 == 0 {
-				report, err := e.s.UndoImport(e.ctx, e.tenant.ID, res[k].Import.ID)
-				if err != nil {
-					t.Fatalf("seed %d round %d: undo: %v", seed, i, err)
-				}
-				if after := e.dump(); !reflect.DeepEqual(after, before) {
-					t.Fatalf("seed %d round %d (%s):\n%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s",
-						seed, i, o, file, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
-				}
+				e.undoes(res[k].Import.ID, before, fmt.Sprintf("seed %d round %d (%s):\n%s", seed, i, o, file))
 				res[k] = e.run(file, mods...)
 			}
 		}

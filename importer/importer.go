@@ -354,11 +354,14 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		return 0, roster.Errorf(roster.EINVALID, "%v", err)
 	}
 	res.Columns = m.Columns
-	last := len(res.Header) - 1
+	// A failed-rows file's own error column, fixed and imported again, is
+	// ignored without a word (header names are unique).
+	own := ""
+	if i := roster.ErrorColumnOf(res.Header); i >= 0 {
+		own = res.Header[i]
+	}
 	for _, h := range m.Unmapped {
-		// A failed-rows file's own error column, fixed and imported again,
-		// is ignored without a word (header names are unique).
-		if !(roster.IsErrorColumn(res.Header, last) && h == res.Header[last]) {
+		if h != own {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("column %q is not mapped to a field and was ignored", h))
 		}
 	}

@@ -103,3 +103,16 @@ func wideEnv(t *testing.T, s roster.Store, name string) *env {
 	e.wideFields()
 	return e
 }
+
+// undoes undoes import id and fails t, saying what was imported (about),
+// unless the directory is as before it.
+func (e *env) undoes(id int64, before []string, about string) {
+	e.t.Helper()
+	report, err := e.s.UndoImport(e.ctx, e.tenant.ID, id)
+	if err != nil {
+		e.t.Fatalf("%s\nundo: %v", about, err)
+	}
+	if after := e.dump(); !reflect.DeepEqual(after, before) {
+		e.t.Fatalf("%s\nundo: %+v\nbefore:\n%s\nafter the undo:\n%s", about, report, strings.Join(before, "\n"), strings.Join(after, "\n"))
+	}
+}

@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -104,14 +105,7 @@ func TestResumedJobsAgreeAtRandom(t *testing.T) {
 					seed, i, w, opts.BatchSize, stops, file, one.Import.Counts, e.failures(one.Import.ID), resumed.Counts, other.failures(resumed.ID))
 			}
 			if i%2 == 0 {
-				report, err := other.s.UndoImport(other.ctx, other.tenant.ID, resumed.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if after := other.dump(); !reflect.DeepEqual(after, before) {
-					t.Fatalf("seed %d round %d: undo of the resumed import: %+v\nbefore:\n%s\nafter:\n%s", seed, i, report,
-						strings.Join(before, "\n"), strings.Join(after, "\n"))
-				}
+				other.undoes(resumed.ID, before, fmt.Sprintf("seed %d round %d: the resumed import", seed, i))
 				other.run(file, func(o *importer.Options) { *o = opts })
 			}
 		}

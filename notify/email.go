@@ -232,10 +232,10 @@ func (n *Notifier) failedRowsCSV(ctx context.Context, imp *roster.Import) ([]byt
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true // MIME text is CRLF, as RFC 4180 wants
 	if header != nil {
-		out, errorAt := roster.FailedRowsHeader(header)
-		w.Write(out)
+		layout := roster.NewFailedRowsFile(header)
+		w.Write(layout.Header)
 		for _, fr := range rows {
-			w.Write(roster.FailedRowCells(fr, len(out), errorAt))
+			w.Write(layout.Cells(fr))
 		}
 	} else {
 		h := []string{"row"}

@@ -328,9 +328,9 @@ func (s *Server) importErrors(w http.ResponseWriter, r *http.Request, c *caller)
 	w.WriteHeader(http.StatusOK)
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
-	out, errorAt := roster.FailedRowsHeader(header)
-	cw.Write(out)
-	write := func(fr roster.FailedRow) error { return cw.Write(roster.FailedRowCells(fr, len(out), errorAt)) }
+	layout := roster.NewFailedRowsFile(header)
+	cw.Write(layout.Header)
+	write := func(fr roster.FailedRow) error { return cw.Write(layout.Cells(fr)) }
 	if rows == nil {
 		if err := s.store.FailedRows(r.Context(), c.tenant.ID, imp.ID, write); err != nil {
 			s.log.Error("failed rows: streaming stopped", "import", imp.ID, "err", err) // the status is sent already

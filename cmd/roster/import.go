@@ -302,12 +302,12 @@ func errorPlace(e roster.RowError) string {
 // writes to a temporary file renamed into place at the end, so a refused
 // import leaves an earlier errors file as it was.
 type failedWriter struct {
-	path           string
-	f              *os.File
-	w              *csv.Writer
-	width, errorAt int // the file's columns, and where each row's reasons go
-	rows           int
-	done           bool
+	path   string
+	f      *os.File
+	w      *csv.Writer
+	layout roster.FailedRowsFile
+	rows   int
+	done   bool
 }
 
 func newFailedWriter(path string) (*failedWriter, error) {
@@ -324,14 +324,13 @@ func (fw *failedWriter) start(header []string) {
 	}
 	fw.f.WriteString("\ufeff")
 	fw.w = csv.NewWriter(fw.f)
-	out, errorAt := roster.FailedRowsHeader(header)
-	fw.width, fw.errorAt = len(out), errorAt
-	fw.w.Write(out)
+	fw.layout = roster.NewFailedRowsFile(header)
+	fw.w.Write(fw.layout.Header)
 }
 
 func (fw *failedWriter) write(header []string, fr roster.FailedRow) {
 	fw.start(header)
-	fw.w.Write(roster.FailedRowCells(fr, fw.width, fw.errorAt))
+	fw.w.Write(fw.layout.Cells(fr))
 	fw.rows++
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -121,10 +122,7 @@ func globalsLast(args []string) []string {
 		}
 		globals, args = append(globals, args[:n]...), args[n:]
 	}
-	if len(globals) == 0 || len(args) == 0 {
-		return append(args, globals...)
-	}
-	return append(append([]string{}, args...), globals...)
+	return append(slices.Clip(args), globals...)
 }
 
 func (m *Main) usage() {
