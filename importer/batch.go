@@ -33,6 +33,9 @@ type batch struct {
 	// leftOut are the rows it imported that left something out (see
 	// leftOuts): counted once the batch succeeds (a retried batch runs again).
 	leftOut []*record
+	// unfindable are the contacts it created that --match cannot find
+	// again, counted once the batch succeeds too.
+	unfindable unfindable
 }
 
 // rowError is a planning failure of one row.

@@ -414,6 +414,7 @@ func (b *batch) createContact(r *record) error {
 	}
 	b.remember(c)
 	b.change(r, roster.KindContacts, c.ID, roster.ActionCreated, nil, *c, roster.Company{})
+	b.unfindable.add(r.row, c, b.run.opts.Match)
 	b.run.counts.Created++
 	return nil
 }

@@ -67,7 +67,8 @@ type run struct {
 	// one by one, and found: see sampleEmails.
 	sampled                   func(mostFound bool)
 	emailsLooked, emailsFound atomic.Int64
-	leftOut                   leftOuts // the writer's: what imported cells left out
+	leftOut                   leftOuts   // the writer's: what imported cells left out
+	unfindable                unfindable // the writer's: created contacts --match cannot find
 	// again is the file's reader that prepare read, reopened from its
 	// start for the import's own pass where that is cheaper than opening
 	// the file anew (tabular.Reopener); nil otherwise, or once taken.
@@ -177,6 +178,7 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	imp.Counts = run.counts
 	res.Errors = run.errors
 	res.Warnings = append(res.Warnings, run.leftOut.warnings(res.Header)...)
+	res.Warnings = append(res.Warnings, run.unfindable.warning(run.opts.Match)...)
 	imp.Warnings = res.Warnings
 	switch {
 	case err == nil:

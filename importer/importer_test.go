@@ -367,7 +367,9 @@ func TestJSONListCells(t *testing.T) {
 		if !reflect.DeepEqual(codes, map[int]string{4: "invalid_email emails", 6: "invalid_email emails"}) {
 			t.Errorf("errors %+v", res.Errors)
 		}
-		want := []string{`column "contact_numbers": 1 cell held more numbers than phone and mobile take; only the first were imported (first at row 3: "[{\"label\": \"work\", \"value\": \"+420601000001\"}, {\"label\": \"home\", \"value\": \"+420601000002\"}]")`}
+		want := []string{`column "contact_numbers": 1 cell held more numbers than phone and mobile take; only the first were imported (first at row 3: "[{\"label\": \"work\", \"value\": \"+420601000001\"}, {\"label\": \"home\", \"value\": \"+420601000002\"}]")`,
+			// Dan has a phone only.
+			"1 new contact has none of the identifiers of --match (email), so importing the same rows again would not find them: --match email,phone would (first at row 5)"}
 		if !reflect.DeepEqual(res.Warnings, want) {
 			t.Errorf("warnings\n%q\nwant\n%q", res.Warnings, want)
 		}

@@ -182,6 +182,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			for _, r := range b.leftOut {
 				run.leftOut.add(r)
 			}
+			run.unfindable.merge(b.unfindable)
 			d := b.dirty // not &b.dirty, which would keep the whole batch
 			log.add(&d)
 			if filtered != nil {

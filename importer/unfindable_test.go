@@ -1,0 +1,53 @@
+package importer_test
+
+import (
+	"reflect"
+	"testing"
+
+	"roster"
+	"roster/importer"
+)
+
+// A contact created from a row without any --match identifier (a
+// phone-only row when matching by email) would be created again by the
+// same rows imported again: the report says so, and which --match finds it.
+func TestContactsMatchCannotFindAgainAreReported(t *testing.T) {
+	const file = "name,email,phone,username\n" +
+		"Ann,ann@x.cz,,\n" +
+		"Bob,,+420601123456,\n" +
+		"Bad,bad@,+420601123457,\n" + // a failed row is not counted
+		"Cid,,+420601123458,cid\n" +
+		"Dee,dee@x.cz,+420601123459,\n"
+	each(t, func(t *testing.T, e *env) {
+		want := []string{"2 new contacts have none of the identifiers of --match (email), so importing the same rows again would not find them: --match email,phone,username would (first at row 3)"}
+		for _, mod := range []func(*importer.Options){batchOf(1), batchOf(2), func(o *importer.Options) { o.DryRun = true }} {
+			res := e.run(file, mod)
+			e.counts(res, 4, 0, 0, 1)
+			if !reflect.DeepEqual(res.Warnings, want) {
+				t.Fatalf("warnings\n%q\nwant\n%q", res.Warnings, want)
+			}
+			if res.Import.DryRun {
+				continue
+			}
+			if imp, err := e.s.FindImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil || !reflect.DeepEqual(imp.Warnings, want) {
+				t.Fatalf("journaled warnings %q (%v), want the report's", imp.Warnings, err)
+			}
+			if _, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// One is told in the singular, with every identifier it holds.
+		res := e.run("name,email,phone,username\nEve,eve@x.cz,,eve\n", func(o *importer.Options) { o.Match = []string{roster.MatchPhone} })
+		e.counts(res, 1, 0, 0, 0)
+		want = []string{"1 new contact has none of the identifiers of --match (phone), so importing the same rows again would not find them: --match phone,email,username would (first at row 2)"}
+		if !reflect.DeepEqual(res.Warnings, want) {
+			t.Fatalf("warnings\n%q\nwant\n%q", res.Warnings, want)
+		}
+		// Matched by what they hold, the rows find their contacts again,
+		// and nothing is said.
+		res = e.run(file, func(o *importer.Options) { o.Match = []string{roster.MatchEmail, roster.MatchPhone} })
+		if len(res.Warnings) != 0 {
+			t.Fatalf("warnings %q", res.Warnings)
+		}
+	})
+}
