@@ -438,10 +438,18 @@ func (p *parser) checkContact(r *record) {
 	}
 	for _, m := range p.match {
 		if m == roster.MatchExternalID && c.ExternalID != "" || m == roster.MatchUsername && c.Username != "" {
-			return
+			return // it may update the contact it matches
 		}
 	}
-	p.fail(r, -1, "missing_identifier", "the row has no email or phone")
+	// It may hold an identifier that --match does not use.
+	switch {
+	case c.ExternalID != "":
+		p.fail(r, -1, "missing_identifier", "the row has no email or phone, and its external id identifies it only with --match external_id")
+	case c.Username != "":
+		p.fail(r, -1, "missing_identifier", "the row has no email or phone, and its username identifies it only with --match username")
+	default:
+		p.fail(r, -1, "missing_identifier", "the row has no email or phone")
+	}
 }
 
 func (p *parser) checkCompany(r *record) {

@@ -51,3 +51,33 @@ func TestContactsMatchCannotFindAgainAreReported(t *testing.T) {
 		}
 	})
 }
+
+// A row whose only identifier is one --match does not use fails, saying
+// which --match would take it.
+func TestRowWithAnIdentifierMatchDoesNotUse(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,email,external_id,username\nAnn,,A-1,\nBob,,,bob\nCid,,,\n")
+		e.counts(res, 0, 0, 0, 3)
+		want := []string{
+			"the row has no email or phone, and its external id identifies it only with --match external_id",
+			"the row has no email or phone, and its username identifies it only with --match username",
+			"the row has no email or phone",
+		}
+		for i, er := range res.Errors {
+			if er.Row != i+2 || er.Code != "missing_identifier" || er.Message != want[i] {
+				t.Errorf("error %+v, want row %d: %s", er, i+2, want[i])
+			}
+		}
+		// With --match using them, the rows update the contacts they match.
+		// (A contact cannot be created from a username alone: it would have
+		// no way to be reached.)
+		e.run("name,email,username\nBea,bea@x.cz,bob\n")
+		res = e.run("name,email,external_id,username\nAnn,,A-1,\nBob,,,bob\n", func(o *importer.Options) {
+			o.Match = []string{roster.MatchEmail, roster.MatchExternalID, roster.MatchUsername}
+		})
+		e.counts(res, 1, 1, 0, 0)
+		if bob := e.byEmail("bea@x.cz"); bob.Name != "Bob" {
+			t.Errorf("bob = %+v", bob)
+		}
+	})
+}
