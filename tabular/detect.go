@@ -120,6 +120,11 @@ func plausibility(dec []byte, cand textEncoding) (score float64, bad, n int) {
 			bad++
 		case single:
 			if latinNeutral[r] {
+				// "©koda" is Škoda in ISO-8859-2 read as windows-1250 or
+				// -1252: a sign before a letter is no sign.
+				if next, _ := utf8.DecodeRune(dec); (r == '©' || r == '®') && unicode.IsLetter(next) {
+					continue
+				}
 				neutral++
 				continue
 			}

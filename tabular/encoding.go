@@ -162,6 +162,29 @@ func validUTF8Prefix(b []byte, truncated bool) bool {
 	return utf8.Valid(b)
 }
 
+// mostlyUTF8 reports whether sample is UTF-8 text with a few bad bytes,
+// which then fail their rows, rather than text in a legacy encoding. Those
+// form valid multi-byte UTF-8 sequences only by chance: in the public
+// corpora (windows-125x, CP949, GBK, Big5, Shift_JIS, EUC…) there are at
+// most a third as many as invalid bytes, so it takes three times as many.
+func mostlyUTF8(sample []byte) bool {
+	valid, invalid := 0, 0
+	for b := sample; len(b) > 0; {
+		if b[0] < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		b = b[size:]
+	}
+	return valid >= 3 && valid >= 3*invalid
+}
+
 // sniffEncoding chooses the encoding of a text file from its first bytes.
 // It returns the encoding and how many BOM bytes to skip.
 func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalError) {
@@ -181,7 +204,7 @@ func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalErro
 	if looksBinary(sample) {
 		return textEncoding{}, 0, fatalf(CodeNotText, "the file is not a text or XLSX file")
 	}
-	if validUTF8Prefix(sample, truncated) {
+	if validUTF8Prefix(sample, truncated) || mostlyUTF8(sample) {
 		return encUTF8, 0, nil
 	}
 	e, ok := detectLegacy(sample, truncated)
