@@ -90,6 +90,31 @@ func (s *Store) failOrphan(ctx context.Context, tx *Tx, importID int64, now time
 	return nil
 }
 
+// settleOrphan closes the journal entry of the tenant's import whose
+// process died (its lease ran out), so that the journal never shows it
+// running, nor refuses to undo it, until the next import comes. A job
+// stays running: a worker resumes it.
+func (s *Store) settleOrphan(ctx context.Context, tenantID int64) error {
+	lock, err := s.FindImportLock(ctx, tenantID)
+	if roster.ErrorCode(err) == roster.ENOTFOUND || err == nil && lock.ExpiresAt.After(s.now()) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.InTx(ctx, func(tx *Tx) error {
+		now := s.now()
+		res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ? AND expires_at < ?`), tenantID, lock.ImportID, now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // renewed, or settled by another process meanwhile
+		}
+		return s.failOrphan(ctx, tx, lock.ImportID, now)
+	})
+}
+
 // RenewImportLock extends the lease of the import holding the lock and
 // reports whether it was asked to cancel.
 func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, lease time.Duration, done, total int) (bool, error) {
@@ -193,6 +218,9 @@ func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
 
 // FindImport returns one import of the tenant.
 func (s *Store) FindImport(ctx context.Context, tenantID, id int64) (*roster.Import, error) {
+	if err := s.settleOrphan(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	imp, err := scanImport(s.DB.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, id))
 	if err == sql.ErrNoRows {
 		return nil, roster.Errorf(roster.ENOTFOUND, "import %d not found", id)
@@ -209,6 +237,9 @@ func (s *Store) ListImports(ctx context.Context, tenantID int64, p roster.Page) 
 	}
 	if before == 0 {
 		before = 1 << 62
+	}
+	if err := s.settleOrphan(ctx, tenantID); err != nil {
+		return nil, "", err
 	}
 	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?`),
 		tenantID, before, p.Limit+1)

@@ -18,6 +18,9 @@ import (
 // back unless they changed since. What it leaves alone is reported.
 func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*roster.UndoReport, error) {
 	rep := &roster.UndoReport{Conflicts: []roster.UndoNote{}, Kept: []roster.UndoNote{}}
+	if err := s.settleOrphan(ctx, tenantID); err != nil {
+		return nil, err
+	}
 	err := s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, importID))
 		if err == sql.ErrNoRows {
