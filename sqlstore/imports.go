@@ -80,12 +80,37 @@ func inProgress(lock *roster.ImportLock) error {
 // with its lock, unless it is a job (with a stored file), which a worker resumes.
 func (s *Store) failOrphan(ctx context.Context, tx *Tx, importID int64, now time.Time) error {
 	res, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ? AND file_path = ''`),
-		roster.ImportFailed, "the process running this import stopped before it finished", now, importID, roster.ImportRunning)
+		roster.ImportFailed, orphanMessage, now, importID, roster.ImportRunning)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		return s.dropDryRun(ctx, tx, importID)
+	}
+	return nil
+}
+
+// orphanMessage is the failure of an import whose process died.
+const orphanMessage = "the process running this import stopped before it finished"
+
+// showOrphan shows imp, read as running, as what it is if its process
+// died (its lease ran out): failed. The journal entry itself is closed by
+// the next import of the tenant or an undo (see settleOrphan); a read
+// does not write, so that it never waits behind a running import. A job
+// stays running: a worker resumes it.
+func (s *Store) showOrphan(ctx context.Context, tenantID int64, imp *roster.Import) error {
+	if imp.FilePath != "" {
+		return nil
+	}
+	lock, err := s.FindImportLock(ctx, tenantID)
+	switch {
+	case roster.ErrorCode(err) == roster.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	case lock.ImportID == imp.ID && !lock.ExpiresAt.After(s.now()):
+		imp.Status, imp.Message = roster.ImportFailed, orphanMessage
+		imp.FinishedAt = &lock.ExpiresAt
 	}
 	return nil
 }
@@ -218,12 +243,12 @@ func scanImport(sc interface{ Scan(...any) error }) (*roster.Import, error) {
 
 // FindImport returns one import of the tenant.
 func (s *Store) FindImport(ctx context.Context, tenantID, id int64) (*roster.Import, error) {
-	if err := s.settleOrphan(ctx, tenantID); err != nil {
-		return nil, err
-	}
 	imp, err := scanImport(s.DB.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id = ?`), tenantID, id))
 	if err == sql.ErrNoRows {
 		return nil, roster.Errorf(roster.ENOTFOUND, "import %d not found", id)
+	}
+	if err == nil && imp.Status == roster.ImportRunning {
+		err = s.showOrphan(ctx, tenantID, imp)
 	}
 	return imp, err
 }
@@ -237,9 +262,6 @@ func (s *Store) ListImports(ctx context.Context, tenantID int64, p roster.Page) 
 	}
 	if before == 0 {
 		before = 1 << 62
-	}
-	if err := s.settleOrphan(ctx, tenantID); err != nil {
-		return nil, "", err
 	}
 	rows, err := s.DB.QueryContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE tenant_id = ? AND id < ? ORDER BY id DESC LIMIT ?`),
 		tenantID, before, p.Limit+1)
@@ -255,12 +277,23 @@ func (s *Store) ListImports(ctx context.Context, tenantID int64, p roster.Page) 
 		}
 		out = append(out, imp)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	rows.Close()
 	next := ""
 	if len(out) > p.Limit {
 		out = out[:p.Limit]
 		next = encodeCursor(out[len(out)-1].ID)
 	}
-	return out, next, rows.Err()
+	for _, imp := range out {
+		if imp.Status == roster.ImportRunning {
+			if err := s.showOrphan(ctx, tenantID, imp); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	return out, next, nil
 }
 
 // FailedRows streams an import's failed rows in row order.
