@@ -348,22 +348,34 @@ func ErrorColumnOf(header []string) int {
 type FailedRowsFile struct {
 	Header  []string
 	errorAt int
+	width   int // the file's own columns
 }
 
 // NewFailedRowsFile lays out the failed-rows file of a file with header.
 func NewFailedRowsFile(header []string) FailedRowsFile {
 	if i := ErrorColumnOf(header); i >= 0 {
-		return FailedRowsFile{Header: slices.Clone(header), errorAt: i}
+		return FailedRowsFile{Header: slices.Clone(header), errorAt: i, width: len(header)}
 	}
-	return FailedRowsFile{Header: append(slices.Clone(header), ErrorColumn), errorAt: len(header)}
+	return FailedRowsFile{Header: append(slices.Clone(header), ErrorColumn), errorAt: len(header), width: len(header)}
 }
 
 // Cells are a failed row's cells as the file holds them, its reasons in
-// the error column.
+// the error column. Cells past the header's (a row with too many) follow
+// the error column, so that nothing of the row is lost. Cells are
+// neutralized against formulas (see NeutralizeCell), as the file is made
+// to be opened in a spreadsheet, and import back as the row read them.
 func (f FailedRowsFile) Cells(fr FailedRow) []string {
-	cells := make([]string, len(f.Header))
-	copy(cells, fr.Cells)
-	cells[f.errorAt] = FailedRowMessage(fr)
+	cells := make([]string, len(f.Header), max(len(f.Header), len(f.Header)+len(fr.Cells)-f.width))
+	for i, c := range fr.Cells {
+		c = NeutralizeCell(UnneutralizeCell(c))
+		switch {
+		case i < f.width:
+			cells[i] = c
+		default:
+			cells = append(cells, c)
+		}
+	}
+	cells[f.errorAt] = NeutralizeCell(FailedRowMessage(fr))
 	return cells
 }
 

@@ -3,7 +3,6 @@ package exporter
 import (
 	"encoding/csv"
 	"io"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -17,33 +16,6 @@ type sink interface {
 	close() error
 	// abort releases what the sink holds after a failure.
 	abort()
-}
-
-// formulaStart reports whether a spreadsheet program reads a text cell
-// starting with b as a formula (OWASP's list for CSV injection).
-func formulaStart(b byte) bool { return strings.IndexByte("=+-@\t\r", b) >= 0 }
-
-// looksNeutralized reports whether v starts like a neutralized cell: one
-// or more apostrophes, then a formula character ('=…, ”+…). Such a value
-// gets one more apostrophe, so that stripping one on import (the
-// importer's unneutralize) gives it back and the escape stays reversible.
-func looksNeutralized(v string) bool {
-	if len(v) < 2 || v[0] != '\'' {
-		return false
-	}
-	t := strings.TrimLeft(v, "'")
-	return t != "" && formulaStart(t[0])
-}
-
-// neutralizeCSV puts an apostrophe before a cell a spreadsheet would run
-// as a formula (=HYPERLINK(…), @SUM(…), and so every E.164 phone +…), or
-// that starts like one already neutralized. The importer's unneutralize
-// strips exactly that apostrophe, so values import back unchanged.
-func neutralizeCSV(v string) string {
-	if v != "" && (formulaStart(v[0]) || looksNeutralized(v)) {
-		return "'" + v
-	}
-	return v
 }
 
 // csvSink writes UTF-8 CSV with a byte order mark, so Excel reads it as
@@ -70,7 +42,7 @@ func (s *csvSink) row(cells []string) error {
 	}
 	s.cells = s.cells[:0]
 	for _, c := range cells {
-		s.cells = append(s.cells, neutralizeCSV(c))
+		s.cells = append(s.cells, roster.NeutralizeCell(c))
 	}
 	return s.w.Write(s.cells)
 }
@@ -129,7 +101,7 @@ func (s *xlsxSink) row(cells []string) error {
 			return roster.Errorf(roster.EINVALID, "row %d, %s: an XLSX cell holds at most %d characters; export as CSV",
 				s.n, s.header[i], excelize.TotalCellChars).With("field", s.header[i])
 		}
-		if looksNeutralized(c) {
+		if roster.LooksNeutralized(c) {
 			c = "'" + c
 		}
 		s.vals = append(s.vals, c)

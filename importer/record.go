@@ -142,7 +142,7 @@ func (p *parser) parse(row int, cells []string) *record {
 		if key == "" || col >= len(cells) {
 			continue
 		}
-		v := unneutralize(strings.TrimSpace(cells[col]))
+		v := roster.UnneutralizeCell(strings.TrimSpace(cells[col]))
 		if v == "" {
 			continue
 		}
@@ -525,18 +525,4 @@ func (p *parser) rowErr(r *record, column, code, msg string) roster.RowError {
 		}
 	}
 	return e
-}
-
-// unneutralize undoes the apostrophe exports put before a cell that a
-// spreadsheet would run as a formula ('=…, '+…), so exports import back.
-// The export escapes a value that already starts with apostrophes before
-// such a character by adding one more, so one is stripped there too.
-func unneutralize(v string) string {
-	if len(v) < 2 || v[0] != '\'' {
-		return v
-	}
-	if t := strings.TrimLeft(v, "'"); t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0])) {
-		return v[1:]
-	}
-	return v
 }

@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -297,47 +297,18 @@ func (s *Server) importErrors(w http.ResponseWriter, r *http.Request, c *caller)
 		s.error(w, r, err)
 		return
 	}
-	header := imp.Header
-	if len(header) == 0 && imp.FilePath != "" {
-		if _, h, err := importer.ReadHeader(imp.FilePath, imp.Options); err == nil {
-			header = h
-		} else {
-			s.log.Warn("failed rows: cannot read the import's file", "import", imp.ID, "err", err)
-		}
+	started := false
+	err = importer.WriteFailedRows(r.Context(), s.store, imp, func() io.Writer {
+		started = true
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="import-%d-errors.csv"`, imp.ID))
+		w.WriteHeader(http.StatusOK)
+		return w
+	}, func(err error) { s.log.Warn("failed rows: columns counted", "import", imp.ID, "err", err) })
+	switch {
+	case err != nil && !started:
+		s.error(w, r, err)
+	case err != nil:
+		s.log.Error("failed rows: streaming stopped", "import", imp.ID, "err", err) // the status is sent already
 	}
-	// Rows stream when the file gives the header; a CLI import's file is
-	// not kept, so its columns are counted from the rows first.
-	var rows []roster.FailedRow
-	if header == nil {
-		width := 0
-		err = s.store.FailedRows(r.Context(), c.tenant.ID, imp.ID, func(fr roster.FailedRow) error {
-			rows = append(rows, fr)
-			width = max(width, len(fr.Cells))
-			return nil
-		})
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		for i := range width {
-			header = append(header, fmt.Sprintf("column %d", i+1))
-		}
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="import-%d-errors.csv"`, imp.ID))
-	w.WriteHeader(http.StatusOK)
-	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	layout := roster.NewFailedRowsFile(header)
-	cw.Write(layout.Header)
-	write := func(fr roster.FailedRow) error { return cw.Write(layout.Cells(fr)) }
-	if rows == nil {
-		if err := s.store.FailedRows(r.Context(), c.tenant.ID, imp.ID, write); err != nil {
-			s.log.Error("failed rows: streaming stopped", "import", imp.ID, "err", err) // the status is sent already
-		}
-	}
-	for _, fr := range rows {
-		write(fr)
-	}
-	cw.Flush()
 }

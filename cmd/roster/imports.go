@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"roster"
+	"roster/importer"
 )
 
 func (m *Main) imports(ctx context.Context, args []string) error {
@@ -61,12 +62,12 @@ func (m *Main) imports(ctx context.Context, args []string) error {
 			}
 			return m.printJSON(imp)
 		}
-		w := csv.NewWriter(m.Stdout)
-		err = s.FailedRows(ctx, t.ID, id, func(fr roster.FailedRow) error {
-			return w.Write(append(append([]string{strconv.Itoa(fr.Row)}, fr.Cells...), roster.FailedRowMessage(fr)))
-		})
-		w.Flush()
-		return err
+		// The failed-rows file, as --errors writes it: fix it and import it again.
+		imp, err := s.FindImport(ctx, t.ID, id)
+		if err != nil {
+			return err
+		}
+		return importer.WriteFailedRows(ctx, s, imp, func() io.Writer { return m.Stdout }, nil)
 	default:
 		return usagef("imports: want list, show ID or errors ID")
 	}
