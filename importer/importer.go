@@ -412,6 +412,11 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	if err := requiredColumns(run.parser, o); err != nil {
 		return total, err
 	}
+	if o.Kind == roster.KindContacts && !run.parser.mapped("name", "first_name", "last_name") {
+		// An update-only file (emails and job titles, say) is common; its
+		// rows that match no contact fail one by one.
+		res.Warnings = append(res.Warnings, "the file has no name column: it can update contacts, and its rows that match none fail (a new contact needs a name)")
+	}
 	if ro, ok := rd.(tabular.Reopener); ok {
 		again, err := ro.Reopen() // closes rd
 		rd = nil
@@ -424,7 +429,8 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 }
 
 // requiredColumns refuses a file that could not import a single row, or
-// whose rows could never be matched (every re-import would duplicate).
+// whose rows could never be matched (every re-import would duplicate). A
+// contacts file without names can still update the contacts it matches.
 func requiredColumns(p *parser, o roster.ImportOptions) error {
 	missing := func(what string) error {
 		return roster.Errorf(roster.EINVALID, "the file has no %s column (columns: %q)", what, p.header)
@@ -434,9 +440,6 @@ func requiredColumns(p *parser, o roster.ImportOptions) error {
 			return missing("company name")
 		}
 	} else {
-		if !p.mapped("name", "first_name", "last_name") && !slices.Contains(o.Match, roster.MatchExternalID) {
-			return missing("name")
-		}
 		if !p.mapped("email", "other_emails", "phone", "mobile", "external_id", "username") {
 			return missing("email or phone")
 		}

@@ -519,7 +519,6 @@ func TestFatalErrors(t *testing.T) {
 			want string
 		}{
 			"empty file":          {"", nil, "empty"},
-			"no name column":      {"email\na@x.cz\n", nil, "no name column"},
 			"no identifier":       {"name,job_title\nA,B\n", nil, "no email or phone column"},
 			"match not in file":   {"name,phone\nA,+420601123456\n", nil, "--match"},
 			"max rows":            {"name,email\nA,a@x.cz\nB,b@x.cz\n", []func(*importer.Options){func(o *importer.Options) { o.MaxRows = 1 }}, "at most 1"},

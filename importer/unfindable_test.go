@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"roster"
@@ -78,6 +79,26 @@ func TestRowWithAnIdentifierMatchDoesNotUse(t *testing.T) {
 		e.counts(res, 1, 1, 0, 0)
 		if bob := e.byEmail("bea@x.cz"); bob.Name != "Bob" {
 			t.Errorf("bob = %+v", bob)
+		}
+	})
+}
+
+// A file without names (emails and job titles, say) updates the contacts
+// it matches; its rows that match none fail, as a new contact needs a name.
+func TestUpdateOnlyFileWithoutNames(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.run("name,email,job_title\nAnn,ann@x.cz,Clerk\n")
+		res := e.run("E-mail,Job Title\nANN@x.cz,CEO\nnew@x.cz,CTO\n")
+		e.counts(res, 0, 1, 0, 1)
+		if ann := e.byEmail("ann@x.cz"); ann.Name != "Ann" || ann.JobTitle != "CEO" {
+			t.Errorf("ann = %+v", ann)
+		}
+		if er := res.Errors[0]; er.Row != 3 || er.Code != "missing_name" {
+			t.Errorf("error %+v", er)
+		}
+		want := "the file has no name column: it can update contacts, and its rows that match none fail (a new contact needs a name)"
+		if !slices.Contains(res.Warnings, want) {
+			t.Errorf("warnings %q", res.Warnings)
 		}
 	})
 }
