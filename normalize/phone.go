@@ -66,7 +66,11 @@ func (p *Phones) result(s, v string, code uint8) (string, error) {
 	if excelShortened(s) {
 		return "", errorf(CodeInvalidPhone, "phone number %q is in scientific notation: a spreadsheet took it for a number and dropped digits; save the column as text and export again", s)
 	}
-	if p.region == "" {
+	switch t := strings.TrimSpace(s); {
+	case strings.HasPrefix(t, "+") || p.region == "" && strings.HasPrefix(t, "00"):
+		// It has its country code: the region played no part.
+		return "", errorf(CodeInvalidPhone, "phone number %q is not a valid number", s)
+	case p.region == "":
 		return "", errorf(CodeInvalidPhone, "phone number %q is not valid; write it with its country code, e.g. +44 20 7946 0958", s)
 	}
 	return "", errorf(CodeInvalidPhone, "phone number %q is not valid for region %s", s, p.region)

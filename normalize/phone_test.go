@@ -3,6 +3,7 @@ package normalize
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -269,6 +270,20 @@ func TestPhonesE164(t *testing.T) {
 		_, err := mustPhones(t, "KR").E164("0301234")
 		if err == nil || err.Error() != `phone number "0301234" is not valid for region KR` {
 			t.Fatalf("got %v", err)
+		}
+	})
+	// A number with its country code is invalid whatever the region: the
+	// message does not send the admin after a country code it has.
+	t.Run("message with a country code", func(t *testing.T) {
+		for _, tc := range []struct{ region, in string }{{"KR", "+1 999"}, {"", "+420 620406547"}, {"", "00420 12"}} {
+			_, err := mustPhones(t, tc.region).E164(tc.in)
+			if want := fmt.Sprintf("phone number %q is not a valid number", tc.in); err == nil || err.Error() != want {
+				t.Errorf("region %q: got %v, want %s", tc.region, err, want)
+			}
+		}
+		_, err := mustPhones(t, "").E164("0301234")
+		if err == nil || !strings.Contains(err.Error(), "write it with its country code") {
+			t.Errorf("no region, no country code: got %v", err)
 		}
 	})
 }
