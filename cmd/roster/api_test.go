@@ -78,6 +78,10 @@ func startServe(t *testing.T, backend, db string) *apiServer {
 	if !strings.Contains(s.stdout.String(), `Created tenant "default"`) {
 		t.Errorf("first start does not say it created the default tenant:\n%s", s.stdout)
 	}
+	// The curl it suggests goes to the address it listens on.
+	if want := s.base + "/api/v1/contacts"; !strings.Contains(s.stdout.String(), want) {
+		t.Errorf("first start does not name %s:\n%s", want, s.stdout)
+	}
 	return s
 }
 

@@ -42,12 +42,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := m.firstStart(ctx, store); err != nil {
-		return err
-	}
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		return err
+	}
+	defer ln.Close() // when the first start fails; Serve closes it otherwise
+	if err := m.firstStart(ctx, store, ln.Addr()); err != nil {
 		return err
 	}
 	srv := &http.Server{
@@ -95,7 +95,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 // firstStart creates the default tenant and prints its first token when
 // the database has no tenant yet, so a fresh install works at once.
-func (m *Main) firstStart(ctx context.Context, store roster.Store) error {
+func (m *Main) firstStart(ctx context.Context, store roster.Store, addr net.Addr) error {
 	t, err := createFirstTenant(ctx, store)
 	if err != nil || t == nil {
 		return err
@@ -104,8 +104,20 @@ func (m *Main) firstStart(ctx context.Context, store roster.Store) error {
 	if err := store.CreateToken(ctx, &roster.Token{TenantID: t.ID, Name: "first start"}, secret); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "Created tenant %q. Its API token, shown only this once:\n\n    %s\n\nUse it as: curl -H 'Authorization: Bearer %s' http://localhost:8080/api/v1/contacts\n\n", t.Name, secret, secret)
+	fmt.Fprintf(m.Stdout, "Created tenant %q. Its API token, shown only this once:\n\n    %s\n\nUse it as: curl -H 'Authorization: Bearer %s' %s/api/v1/contacts\n\n", t.Name, secret, secret, baseURL(addr))
 	return nil
+}
+
+// baseURL is the address a client on this machine reaches addr at.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // createFirstTenant creates the default tenant if the database has no
