@@ -6,6 +6,7 @@ package roster
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -20,6 +21,14 @@ const (
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool { return k == KindContacts || k == KindCompanies }
+
+// Noun is one record of the kind, for messages: "contact", "company".
+func (k Kind) Noun() string {
+	if k == KindCompanies {
+		return "company"
+	}
+	return strings.TrimSuffix(string(k), "s")
+}
 
 // ParseKind returns the kind named s or an EINVALID error.
 func ParseKind(s string) (Kind, error) {

@@ -53,10 +53,7 @@ func failRow(column, code, format string, args ...any) *rowError {
 // its id, or in a dry run, whose ids for new records are its own, as one
 // the import would create.
 func owner(kind roster.Kind, id int64) string {
-	noun := "contact"
-	if kind == roster.KindCompanies {
-		noun = "company"
-	}
+	noun := kind.Noun()
 	if roster.DryID(id) {
 		return "a " + noun + " this import would create"
 	}

@@ -71,9 +71,13 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 }
 
 func inProgress(lock *roster.ImportLock) error {
+	progress := fmt.Sprintf("%d of %d rows done", lock.RowsDone, lock.RowsTotal)
+	if lock.RowsTotal == 0 { // it is still reading its file
+		progress = "counting its rows"
+	}
 	return roster.Errorf(roster.EINPROGRESS,
-		"another import (#%d) of this tenant is in progress since %s (%d of %d rows done); try again when it has finished",
-		lock.ImportID, lock.StartedAt.Format(time.RFC3339), lock.RowsDone, lock.RowsTotal).With("lock", lock)
+		"another import (#%d) of this tenant is in progress since %s (%s); try again when it has finished",
+		lock.ImportID, lock.StartedAt.Format(time.RFC3339), progress).With("lock", lock)
 }
 
 // failOrphan closes the journal entry of an import whose process died

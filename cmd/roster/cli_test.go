@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"roster"
 	"roster/sqlite"
@@ -539,5 +542,49 @@ func TestCLIGlobalFlagsBeforeTheCommand(t *testing.T) {
 	}
 	if code, _, errOut := cli(t, "--db", db); code != exitUsage || !strings.Contains(errOut, "Usage") {
 		t.Errorf("no command: exit %d, %q", code, errOut)
+	}
+}
+
+// The first start's curl names the address serve listens on; one that
+// listens on every interface is reached at localhost.
+func TestBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:18231": "http://127.0.0.1:18231",
+		"[::]:8080":       "http://localhost:8080",
+		"0.0.0.0:9000":    "http://localhost:9000",
+		"[::1]:8080":      "http://[::1]:8080",
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := baseURL(addr); got != want {
+			t.Errorf("baseURL(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// Undo names what it leaves alone by the record's noun.
+func TestCLIUndoNamesWhatItKeeps(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	dir := t.TempDir()
+	mustCLI(t, "tenants", "create", "default", "--db", db)
+	mustCLI(t, "import", "--kind", "companies", "--db", db, writeTestFile(t, dir, "co.csv", []byte("name\nAcme\n")))
+	mustCLI(t, "import", "--db", db, writeTestFile(t, dir, "people.csv", []byte("name,email,company\nAnn,ann@x.cz,Acme\n")))
+	out := mustCLI(t, "undo", "1", "--db", db)
+	if !strings.Contains(out, "  kept: company 1: ") {
+		t.Errorf("undo said:\n%s", out)
+	}
+}
+
+// The progress bar's ETA counts the seconds left, fractions included: 23
+// of 100 rows in 0.24 s leave 0.8 s: about 1 s, not 0.
+func TestProgressETA(t *testing.T) {
+	var out bytes.Buffer
+	p := &progress{w: &out, on: true, start: time.Now().Add(-240 * time.Millisecond)}
+	p.update(23, 100)
+	if !strings.Contains(out.String(), "ETA 1s") {
+		t.Errorf("progress %q", out.String())
 	}
 }

@@ -390,7 +390,7 @@ func (p *progress) update(done, total int) {
 	rate := float64(done) / max(elapsed, 0.001)
 	eta := "?"
 	if rate > 0 && total >= done {
-		eta = (time.Duration(float64(total-done)/rate) * time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	width := 30
 	filled := 0

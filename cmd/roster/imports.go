@@ -102,10 +102,10 @@ func (m *Main) undo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "undid import %d: %d records deleted, %d restored, %d re-created\n", id, rep.Deleted, rep.Restored, rep.Recreated)
 	for _, n := range rep.Conflicts {
-		fmt.Fprintf(m.Stdout, "  left alone: %s %d: %s\n", strings.TrimSuffix(string(n.Kind), "s"), n.RecordID, n.Reason)
+		fmt.Fprintf(m.Stdout, "  left alone: %s %d: %s\n", n.Kind.Noun(), n.RecordID, n.Reason)
 	}
 	for _, n := range rep.Kept {
-		fmt.Fprintf(m.Stdout, "  kept: %s %d: %s\n", strings.TrimSuffix(string(n.Kind), "s"), n.RecordID, n.Reason)
+		fmt.Fprintf(m.Stdout, "  kept: %s %d: %s\n", n.Kind.Noun(), n.RecordID, n.Reason)
 	}
 	return nil
 }
