@@ -66,7 +66,34 @@ func (m *matcher) match(f string) (key string, tier int, ok bool) {
 			return key, tierNumber, true
 		}
 	}
+	// Google Contacts numbers its repeated columns in the middle: "E-mail 1 -
+	// Value", "Phone 2 - Value", "Address 1 - Formatted", "Organization 1 -
+	// Name"; Outlook writes "E-mail 2 Address". Such a column maps as
+	// "E-mail 1", "Phone 2", "Address 1", "Organization Name" would; the
+	// "- Label", "- Type" and address parts beside them stay unmapped.
+	if stem, part, ok := midNumber(f); ok {
+		if part == "value" || part == "formatted" {
+			part = ""
+		}
+		if key, _, ok = m.exact(stem + part); ok {
+			return key, tierNumber, true
+		}
+	}
 	return "", 0, false
+}
+
+// midNumber splits a folded header numbered in the middle ("email1value")
+// into its stem and what follows the number, if that is one of the parts
+// such exports number.
+func midNumber(f string) (stem, part string, ok bool) {
+	for _, part := range []string{"value", "name", "title", "formatted", "address"} {
+		if rest, cut := strings.CutSuffix(f, part); cut {
+			if stem, cut := trimNumber(rest); cut {
+				return stem, part, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 func (m *matcher) exact(f string) (string, int, bool) {

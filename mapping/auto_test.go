@@ -204,3 +204,36 @@ func TestAutoEveryKeyAtMostOnce(t *testing.T) {
 		t.Fatal("no duplicate warnings")
 	}
 }
+
+// Google Contacts' and Outlook's exports, as they come: their numbered
+// columns map as their plain ones would, the second email and phone go to
+// other emails and mobile, and labels, types and address parts stay out.
+func TestAutoGoogleAndOutlookExports(t *testing.T) {
+	google := []string{"First Name", "Middle Name", "Last Name", "Organization Name", "Organization Title", "Notes", "Labels",
+		"E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label", "Phone 1 - Value",
+		"Phone 2 - Label", "Phone 2 - Value", "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City",
+		"Website 1 - Label", "Website 1 - Value"}
+	oldGoogle := []string{"Name", "Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value", "Phone 1 - Type", "Phone 1 - Value",
+		"Organization 1 - Type", "Organization 1 - Name", "Organization 1 - Title"}
+	outlook := []string{"First Name", "Last Name", "E-mail Address", "E-mail 2 Address", "E-mail 3 Address", "Business Phone", "Mobile Phone",
+		"Company", "Job Title"}
+	for _, tc := range []struct {
+		header []string
+		want   map[string]string // header -> key; the rest unmapped
+	}{
+		{google, map[string]string{"First Name": "first_name", "Last Name": "last_name", "Organization Name": "company",
+			"Organization Title": "job_title", "Notes": "description", "Labels": "tags", "E-mail 1 - Value": "email",
+			"E-mail 2 - Value": "other_emails", "Phone 1 - Value": "phone", "Phone 2 - Value": "mobile", "Address 1 - Formatted": "address"}},
+		{oldGoogle, map[string]string{"Name": "name", "Given Name": "first_name", "Family Name": "last_name", "E-mail 1 - Value": "email",
+			"Phone 1 - Value": "phone", "Organization 1 - Name": "company", "Organization 1 - Title": "job_title"}},
+		{outlook, map[string]string{"First Name": "first_name", "Last Name": "last_name", "E-mail Address": "email",
+			"E-mail 2 Address": "other_emails", "Business Phone": "phone", "Mobile Phone": "mobile", "Company": "company", "Job Title": "job_title"}},
+	} {
+		m := Auto(Contacts, tc.header, nil)
+		for i, h := range tc.header {
+			if got := m.Columns[i]; got != tc.want[h] {
+				t.Errorf("%q maps to %q, want %q", h, got, tc.want[h])
+			}
+		}
+	}
+}

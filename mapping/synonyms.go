@@ -171,7 +171,7 @@ var contactSynonyms = map[string]phrases{
 		"ja":      {"すべてのチケットを表示", "全チケット閲覧"},
 	},
 	"job_title": {
-		"en":      {"Job Title", "Title", "Position", "Job Position", "Designation", "Job"},
+		"en":      {"Job Title", "Title", "Position", "Job Position", "Designation", "Job", "Organization Title"},
 		"cs":      {"Funkce", "Pozice", "Pracovní pozice", "Pracovní funkce"},
 		"de":      {"Berufsbezeichnung", "Jobtitel", "Funktion", "Stellenbezeichnung"},
 		"fr":      {"Poste", "Fonction", "Titre", "Titre du poste", "Intitulé du poste"},
