@@ -205,13 +205,18 @@ type ImportStore interface {
 	// CancelImport asks a job to stop: a queued one is cancelled at once,
 	// a running one at its next batch.
 	CancelImport(ctx context.Context, tenantID, importID int64) (*Import, error)
-	ReleaseImportLock(ctx context.Context, tenantID, importID int64) error
+	// PauseImport frees the lock of a job its worker stopped at a batch
+	// boundary, if holder holds it, without counting the attempt toward
+	// MaxImportAttempts.
+	PauseImport(ctx context.Context, imp *Import, holder string) error
 	FindImportLock(ctx context.Context, tenantID int64) (*ImportLock, error)
 
 	// FinishImport records the import's final status, counts and message
-	// and, in the same transaction, frees the tenant's lock if the import
-	// holds it: an import that has ended is never still "in progress".
-	FinishImport(ctx context.Context, imp *Import) error
+	// and, in the same transaction, frees the tenant's lock if holder
+	// holds it: an import that has ended is never still "in progress". It
+	// changes nothing, with ELOCKLOST, if the import no longer runs or
+	// another holder took it over.
+	FinishImport(ctx context.Context, imp *Import, holder string) error
 	FindImport(ctx context.Context, tenantID, id int64) (*Import, error)
 	ListImports(ctx context.Context, tenantID int64, p Page) ([]*Import, string, error)
 	// FailedRows calls fn for each failed row of an import in row order.

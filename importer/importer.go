@@ -149,7 +149,7 @@ func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *rost
 	if err != nil {
 		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
 		bg := context.WithoutCancel(ctx)
-		im.Store.FinishImport(bg, imp) // frees the lock too
+		im.Store.FinishImport(bg, imp, o.Holder) // frees the lock too
 		return res, err
 	}
 	return im.execute(ctx, imp.FilePath, run, res, &o, total, imp.Counts.Rows)
@@ -190,7 +190,7 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 		// stopped job still holds the lock, and frees it for the next worker.
 		imp.Counts = run.counts
 		if errors.Is(err, ErrStopped) {
-			im.Store.ReleaseImportLock(context.WithoutCancel(ctx), imp.TenantID, imp.ID)
+			im.Store.PauseImport(context.WithoutCancel(ctx), imp, o.Holder)
 		}
 		return res, err
 	case errors.Is(err, errCancelled) || ctx.Err() != nil:
@@ -201,7 +201,17 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	}
 	// The import's own context may be cancelled; the journal must still be closed.
 	bg := context.WithoutCancel(ctx)
-	if ferr := im.Store.FinishImport(bg, imp); ferr != nil && err == nil { // frees the lock too
+	switch ferr := im.Store.FinishImport(bg, imp, o.Holder); { // frees the lock too
+	case roster.ErrorCode(ferr) == roster.ELOCKLOST:
+		// This run stalled past its lease and another took the import over
+		// (its error, a deadlock with the new holder, say, came from that):
+		// the import is the new holder's to finish and report.
+		imp.Status, imp.Message = roster.ImportRunning, ""
+		if err != nil {
+			return res, fmt.Errorf("%w: %v (this run's error: %v)", errLostLock, ferr, err)
+		}
+		return res, fmt.Errorf("%w: %v", errLostLock, ferr)
+	case ferr != nil && err == nil:
 		err = ferr
 	}
 	if err != nil {

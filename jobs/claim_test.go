@@ -71,3 +71,85 @@ func TestStalledWorkerCannotCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestStalledWorkerCannotCloseTheJob: a worker that stalled past its lease
+// and failed when it came back (a deadlock with the worker that took the
+// job over, say) cannot close the job: neither fail it under its new
+// worker, nor free that worker's lock, nor change a status it ended with.
+func TestStalledWorkerCannotCloseTheJob(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		imp := enqueue(t, s, tn, people("p", 3))
+		stalled, err := s.ClaimImport(ctx, "stalled", time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		resumed, err := s.ClaimImport(ctx, "resumer", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stalled.Status, stalled.Message = roster.ImportFailed, "internal error"
+		if err := s.FinishImport(ctx, stalled, "stalled"); roster.ErrorCode(err) != roster.ELOCKLOST {
+			t.Fatalf("the stalled worker closed the job: %v, want %s", err, roster.ELOCKLOST)
+		}
+		if got := find(t, s, imp); got.Status != roster.ImportRunning {
+			t.Fatalf("job %s %q, want running", got.Status, got.Message)
+		}
+		if lock, err := s.FindImportLock(ctx, tn.ID); err != nil || lock.Holder != "resumer" {
+			t.Fatalf("lock %+v, %v; want the resumer's", lock, err)
+		}
+		resumed.Status = roster.ImportDone
+		if err := s.FinishImport(ctx, resumed, "resumer"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishImport(ctx, stalled, "stalled"); roster.ErrorCode(err) != roster.ELOCKLOST {
+			t.Fatalf("the stalled worker closed the ended job: %v", err)
+		}
+		if got := find(t, s, imp); got.Status != roster.ImportDone {
+			t.Fatalf("job %s %q, want done", got.Status, got.Message)
+		}
+	})
+}
+
+// TestPausedJobsNeverGiveUp: a worker that pauses its job at a batch
+// boundary (a shutdown, as in a rolling restart) gives the attempt back,
+// so any number of restarts never make the job give up; a worker that
+// lost the job meanwhile pauses nothing.
+func TestPausedJobsNeverGiveUp(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		imp := enqueue(t, s, tn, people("p", 3))
+		for i := range roster.MaxImportAttempts + 2 {
+			got, err := s.ClaimImport(ctx, "restarting", time.Minute)
+			if err != nil || got.ID != imp.ID || got.Attempts != 1 {
+				t.Fatalf("claim %d: %+v, %v", i+1, got, err)
+			}
+			if err := s.PauseImport(ctx, got, "restarting"); err != nil {
+				t.Fatal(err)
+			}
+			if got.Attempts != 0 {
+				t.Fatalf("attempts after the pause: %d", got.Attempts)
+			}
+		}
+		got, err := s.ClaimImport(ctx, "stalled", time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if _, err := s.ClaimImport(ctx, "resumer", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PauseImport(ctx, got, "stalled"); err != nil {
+			t.Fatal(err)
+		}
+		if lock, err := s.FindImportLock(ctx, tn.ID); err != nil || lock.Holder != "resumer" {
+			t.Fatalf("lock %+v, %v; want the resumer's", lock, err)
+		}
+		if j := find(t, s, imp); j.Attempts != 2 || j.Status != roster.ImportRunning {
+			t.Fatalf("job %+v; want running at its second attempt", j)
+		}
+	})
+}

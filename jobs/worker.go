@@ -133,14 +133,14 @@ func (w *Worker) execute(ctx context.Context, stop <-chan struct{}, imp *roster.
 		w.logger().Error("import job panicked", "worker", w.Holder, "import", imp.ID, "panic", p, "stack", string(debug.Stack()))
 		imp.Status, imp.Message = roster.ImportFailed, fmt.Sprintf("internal error: the import stopped unexpectedly (%v)", p)
 		err = fmt.Errorf("import job #%d panicked: %v", imp.ID, p)
-		if ferr := w.Store.FinishImport(ctx, imp); ferr != nil { // frees the lock too
+		if ferr := w.Store.FinishImport(ctx, imp, w.Holder); ferr != nil { // frees the lock too
 			err = errors.Join(err, ferr)
 		}
 	}()
 	cleanup, err := w.localFile(ctx, imp)
 	if err != nil {
 		imp.Status, imp.Message = roster.ImportFailed, "the file to import cannot be read: "+roster.ErrorMessage(err)
-		w.Store.FinishImport(ctx, imp) // frees the lock too
+		w.Store.FinishImport(ctx, imp, w.Holder) // frees the lock too
 		return nil, err
 	}
 	defer cleanup()

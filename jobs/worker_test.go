@@ -219,8 +219,9 @@ func TestShutdownLeavesTheJobResumable(t *testing.T) {
 		resume(t, s, imp, end)
 		got = find(t, s, imp)
 		c := got.Counts
-		if got.Status != roster.ImportDone || got.Attempts != 2 || c.Rows != rows+1 || c.Created != rows || c.Failed != 1 {
-			t.Fatalf("resumed job: %s (%s), attempts %d, %+v; want done on attempt 2 with %d created, 1 failed", got.Status, got.Message, got.Attempts, c, rows)
+		// The shutdown gave its attempt back: only a worker that dies counts.
+		if got.Status != roster.ImportDone || got.Attempts != 1 || c.Rows != rows+1 || c.Created != rows || c.Failed != 1 {
+			t.Fatalf("resumed job: %s (%s), attempts %d, %+v; want done, counted as attempt 1, with %d created, 1 failed", got.Status, got.Message, got.Attempts, c, rows)
 		}
 		if n := len(contacts(t, s, tn)); n != rows {
 			t.Fatalf("%d contacts stored, want %d", n, rows)

@@ -161,10 +161,25 @@ func (s *Store) RenewImportLock(ctx context.Context, tenantID, importID int64, l
 	return cancel, err
 }
 
-// ReleaseImportLock frees the lock if importID holds it.
-func (s *Store) ReleaseImportLock(ctx context.Context, tenantID, importID int64) error {
-	_, err := s.exec(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), tenantID, importID)
-	return err
+// PauseImport frees the lock of a job its worker stopped at a batch
+// boundary (a shutdown), if holder holds it, and gives the attempt back:
+// only a worker that dies counts toward MaxImportAttempts, so rolling
+// restarts never make a job give up.
+func (s *Store) PauseImport(ctx context.Context, imp *roster.Import, holder string) error {
+	return s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ? AND holder = ?`), imp.TenantID, imp.ID, holder)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // taken over meanwhile: the attempt is the new holder's
+		}
+		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET attempts = attempts - 1 WHERE id = ? AND attempts > 0`), imp.ID); err != nil {
+			return err
+		}
+		imp.Attempts = max(imp.Attempts-1, 0)
+		return nil
+	})
 }
 
 // FindImportLock returns the tenant's lock, expired or not, or ENOTFOUND.
@@ -188,11 +203,32 @@ func (s *Store) findImportLock(ctx context.Context, q queryer, tenantID int64) (
 }
 
 // FinishImport records the final status, counts and message.
-func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
+func (s *Store) FinishImport(ctx context.Context, imp *roster.Import, holder string) error {
 	now := s.now()
-	imp.FinishedAt = &now
 	counts, _ := json.Marshal(imp.Counts)
 	err := s.InTx(ctx, func(tx *Tx) error {
+		// Only the import's holder closes it. A worker that stalled past
+		// its lease (a stopped process, a long pause) may come back to
+		// find that another took the import over, and maybe finished it:
+		// closing it then would fail a running import, or undo an ended
+		// one's status. On PostgreSQL the row lock waits for a takeover
+		// in flight to commit, so the lock read next sees it.
+		lockRow := ""
+		if s.Dialect.Name == "postgres" {
+			lockRow = " FOR UPDATE"
+		}
+		var status string
+		if err := tx.QueryRowContext(ctx, s.Q(`SELECT status FROM imports WHERE tenant_id = ? AND id = ?`+lockRow), imp.TenantID, imp.ID).Scan(&status); err != nil {
+			return err
+		}
+		var other string
+		err := tx.QueryRowContext(ctx, s.Q(`SELECT holder FROM import_locks WHERE tenant_id = ? AND import_id = ? AND holder <> ?`), imp.TenantID, imp.ID, holder).Scan(&other)
+		if err != sql.ErrNoRows || status != roster.ImportRunning {
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			return roster.Errorf(roster.ELOCKLOST, "import #%d is no longer this process's to close: another worker took it over, or it has ended (%s)", imp.ID, status)
+		}
 		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, warnings = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
 			imp.Status, string(counts), imp.Message, encodeList(imp.Warnings), now, imp.TenantID, imp.ID); err != nil {
 			return err
@@ -202,9 +238,13 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import) error {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ?`), imp.TenantID, imp.ID)
+		_, err = tx.ExecContext(ctx, s.Q(`DELETE FROM import_locks WHERE tenant_id = ? AND import_id = ? AND holder = ?`), imp.TenantID, imp.ID, holder)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	imp.FinishedAt = &now
 	if imp.Counts.Created+imp.Counts.Updated > 1000 {
 		// In the background: the caller releases the import lock next.
 		go s.analyze(context.WithoutCancel(ctx))

@@ -213,7 +213,7 @@ func holdLock(t *testing.T, db, tenant string) (release func()) {
 		}
 		released = true
 		imp.Status = roster.ImportDone
-		if err := st.FinishImport(ctx, imp); err != nil {
+		if err := st.FinishImport(ctx, imp, "the test"); err != nil {
 			t.Error(err)
 		}
 		st.Close()
