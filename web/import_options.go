@@ -20,7 +20,7 @@ var optionFields = []string{"kind", "map", "match", "merge", "region", "encoding
 	"date_format", "blank", "lists", "create_companies", "custom_fields", "max_rows"}
 
 // requestFields are the other fields an import request may have.
-var requestFields = []string{"file", "upload_id", "profile", "dry_run", "queue"}
+var requestFields = []string{"file", "upload_id", "profile", "dry_run", "queue", "notify"}
 
 // importOptions returns the options a request asks for: the profile's, if
 // it names one, else the defaults, overlaid with the option fields given.
