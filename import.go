@@ -189,8 +189,9 @@ type ImportStore interface {
 	// EnqueueImport records a job (status queued) for the file at
 	// imp.FilePath and keeps a copy of the file in the database, so a
 	// worker on any machine can run it; a worker runs it when the
-	// tenant's lock is free.
-	EnqueueImport(ctx context.Context, imp *Import) error
+	// tenant's lock is free. With alone, it refuses with EINPROGRESS while
+	// another import of the tenant is queued or running.
+	EnqueueImport(ctx context.Context, imp *Import, alone bool) error
 	// ReadImportFile writes a job's kept file to w.
 	ReadImportFile(ctx context.Context, tenantID, importID int64, w io.Writer) error
 	// ClaimImport takes the oldest job a worker may run now — queued, or

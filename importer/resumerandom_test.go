@@ -40,7 +40,7 @@ func (e *env) job(content string, opts importer.Options, stops []int) *roster.Im
 		e.t.Fatal(err)
 	}
 	imp := &roster.Import{TenantID: e.tenant.ID, Kind: opts.Kind, FileName: "job.csv", FilePath: path, Options: opts.ImportOptions}
-	if err := e.s.EnqueueImport(e.ctx, imp); err != nil {
+	if err := e.s.EnqueueImport(e.ctx, imp, false); err != nil {
 		e.t.Fatal(err)
 	}
 	for i := 0; ; i++ {

@@ -2,7 +2,10 @@ package jobs_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,6 +153,51 @@ func TestPausedJobsNeverGiveUp(t *testing.T) {
 		}
 		if j := find(t, s, imp); j.Attempts != 2 || j.Status != roster.ImportRunning {
 			t.Fatalf("job %+v; want running at its second attempt", j)
+		}
+	})
+}
+
+// TestEnqueueAloneAcrossConnections: uploads of one tenant that arrive at
+// once, as through several processes serving one database, queue one job;
+// the others are refused with EINPROGRESS naming it. queue=true (alone
+// false) queues behind it.
+func TestEnqueueAloneAcrossConnections(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		path := filepath.Join(t.TempDir(), "upload.csv")
+		if err := os.WriteFile(path, []byte(people("p", 3)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		errs := make(chan error, n)
+		var start sync.WaitGroup
+		start.Add(1)
+		for range n {
+			go func() {
+				start.Wait()
+				imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
+					Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
+				errs <- s.EnqueueImport(ctx, imp, true)
+			}()
+		}
+		start.Done()
+		queued := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				queued++
+			case roster.ErrorCode(err) != roster.EINPROGRESS:
+				t.Errorf("enqueue: %v", err)
+			}
+		}
+		if queued != 1 {
+			t.Fatalf("%d jobs queued at once, want 1", queued)
+		}
+		behind := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
+			Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
+		if err := s.EnqueueImport(ctx, behind, false); err != nil {
+			t.Fatalf("queue behind it: %v", err)
 		}
 	})
 }

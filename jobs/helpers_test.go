@@ -67,7 +67,7 @@ func enqueueFile(t *testing.T, s roster.Store, tn *roster.Tenant, path string) *
 	t.Helper()
 	imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: filepath.Base(path), FilePath: path,
 		Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
-	if err := s.EnqueueImport(context.Background(), imp); err != nil {
+	if err := s.EnqueueImport(context.Background(), imp, false); err != nil {
 		t.Fatal(err)
 	}
 	return imp

@@ -28,7 +28,7 @@ func TestJobRunsWhereItsFileIsNot(t *testing.T) {
 		imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
 			FileSHA256: hex.EncodeToString(sum[:]), Header: []string{"name", "email", "company"},
 			Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
-		if err := s.EnqueueImport(ctx, imp); err != nil {
+		if err := s.EnqueueImport(ctx, imp, false); err != nil {
 			t.Fatal(err)
 		}
 		var kept bytes.Buffer

@@ -12,9 +12,17 @@ import (
 	"roster"
 )
 
-// EnqueueImport records a queued job for a stored file.
-func (s *Store) EnqueueImport(ctx context.Context, imp *roster.Import) error {
+// EnqueueImport records a queued job for a stored file. With alone, it is
+// refused with EINPROGRESS while another import of the tenant is queued
+// or running, checked in the transaction that enqueues: several processes
+// serving one database cannot both pass the check.
+func (s *Store) EnqueueImport(ctx context.Context, imp *roster.Import, alone bool) error {
 	return s.InTx(ctx, func(tx *Tx) error {
+		if alone {
+			if err := s.checkIdle(ctx, tx, imp.TenantID); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		var n int
 		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM imports WHERE tenant_id = ?`), imp.TenantID).Scan(&n); err != nil {
@@ -33,6 +41,45 @@ func (s *Store) EnqueueImport(ctx context.Context, imp *roster.Import) error {
 		}
 		return s.keepFile(ctx, tx, imp.ID, imp.FilePath)
 	})
+}
+
+// checkIdle returns EINPROGRESS, naming the import in the way, while one
+// of the tenant runs (its lock is live), is queued, or is a job whose
+// worker died (a worker resumes it).
+func (s *Store) checkIdle(ctx context.Context, tx *Tx, tenantID int64) error {
+	if s.Dialect.Name == "postgres" {
+		// Enqueues of a tenant wait for each other here; SQLite's write
+		// transaction does the same.
+		if _, err := tx.ExecContext(ctx, s.Q(`SELECT id FROM tenants WHERE id = ? FOR UPDATE`), tenantID); err != nil {
+			return err
+		}
+	}
+	busy := func(imp *roster.Import, done, total int, started time.Time) error {
+		return roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is %s (%d of %d rows done); wait for it to finish, or send queue=true to run this one after it",
+			imp.ID, imp.Status, done, total).
+			With("import_id", imp.ID).With("status", imp.Status).With("started_at", started).
+			With("rows_done", done).With("rows_total", total).With("file_name", imp.FileName)
+	}
+	lock, err := s.findImportLock(ctx, tx, tenantID)
+	switch {
+	case err == nil && lock.ExpiresAt.After(s.now()):
+		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE id = ?`), lock.ImportID))
+		if err != nil {
+			imp = &roster.Import{ID: lock.ImportID, Status: roster.ImportRunning}
+		}
+		return busy(imp, lock.RowsDone, lock.RowsTotal, lock.StartedAt)
+	case err != nil && roster.ErrorCode(err) != roster.ENOTFOUND:
+		return err
+	}
+	imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports
+		WHERE tenant_id = ? AND (status = ? OR status = ? AND file_path <> '') ORDER BY id LIMIT 1`), tenantID, roster.ImportQueued, roster.ImportRunning))
+	switch {
+	case err == sql.ErrNoRows:
+		return nil
+	case err != nil:
+		return err
+	}
+	return busy(imp, imp.Counts.Rows, imp.RowsTotal, imp.StartedAt)
 }
 
 // fileChunk is how much of a job's file one row of import_files holds.

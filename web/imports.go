@@ -129,14 +129,6 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		opts.MaxRows = max // the worker enforces it too
 	}
 
-	s.enqueue.Lock()
-	defer s.enqueue.Unlock()
-	if !queue {
-		if err := s.checkIdle(ctx, c.tenant); err != nil {
-			s.error(w, r, err)
-			return
-		}
-	}
 	path := up.Path
 	if hasID {
 		// The previewed file becomes the job's: upload_id is used up.
@@ -145,62 +137,27 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 			s.error(w, r, err)
 			return
 		}
-		os.Remove(up.Path + ".json")
 	}
 	imp := &roster.Import{TenantID: c.tenant.ID, Kind: opts.Kind, FileName: up.Name, FileSHA256: up.SHA256, Options: opts,
 		FilePath: path, RowsTotal: res.RowsTotal, RequestedBy: notify, Header: res.Header, DryRun: dry}
 	if imp.FileName == "" {
 		imp.FileName = "upload"
 	}
-	if err := s.store.EnqueueImport(ctx, imp); err != nil {
-		os.Remove(path)
+	if err := s.store.EnqueueImport(ctx, imp, !queue); err != nil {
+		if hasID && roster.ErrorCode(err) == roster.EINPROGRESS {
+			os.Rename(path, up.Path) // the preview's upload_id stays usable
+		} else {
+			os.Remove(path)
+		}
 		s.error(w, r, err)
 		return
+	}
+	if hasID {
+		os.Remove(up.Path + ".json")
 	}
 	stored = true
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/imports/%d", imp.ID))
 	writeJSON(w, http.StatusAccepted, imp)
-}
-
-// checkIdle returns EINPROGRESS, with the job that is in the way, while
-// the tenant has an import queued or running.
-func (s *Server) checkIdle(ctx context.Context, tenant *roster.Tenant) error {
-	lock, err := s.store.FindImportLock(ctx, tenant.ID)
-	switch {
-	case err == nil && lock.ExpiresAt.After(time.Now()):
-		imp, ferr := s.store.FindImport(ctx, tenant.ID, lock.ImportID)
-		e := roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is running (%d of %d rows done); wait for it to finish, or send queue=true to run this one after it",
-			lock.ImportID, lock.RowsDone, lock.RowsTotal)
-		e.With("import_id", lock.ImportID).With("started_at", lock.StartedAt).With("rows_done", lock.RowsDone).With("rows_total", lock.RowsTotal)
-		if ferr == nil {
-			e.With("status", imp.Status).With("file_name", imp.FileName)
-		} else {
-			e.With("status", roster.ImportRunning)
-		}
-		return e
-	case err != nil && roster.ErrorCode(err) != roster.ENOTFOUND:
-		return err
-	}
-	// A queued job, or a running one whose worker died (a worker resumes it).
-	p := roster.Page{Limit: roster.MaxLimit}
-	for {
-		imps, next, err := s.store.ListImports(ctx, tenant.ID, p)
-		if err != nil {
-			return err
-		}
-		for _, imp := range imps {
-			if imp.Status == roster.ImportQueued || imp.Status == roster.ImportRunning && imp.FilePath != "" {
-				return roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is %s (%d of %d rows done); wait for it to finish, or send queue=true to run this one after it",
-					imp.ID, imp.Status, imp.Counts.Rows, imp.RowsTotal).
-					With("import_id", imp.ID).With("status", imp.Status).With("started_at", imp.StartedAt).
-					With("rows_done", imp.Counts.Rows).With("rows_total", imp.RowsTotal).With("file_name", imp.FileName)
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		p.Cursor = next
-	}
 }
 
 // checkImportsPerDay refuses an import beyond the tenant's daily quota.

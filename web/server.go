@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"roster"
 	"roster/normalize"
@@ -24,9 +23,6 @@ type Server struct {
 	mux    *http.ServeMux
 	phones *normalize.Phones
 	cfg    Config
-	// enqueue serializes the "is an import in progress?" check with the
-	// enqueue that follows it, so two uploads cannot both pass it.
-	enqueue sync.Mutex
 }
 
 // New returns a Server over store with the default Config.

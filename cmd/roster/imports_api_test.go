@@ -336,6 +336,8 @@ func testPreviewThenImport(t *testing.T, s *apiServer) {
 	// Import the previewed file by its upload_id, while the tenant's lock
 	// is held so the job waits and its events show it queued first.
 	release := holdLock(t, s.db, "previewthenimport")
+	// Refused while the lock is held (no queue=true), the upload stays usable.
+	wantError(t, s.do(t, s.token, "POST", "/api/v1/imports", map[string]any{"upload_id": pv.UploadID, "region": "CZ"}), http.StatusConflict, roster.EINPROGRESS, "")
 	var imp roster.Import
 	r = s.call(t, "POST", "/api/v1/imports", map[string]any{"upload_id": pv.UploadID, "region": "CZ", "queue": true}, http.StatusAccepted)
 	r.decode(t, &imp)
@@ -442,6 +444,13 @@ func testImportInProgress(t *testing.T, s *apiServer) {
 	if done := s.waitImport(t, last.ID); done.Status != roster.ImportDone || done.Counts.Unchanged != 1 {
 		t.Errorf("import after the queue: %+v", done)
 	}
+	// notify names who hears of the end, as the OpenAPI document says.
+	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"notify": "not an address"}, "d.csv", file), http.StatusBadRequest, roster.EINVALID, "notify")
+	told := s.importJob(t, map[string]string{"notify": "Ops@Example.com"}, "d.csv", file)
+	if told.RequestedBy != "ops@example.com" {
+		t.Errorf("requested_by %q, want the notify address", told.RequestedBy)
+	}
+	s.waitImport(t, told.ID)
 }
 
 func testImportProfiles(t *testing.T, s *apiServer) {

@@ -69,7 +69,7 @@ func enqueueFile(t *testing.T, s roster.Store, tn *roster.Tenant, path string, d
 	t.Helper()
 	imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: filepath.Base(path), FilePath: path,
 		Options: importer.Defaults(defaultImportOptions()), DryRun: len(dry) > 0 && dry[0]}
-	if err := s.EnqueueImport(context.Background(), imp); err != nil {
+	if err := s.EnqueueImport(context.Background(), imp, false); err != nil {
 		t.Fatal(err)
 	}
 	return imp
