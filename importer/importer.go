@@ -173,7 +173,10 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	// Deferred too: a panic in the writer must not leave the lease renewed forever.
 	stopBeat := sync.OnceFunc(im.heartbeat(imp, &done, total))
 	defer stopBeat()
-	err := im.write(ctx, path, run, imp, o, total, skip, &done)
+	err := errCancelled // asked while no worker ran it: not one more batch
+	if !imp.CancelRequested {
+		err = im.write(ctx, path, run, imp, o, total, skip, &done)
+	}
 	stopBeat()
 	imp.Counts = run.counts
 	res.Errors = run.errors

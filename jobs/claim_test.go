@@ -201,3 +201,30 @@ func TestEnqueueAloneAcrossConnections(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelledBeforeItStarted: cancelling a queued job says so in the
+// job it returns, as the journal does, and such a job (like a queued one)
+// has nothing to undo.
+func TestCancelledBeforeItStarted(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		imp := enqueue(t, s, tn, people("p", 3))
+		if _, err := s.UndoImport(ctx, tn.ID, imp.ID); roster.ErrorCode(err) != roster.ECONFLICT {
+			t.Fatalf("undo of a queued job: %v, want %s", err, roster.ECONFLICT)
+		}
+		got, err := s.CancelImport(ctx, tn.ID, imp.ID)
+		if err != nil || got.Status != roster.ImportCancelled || !got.CancelRequested {
+			t.Fatalf("cancel: %+v, %v", got, err)
+		}
+		if stored := find(t, s, imp); stored.Status != got.Status || stored.CancelRequested != got.CancelRequested || stored.Message != got.Message {
+			t.Fatalf("cancel returned %+v, the journal holds %+v", got, stored)
+		}
+		if _, err := s.UndoImport(ctx, tn.ID, imp.ID); roster.ErrorCode(err) != roster.ECONFLICT {
+			t.Fatalf("undo of a job cancelled before it started: %v, want %s", err, roster.ECONFLICT)
+		}
+		if stored := find(t, s, imp); stored.Status != roster.ImportCancelled {
+			t.Fatalf("after the refused undo the job is %s", stored.Status)
+		}
+	})
+}

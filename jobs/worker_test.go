@@ -296,3 +296,28 @@ func TestRunStartsNWorkers(t *testing.T) {
 		t.Logf("4 jobs ran on %d workers", len(holders))
 	})
 }
+
+// A cancel asked while the job's worker was dead is honoured by the worker
+// that resumes it, before it writes another batch.
+func TestCancelWhileNoWorkerRuns(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		imp := enqueue(t, s, tn, people("p", 1000))
+		if _, err := s.ClaimImport(ctx, "dead", time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.CancelImport(ctx, tn.ID, imp.ID); err != nil || !got.CancelRequested {
+			t.Fatalf("cancel: %+v, %v", got, err)
+		}
+		time.Sleep(5 * time.Millisecond) // the lease runs out
+		end := newEnded()
+		resume(t, s, imp, end)
+		if got := find(t, s, imp); got.Status != roster.ImportCancelled || got.Counts.Rows != 0 {
+			t.Fatalf("job %s (%s) with %+v; want cancelled with no row", got.Status, got.Message, got.Counts)
+		}
+		if n := len(contacts(t, s, tn)); n != 0 {
+			t.Fatalf("%d contacts written after the cancel", n)
+		}
+	})
+}

@@ -234,7 +234,7 @@ func (s *Store) CancelImport(ctx context.Context, tenantID, importID int64) (*ro
 		switch imp.Status {
 		case roster.ImportQueued:
 			now := s.now()
-			imp.Status, imp.FinishedAt, imp.Message = roster.ImportCancelled, &now, "cancelled before it started"
+			imp.Status, imp.FinishedAt, imp.Message, imp.CancelRequested = roster.ImportCancelled, &now, "cancelled before it started", true
 			_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, finished_at = ?, message = ?, cancel_requested = ? WHERE id = ?`),
 				imp.Status, now, imp.Message, true, imp.ID)
 			return err

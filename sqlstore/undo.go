@@ -34,6 +34,12 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 			return roster.Errorf(roster.ECONFLICT, "import %d was already undone", importID)
 		case roster.ImportRunning:
 			return roster.Errorf(roster.EINPROGRESS, "import %d is still running", importID)
+		case roster.ImportQueued:
+			return roster.Errorf(roster.ECONFLICT, "import %d has not started; cancel it instead", importID).With("status", imp.Status)
+		case roster.ImportCancelled:
+			if imp.Counts.Rows == 0 {
+				return roster.Errorf(roster.ECONFLICT, "import %d was cancelled before it imported a row: there is nothing to undo", importID).With("status", imp.Status)
+			}
 		}
 		if imp.DryRun {
 			return roster.Errorf(roster.EINVALID, "import %d was a dry run: it changed nothing, so there is nothing to undo", importID)

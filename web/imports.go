@@ -230,10 +230,6 @@ func (s *Server) importUndo(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.error(w, r, err)
 		return
 	}
-	if imp.Status == roster.ImportQueued {
-		s.error(w, r, roster.Errorf(roster.ECONFLICT, "import %d has not started; cancel it instead", imp.ID).With("status", imp.Status))
-		return
-	}
 	rep, err := s.store.UndoImport(r.Context(), c.tenant.ID, imp.ID)
 	if err != nil {
 		s.error(w, r, err)
