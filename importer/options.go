@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"roster"
+	"roster/mapping"
+	"roster/normalize"
+	"roster/tabular"
 )
 
 // Options are one import's options: the journaled ImportOptions plus how
@@ -190,4 +193,41 @@ const (
 // imports at once.
 func MemoryLimit(imports int) int64 {
 	return memoryBase + int64(max(imports, 1))*memoryPerImport
+}
+
+// CheckProfile checks the options a profile saves as an import would,
+// before any file is read: Validate's, then the phone region (upper-cased),
+// the date format, the encoding and the mapping's fields, which are the
+// tenant's. A profile that saves is one that imports.
+func CheckProfile(ctx context.Context, store roster.Store, tenantID int64, p *roster.Profile) error {
+	o := &p.Options
+	if err := Validate(*o); err != nil {
+		return err
+	}
+	o.Region = strings.ToUpper(strings.TrimSpace(o.Region))
+	if _, err := normalize.NewPhones(o.Region); err != nil {
+		return roster.Errorf(roster.EINVALID, "--region: %v", err).With("field", "region")
+	}
+	if o.DateFormat != "" {
+		if _, err := normalize.ParseDateLayout(o.DateFormat); err != nil {
+			return roster.Errorf(roster.EINVALID, "--date-format: %v", err).With("field", "date_format")
+		}
+	}
+	if o.Encoding != "" && !tabular.KnownEncoding(o.Encoding) {
+		return roster.Errorf(roster.EINVALID, "--encoding: unknown encoding %q", o.Encoding).With("field", "encoding")
+	}
+	if len(o.Map) > 0 {
+		defs, err := store.ListFields(ctx, tenantID, o.Kind)
+		if err != nil {
+			return err
+		}
+		custom := make([]mapping.Custom, len(defs))
+		for i, d := range defs {
+			custom[i] = mapping.Custom{Key: d.Key, Label: d.Label}
+		}
+		if err := mapping.CheckKeys(mapping.Kind(o.Kind), o.Map, custom); err != nil {
+			return roster.Errorf(roster.EINVALID, "--map %v", err).With("field", "map")
+		}
+	}
+	return nil
 }

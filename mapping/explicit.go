@@ -3,6 +3,8 @@ package mapping
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -253,4 +255,19 @@ func resolveKey(kind Kind, key string, custom []Custom) (string, error) {
 		msg += "; custom fields are " + strings.Join(keys, ", ")
 	}
 	return "", errors.New(msg + `; use "-" to ignore a column`)
+}
+
+// CheckKeys reports the first value of explicit that is not a field of
+// kind (a canonical key, a custom field's key, or "-"), as Apply would,
+// so that a saved mapping is checked before any file is read.
+func CheckKeys(kind Kind, explicit map[string]string, custom []Custom) error {
+	names := slices.Sorted(maps.Keys(explicit))
+	for _, name := range names {
+		if raw := explicit[name]; !ignoreKey(raw) {
+			if _, err := resolveKey(kind, strings.TrimSpace(raw), custom); err != nil {
+				return fmt.Errorf("%q: %w", name, err)
+			}
+		}
+	}
+	return nil
 }

@@ -213,3 +213,10 @@ func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalErro
 	}
 	return e, 0, nil
 }
+
+// KnownEncoding reports whether name is an encoding Options.Encoding
+// takes, so that saved options can be checked before any file is read.
+func KnownEncoding(name string) bool {
+	_, ok := lookupEncoding(name)
+	return ok
+}

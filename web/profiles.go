@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"roster"
+	"roster/importer"
 )
 
 // profileInput is the body of POST and PUT /import-profiles.
@@ -45,6 +46,10 @@ func (s *Server) profileCreate(w http.ResponseWriter, r *http.Request, c *caller
 		s.error(w, r, roster.Errorf(roster.EINVALID, "name: a profile needs a name").With("field", "name"))
 		return
 	}
+	if err := importer.CheckProfile(r.Context(), s.store, c.tenant.ID, p); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	switch _, err := s.store.FindProfile(r.Context(), c.tenant.ID, p.Name); {
 	case err == nil:
 		s.error(w, r, roster.Errorf(roster.ECONFLICT, "import profile %q exists; PUT /api/v1/import-profiles/{name} replaces it", p.Name).With("field", "name"))
@@ -83,6 +88,10 @@ func (s *Server) profilePut(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	p.Name = name
+	if err := importer.CheckProfile(r.Context(), s.store, c.tenant.ID, p); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	status := http.StatusOK
 	switch _, err := s.store.FindProfile(r.Context(), c.tenant.ID, name); {
 	case roster.ErrorCode(err) == roster.ENOTFOUND:

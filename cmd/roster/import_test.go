@@ -416,6 +416,12 @@ func TestCLIImportProfile(t *testing.T) {
 	if !strings.Contains(out, `saved profile "weekly"`) {
 		t.Errorf("profiles save printed %q", out)
 	}
+	// A profile no import could use is not saved.
+	for _, bad := range [][]string{{"--region", "XX"}, {"--map", "Osoba=nickname"}, {"--encoding", "bogus"}, {"--date-format", "YY"}} {
+		if code, _, errOut := cli(t, append([]string{"profiles", "save", "bad", "--db", db}, bad...)...); code != exitFatal || !strings.Contains(errOut, bad[0]) {
+			t.Errorf("profiles save %q: exit %d %q, want 1 naming %s", bad, code, errOut, bad[0])
+		}
+	}
 	out = mustCLI(t, "profiles", "list", "--db", db)
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || strings.Fields(lines[1])[0] != "weekly" {
 		t.Errorf("profiles list:\n%s", out)

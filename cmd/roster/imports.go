@@ -149,6 +149,9 @@ func (m *Main) profiles(ctx context.Context, args []string) error {
 			return err
 		}
 		p := &roster.Profile{Name: pos[1], Options: opts}
+		if err := importer.CheckProfile(ctx, s, t.ID, p); err != nil {
+			return err
+		}
 		if err := s.SaveProfile(ctx, t.ID, p); err != nil {
 			return err
 		}

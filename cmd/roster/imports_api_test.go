@@ -463,6 +463,23 @@ func testImportProfiles(t *testing.T, s *apiServer) {
 	wantError(t, s.do(t, s.token, "POST", "/api/v1/import-profiles", in), http.StatusConflict, roster.ECONFLICT, "name")
 	wantError(t, s.do(t, s.token, "POST", "/api/v1/import-profiles", map[string]any{"name": "x", "options": map[string]any{"merge": "some"}}), http.StatusBadRequest, roster.EINVALID, "")
 	wantError(t, s.do(t, s.token, "POST", "/api/v1/import-profiles", map[string]any{"options": map[string]any{}}), http.StatusBadRequest, roster.EINVALID, "name")
+	// A profile that saves is one that imports: what an import would refuse
+	// is refused now, naming the option.
+	for field, opts := range map[string]map[string]any{
+		"region":      {"region": "XX"},
+		"date_format": {"date_format": "YY"},
+		"encoding":    {"encoding": "bogus"},
+		"map":         {"map": map[string]string{"Email": "nosuch"}},
+	} {
+		wantError(t, s.do(t, s.token, "POST", "/api/v1/import-profiles", map[string]any{"name": "bad", "options": opts}), http.StatusBadRequest, roster.EINVALID, field)
+		wantError(t, s.do(t, s.token, "PUT", "/api/v1/import-profiles/bad", map[string]any{"options": opts}), http.StatusBadRequest, roster.EINVALID, field)
+	}
+	var lower roster.Profile
+	s.call(t, "PUT", "/api/v1/import-profiles/lower", map[string]any{"options": map[string]any{"region": "cz"}}, http.StatusCreated).decode(t, &lower)
+	if lower.Options.Region != "CZ" {
+		t.Errorf("region saved as %q", lower.Options.Region)
+	}
+	s.call(t, "DELETE", "/api/v1/import-profiles/lower", nil, http.StatusNoContent)
 
 	s.call(t, "GET", "/api/v1/import-profiles/weekly", nil, http.StatusOK).decode(t, &p)
 	if p.Options.Region != "CZ" {
