@@ -271,3 +271,15 @@ func CheckKeys(kind Kind, explicit map[string]string, custom []Custom) error {
 	}
 	return nil
 }
+
+// Overlay returns the mapping of a profile (base) with the columns of an
+// explicit mapping given with it (over) mapped as over says: changing one
+// column of a saved mapping keeps the others ("-" ignores a column).
+func Overlay(base, over map[string]string) map[string]string {
+	if len(base) == 0 {
+		return over
+	}
+	out := maps.Clone(base)
+	maps.Copy(out, over)
+	return out
+}

@@ -70,7 +70,7 @@ func (s *Server) importOptions(ctx context.Context, tenant *roster.Tenant, f *im
 					return o, bad(name, "%v", err)
 				}
 			}
-			o.Map = m
+			o.Map = mapping.Overlay(o.Map, m)
 		case "match":
 			var list []string
 			if len(raw) > 0 && raw[0] == '[' {

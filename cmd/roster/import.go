@@ -53,7 +53,10 @@ func (f *importFlags) options(fs *flag.FlagSet, base roster.ImportOptions) (rost
 		case "kind":
 			o.Kind = roster.Kind(f.kind)
 		case "map":
-			o.Map, err = mapping.ParseExplicit(f.mapSpec)
+			var m map[string]string
+			if m, err = mapping.ParseExplicit(f.mapSpec); err == nil {
+				o.Map = mapping.Overlay(o.Map, m)
+			}
 		case "match":
 			o.Match = splitComma(f.match)
 		case "merge":

@@ -455,6 +455,12 @@ func TestCLIImportProfile(t *testing.T) {
 		t.Errorf("petra %+v", c)
 	}
 
+	// --map given with the profile changes the columns it names and keeps
+	// the profile's others (alone, no synonym would map them): here the
+	// company column is left out, and the rows are as they were.
+	res = importJSONRun(t, "--profile", "weekly", "--map", "Organizační složka=-", "--dry-run", week, "--db", db)
+	wantCounts(t, res, 2, 0, 0, 2, 0)
+
 	mustCLI(t, "profiles", "delete", "weekly", "--db", db)
 	if code, _, errOut := cli(t, "import", "--profile", "weekly", week, "--db", db); code != exitFatal || !strings.Contains(errOut, "weekly") {
 		t.Errorf("import with a deleted profile: exit %d %q", code, errOut)
