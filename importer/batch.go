@@ -36,6 +36,7 @@ type batch struct {
 	// unfindable are the contacts it created that --match cannot find
 	// again, counted once the batch succeeds too.
 	unfindable unfindable
+	rewritten  rewritten // likewise, the rows that updated a record the import wrote
 }
 
 // rowError is a planning failure of one row.

@@ -43,7 +43,7 @@ func (b *batch) importCompany(r *record) error {
 	} else if row.Name == "" {
 		return failRow(b.run.parser.firstMapped("name"), "missing_name", "a new company needs a name")
 	}
-	b.applyCompanyRow(next, r, target == nil)
+	b.applyCompanyRow(next, r, target == nil || b.run.madeHere(target.ID, target.CreatedAt))
 	next.Normalize()
 	if err := next.Validate(b.run.companyDefs); err != nil {
 		return domainError(err)
@@ -77,6 +77,9 @@ func (b *batch) importCompany(r *record) error {
 	b.rememberCompany(next)
 	b.change(r, roster.KindCompanies, next.ID, roster.ActionUpdated, target, roster.Contact{}, *next)
 	b.run.counts.Updated++
+	if b.run.writtenHere(target.ID, target.UpdatedAt) {
+		b.rewritten.add(r.row)
+	}
 	return nil
 }
 

@@ -285,6 +285,7 @@ func (b *batch) importContact(r *record) error {
 		return b.createContact(r)
 	}
 	target := b.contacts[matched[0]]
+	again := b.run.writtenHere(target.ID, target.UpdatedAt)
 	next := cloneContact(target)
 	var merged []*roster.Contact
 	if o.Merge == roster.MergeAll {
@@ -294,7 +295,7 @@ func (b *batch) importContact(r *record) error {
 			mergeContact(next, m)
 		}
 	}
-	b.run.applyRow(next, r, false)
+	b.run.applyRow(next, r, b.run.madeHere(target.ID, target.CreatedAt))
 	// A row that leaves the stored contact as it was (the usual re-import)
 	// has nothing to validate: it writes nothing. Only a contact stored
 	// normalized takes this path; any other is compared as below.
@@ -346,6 +347,9 @@ func (b *batch) importContact(r *record) error {
 	b.remember(next)
 	b.change(r, roster.KindContacts, next.ID, roster.ActionUpdated, target, *next, roster.Company{})
 	b.run.counts.Updated++
+	if again {
+		b.rewritten.add(r.row)
+	}
 	return nil
 }
 

@@ -69,6 +69,10 @@ type run struct {
 	emailsLooked, emailsFound atomic.Int64
 	leftOut                   leftOuts   // the writer's: what imported cells left out
 	unfindable                unfindable // the writer's: created contacts --match cannot find
+	rewritten                 rewritten  // the writer's: rows that matched a record this import wrote
+	// since is when the import started: a record created or updated
+	// since then is this import's (a dry run's new records have dry ids).
+	since time.Time
 	// again is the file's reader that prepare read, reopened from its
 	// start for the import's own pass where that is cheaper than opening
 	// the file anew (tabular.Reopener); nil otherwise, or once taken.
@@ -168,6 +172,7 @@ var errLostLock = errors.New("lost the import lock")
 // execute writes the rows after the first skip ones and closes the journal entry.
 func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
 	imp := res.Import
+	run.since = imp.StartedAt
 	var done atomic.Int64
 	done.Store(int64(skip))
 	// Deferred too: a panic in the writer must not leave the lease renewed forever.
@@ -182,6 +187,7 @@ func (im *Importer) execute(ctx context.Context, path string, run *run, res *Res
 	res.Errors = run.errors
 	res.Warnings = append(res.Warnings, run.leftOut.warnings(res.Header)...)
 	res.Warnings = append(res.Warnings, run.unfindable.warning(run.opts.Match)...)
+	res.Warnings = append(res.Warnings, run.rewritten.warning(run.opts.Kind)...)
 	imp.Warnings = res.Warnings
 	switch {
 	case err == nil:

@@ -183,6 +183,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 				run.leftOut.add(r)
 			}
 			run.unfindable.merge(b.unfindable)
+			run.rewritten.merge(b.rewritten)
 			d := b.dirty // not &b.dirty, which would keep the whole batch
 			log.add(&d)
 			if filtered != nil {

@@ -1,0 +1,66 @@
+package importer_test
+
+import (
+	"reflect"
+	"testing"
+
+	"roster"
+	"roster/importer"
+)
+
+// A file that holds a contact twice imports row by row, the later row
+// updating what the earlier wrote; the report says so. An identical
+// repeat changes nothing and goes unsaid. With --custom-fields new-only,
+// a later row still writes the custom fields of a contact the import
+// created.
+func TestRowsThatUpdateWhatAnEarlierRowWrote(t *testing.T) {
+	const file = "name,email,job_title,tier\n" +
+		"Ann,ann@x.cz,Clerk,first\n" +
+		"Bob,bob@x.cz,CEO,first\n" +
+		"Ann,ANN@x.cz,Manager,second\n" +
+		"Bob,bob@x.cz,CEO,first\n"
+	want := []string{"1 row updated a contact that an earlier row of the file had written: the file holds some contacts more than once, and the later rows' values won (first at row 4)"}
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "tier", roster.FieldText)
+		newOnly := func(o *importer.Options) { o.CustomFields = roster.CustomNewOnly }
+		for _, mods := range [][]func(*importer.Options){{newOnly, batchOf(1)}, {newOnly, batchOf(3)}, {newOnly, func(o *importer.Options) { o.DryRun = true }}} {
+			res := e.run(file, mods...)
+			e.counts(res, 2, 1, 1, 0)
+			if !reflect.DeepEqual(res.Warnings, want) {
+				t.Fatalf("warnings\n%q\nwant\n%q", res.Warnings, want)
+			}
+			if res.Import.DryRun {
+				continue
+			}
+			if ann := e.byEmail("ann@x.cz"); ann.JobTitle != "Manager" || ann.Custom["tier"] != "second" {
+				t.Fatalf("ann = %+v", ann)
+			}
+			if _, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Contacts an earlier import wrote are not this import's: a file
+		// holding each once says nothing, and new-only leaves their fields.
+		e.run(file)
+		res := e.run("name,email,job_title,tier\nAnn,ann@x.cz,Boss,third\n", newOnly)
+		e.counts(res, 0, 1, 0, 0)
+		if len(res.Warnings) != 0 {
+			t.Errorf("warnings %q", res.Warnings)
+		}
+		if ann := e.byEmail("ann@x.cz"); ann.JobTitle != "Boss" || ann.Custom["tier"] != "second" {
+			t.Errorf("ann = %+v", ann)
+		}
+	})
+}
+
+// Companies likewise: the same name twice in a file.
+func TestCompanyRowsThatUpdateWhatAnEarlierRowWrote(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,external_id,industry\nAcme,A-1,Retail\nBeta,B-1,\nACME,A-2,Food\n", func(o *importer.Options) { o.Kind = roster.KindCompanies; o.Match = []string{roster.MatchName} })
+		e.counts(res, 2, 1, 0, 0)
+		want := []string{"1 row updated a company that an earlier row of the file had written: the file holds some companies more than once, and the later rows' values won (first at row 4)"}
+		if !reflect.DeepEqual(res.Warnings, want) {
+			t.Fatalf("warnings\n%q\nwant\n%q", res.Warnings, want)
+		}
+	})
+}
