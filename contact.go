@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -66,6 +67,32 @@ func (c *Contact) Emails() []string {
 	return append(out, c.OtherEmails...)
 }
 
+// FullName joins a first and a last name as the names' own script writes
+// them: "Ann Lee", but family name first and no space in Chinese, Japanese
+// and Korean ("王五", "田中花子", "김민준"). An empty part is left out.
+func FullName(first, last string) string {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	case eastAsian(first) && eastAsian(last):
+		return last + first
+	}
+	return first + " " + last
+}
+
+// eastAsian reports whether s is written in Han, Hangul or kana only.
+func eastAsian(s string) bool {
+	for _, r := range s {
+		if !unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana) && r != 'ー' && r != '・' {
+			return false
+		}
+	}
+	return true
+}
+
 // Normalize fills derived values and canonical forms in place: the name from
 // first and last name, lower-cased emails, the default role, de-duplicated
 // tags and memberships. Validation comes after it.
@@ -74,7 +101,7 @@ func (c *Contact) Normalize() {
 	c.FirstName = strings.TrimSpace(c.FirstName)
 	c.LastName = strings.TrimSpace(c.LastName)
 	if c.Name == "" {
-		c.Name = strings.TrimSpace(c.FirstName + " " + c.LastName)
+		c.Name = FullName(c.FirstName, c.LastName)
 	}
 	c.Email = strings.ToLower(strings.TrimSpace(c.Email))
 	others := make([]string, 0, len(c.OtherEmails))

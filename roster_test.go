@@ -152,3 +152,23 @@ func TestValidateCustomNamesTheFirstField(t *testing.T) {
 		t.Fatalf("ValidateCustom = %#v, %v: canonical values, blanks left out", got, err)
 	}
 }
+
+// A full name is written as its script writes it.
+func TestFullName(t *testing.T) {
+	for _, tc := range []struct{ first, last, want string }{
+		{"Ada", "Lovelace", "Ada Lovelace"},
+		{" Ada ", "", "Ada"},
+		{"", " Lovelace", "Lovelace"},
+		{" ", " ", ""},
+		{"Jiří", "Novák", "Jiří Novák"},
+		{"五", "王", "王五"},
+		{"花子", "田中", "田中花子"},
+		{"민준", "김", "김민준"},
+		{"ハナコ", "タナカ", "タナカハナコ"},
+		{"Ming", "王", "Ming 王"}, // mixed scripts: the Western order
+	} {
+		if got := roster.FullName(tc.first, tc.last); got != tc.want {
+			t.Errorf("FullName(%q, %q) = %q; want %q", tc.first, tc.last, got, tc.want)
+		}
+	}
+}

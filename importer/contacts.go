@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"roster"
-	"roster/normalize"
 )
 
 // prefetchContacts looks up, for a chunk, every contact and company its
@@ -479,7 +478,7 @@ func (run *run) applyRow(c *roster.Contact, r *record, creating bool) {
 		{"description", &c.Description, &row.Description}, {"phone", &c.Phone, &row.Phone}, {"mobile", &c.Mobile, &row.Mobile},
 	})
 	if !r.has("name") && (r.has("first_name") || r.has("last_name")) {
-		c.Name = normalize.Name(c.FirstName, c.LastName)
+		c.Name = roster.FullName(c.FirstName, c.LastName)
 	}
 	replace := o.Lists == roster.ListsReplace
 	// Emails: the row's primary becomes the primary; the rest are kept

@@ -159,6 +159,27 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 		}
 		cands = append(cands, candidate{i, tier, key})
 	}
+	if kind == Contacts {
+		// "Name" and Korean "이름" mean the whole name alone, but beside a
+		// family-name column the given name ("성, 이름"; "Name, Surname"),
+		// and German "Name" beside "Vorname" the family name.
+		has := map[string]bool{}
+		for _, c := range cands {
+			has[c.key] = true
+		}
+		for i, c := range cands {
+			f := Fold(header[c.col])
+			if c.key != "name" || f != "name" && f != "이름" || header[c.col] == "name" {
+				continue // the canonical key itself means what it says
+			}
+			switch {
+			case has["last_name"] && !has["first_name"]:
+				cands[i].key = "first_name"
+			case has["first_name"] && !has["last_name"] && f == "name":
+				cands[i].key = "last_name"
+			}
+		}
+	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].tier < cands[b].tier })
 	wanted := map[string]bool{}
 	for _, c := range cands {

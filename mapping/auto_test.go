@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -234,6 +235,28 @@ func TestAutoGoogleAndOutlookExports(t *testing.T) {
 			if got := m.Columns[i]; got != tc.want[h] {
 				t.Errorf("%q maps to %q, want %q", h, got, tc.want[h])
 			}
+		}
+	}
+}
+
+// "Name" and "이름" mean the whole name alone; beside a family-name column
+// they are the given name, and German "Name" beside "Vorname" is the
+// family name. The canonical key "name" always means the whole name.
+func TestAutoNameBesideItsParts(t *testing.T) {
+	for _, tc := range []struct {
+		header []string
+		want   []string
+	}{
+		{[]string{"Name", "E-mail"}, []string{"name", "email"}},
+		{[]string{"이름", "이메일"}, []string{"name", "email"}},
+		{[]string{"성", "이름", "이메일"}, []string{"last_name", "first_name", "email"}},
+		{[]string{"Name", "Surname", "Email"}, []string{"first_name", "last_name", "email"}},
+		{[]string{"Name", "Vorname", "E-Mail"}, []string{"last_name", "first_name", "email"}},
+		{[]string{"Name", "First Name", "Last Name"}, []string{"name", "first_name", "last_name"}},
+		{[]string{"name", "last_name", "email"}, []string{"name", "last_name", "email"}},
+	} {
+		if m := Auto(Contacts, tc.header, nil); !slices.Equal(m.Columns, tc.want) {
+			t.Errorf("%q maps to %q, want %q", tc.header, m.Columns, tc.want)
 		}
 	}
 }

@@ -226,20 +226,6 @@ func TestText(t *testing.T) {
 	}
 }
 
-func TestName(t *testing.T) {
-	tests := []struct{ first, last, want string }{
-		{"Ada", "Lovelace", "Ada Lovelace"},
-		{" Ada ", "", "Ada"},
-		{"", " Lovelace", "Lovelace"},
-		{" ", " ", ""},
-	}
-	for _, tc := range tests {
-		if got := Name(tc.first, tc.last); got != tc.want {
-			t.Errorf("Name(%q, %q) = %q; want %q", tc.first, tc.last, got, tc.want)
-		}
-	}
-}
-
 func TestInferDateLayout(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"10/26/1945", "MM/DD/YYYY"},

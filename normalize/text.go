@@ -1,9 +1,6 @@
 package normalize
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // Text returns a too_long error if s has more than max characters (runes).
 func Text(s string, max int) error {
@@ -29,15 +26,3 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// Name joins a first and a last name with a space, trimming both and
-// leaving out an empty part.
-func Name(first, last string) string {
-	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
-	switch {
-	case first == "":
-		return last
-	case last == "":
-		return first
-	}
-	return first + " " + last
-}
