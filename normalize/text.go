@@ -25,4 +25,3 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
-
