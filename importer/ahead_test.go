@@ -98,6 +98,13 @@ func TestUnchangedRowsAreNotValidatedAgain(t *testing.T) {
 		e.counts(e.run(file), 0, 0, 2, 0)
 		res := e.run("name,email,company\nAnn,ann@x.cz,Acme\nBob,bob@x.cz,Globex\nCid,cid@x.cz,Acme\n")
 		e.counts(res, 0, 0, 1, 2)
+		// Said ahead, since no column fills the field.
+		if want := `custom field "plan" is required and no column maps to it: rows that create a contact, or change one that has no value for it, fail`; !slices.Contains(res.Warnings, want) {
+			t.Errorf("warnings %q", res.Warnings)
+		}
+		if res := e.run("name,email,plan\nAnn,ann@x.cz,Pro\n"); len(res.Warnings) != 0 {
+			t.Errorf("warnings with the column: %q", res.Warnings)
+		}
 		for _, err := range res.Errors {
 			if err.Row == 2 || !strings.Contains(err.Message, `"plan" is required`) {
 				t.Errorf("row %d: %s %s", err.Row, err.Code, err.Message)

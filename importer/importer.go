@@ -387,6 +387,13 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		}
 	}
 	res.Warnings = append(res.Warnings, m.Warnings...)
+	for _, d := range defs {
+		if d.Required && !slices.Contains(m.Columns, d.Key) {
+			// Said before the import, in a preview too, rather than found
+			// out row by row.
+			res.Warnings = append(res.Warnings, fmt.Sprintf("custom field %q is required and no column maps to it: rows that create a %s, or change one that has no value for it, fail", d.Key, o.Kind.Noun()))
+		}
+	}
 	phones, err := normalize.NewPhones(o.Region)
 	if err != nil {
 		return 0, roster.Errorf(roster.EINVALID, "--region: %v", err)
