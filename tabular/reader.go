@@ -89,7 +89,7 @@ func Open(path string, opts Options) (Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	var magic [8]byte
+	var magic [512]byte
 	n, err := io.ReadFull(f, magic[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		f.Close()
@@ -106,6 +106,8 @@ func Open(path string, opts Options) (Reader, error) {
 		r, err = NewXLSX(f, st.Size(), opts)
 	case bytes.HasPrefix(magic[:n], oleMagic):
 		err = errOLE
+	case notASheet(magic[:n]) != nil:
+		err = notASheet(magic[:n])
 	default:
 		if _, err = f.Seek(0, io.SeekStart); err == nil {
 			r, err = NewCSV(f, opts)
@@ -119,6 +121,22 @@ func Open(path string, opts Options) (Reader, error) {
 		return &reopenableFile{fileReader{Reader: r, f: f}}, nil
 	}
 	return &fileReader{Reader: r, f: f}, nil
+}
+
+// notASheet names documents people send for a spreadsheet (a PDF, a
+// Word RTF, an HTML table some systems save as .xls), which would read as
+// text with one odd column, or nil.
+func notASheet(head []byte) *FatalError {
+	h := bytes.ToLower(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n"))
+	switch {
+	case bytes.HasPrefix(h, []byte("%pdf-")):
+		return fatalf(CodeNotText, "the file is a PDF document, not a spreadsheet; export the data as CSV or XLSX")
+	case bytes.HasPrefix(h, []byte("{\\rtf")):
+		return fatalf(CodeNotText, "the file is an RTF document, not a spreadsheet; save the table as CSV or XLSX")
+	case bytes.HasPrefix(h, []byte("<!doctype html")), bytes.HasPrefix(h, []byte("<html")), bytes.HasPrefix(h, []byte("<table")):
+		return fatalf(CodeNotText, "the file is an HTML page (some systems save a table as .xls this way); open it in a spreadsheet and save it as CSV or XLSX")
+	}
+	return nil
 }
 
 var errOLE = fatalf(CodeEncrypted, "the file is a password-protected workbook or an old .xls file; save it as .xlsx without a password, or as CSV")
