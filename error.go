@@ -19,6 +19,7 @@ const (
 	// tenant's import lock (internal: the job goes on elsewhere).
 	ELOCKLOST = "import_lock_lost"
 	ELIMIT    = "limit_exceeded" // a tenant's quota, such as imports per day
+	EMETHOD   = "method_not_allowed" // an endpoint asked with a method it does not take
 )
 
 // Error is the one error type Roster shows to people: a code, a message

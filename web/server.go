@@ -88,9 +88,33 @@ func (s *Server) routes() {
 		h := rt.handle
 		s.mux.Handle(rt.method+" "+rt.path, s.authenticated(func(w http.ResponseWriter, r *http.Request, c *caller) { h(s, w, r, c) }))
 	}
+	// The catch-all answers what ServeMux would have: 405 with the methods
+	// the path takes, else 404, in the API's error shape.
+	known := http.NewServeMux()
+	for _, rt := range apiRoutes {
+		known.HandleFunc(rt.method+" "+rt.path, http.NotFound)
+	}
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowed(known, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.error(w, r, roster.Errorf(roster.EMETHOD, "%s %s is not an endpoint; %s takes %s", r.Method, r.URL.Path, r.URL.Path, strings.Join(allow, ", ")))
+			return
+		}
 		s.error(w, r, roster.Errorf(roster.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
+}
+
+// allowed lists the methods mux routes r's path for.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -112,8 +136,9 @@ type caller struct {
 // authenticated checks the bearer token; read-only tokens may only read.
 func (s *Server) authenticated(h func(http.ResponseWriter, *http.Request, *caller)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || secret == "" {
+		// The scheme is case-insensitive (RFC 9110).
+		scheme, secret, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
 			s.error(w, r, roster.Errorf(roster.EUNAUTHORIZED, "missing API token: send Authorization: Bearer <token>"))
 			return
@@ -142,6 +167,7 @@ var statuses = map[string]int{
 	roster.EINPROGRESS:   http.StatusConflict,
 	roster.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	roster.ELIMIT:        http.StatusTooManyRequests,
+	roster.EMETHOD:       http.StatusMethodNotAllowed,
 	roster.EINTERNAL:     http.StatusInternalServerError,
 }
 

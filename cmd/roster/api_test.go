@@ -1028,10 +1028,29 @@ func testBadRequests(t *testing.T, s *apiServer) {
 		{"GET", "/api/v1/nope"},
 		{"GET", "/api/v2/contacts"},
 		{"POST", "/api/v1/contacts/1/merge"},
-		{"PUT", path},
 	} {
 		wantError(t, s.do(t, s.token, r.method, r.path, nil), http.StatusNotFound, roster.ENOTFOUND, "")
 	}
 	// Unknown endpoints answer 404 even without a token.
 	wantError(t, s.do(t, "", "GET", "/api/v1/nope", nil), http.StatusNotFound, roster.ENOTFOUND, "")
+	// A known endpoint asked with another method answers 405 and says which it takes.
+	for _, r := range []struct{ method, path, allow string }{
+		{"PUT", path, "GET, PATCH, DELETE"},
+		{"DELETE", "/api/v1/contacts", "GET, POST"},
+		{"DELETE", "/api/v1/imports/22", "GET"},
+	} {
+		resp := s.do(t, s.token, r.method, r.path, nil)
+		wantError(t, resp, http.StatusMethodNotAllowed, roster.EMETHOD, "")
+		if got := resp.header.Get("Allow"); got != r.allow {
+			t.Errorf("%s %s: Allow %q, want %q", r.method, r.path, got, r.allow)
+		}
+	}
+	// The Bearer scheme is case-insensitive.
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/contacts", nil)
+	req.Header.Set("Authorization", "bearer "+s.token)
+	if resp, err := s.client.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("lower-case bearer: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 }
