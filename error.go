@@ -18,7 +18,7 @@ const (
 	// ELOCKLOST: an import batch found its worker no longer holds the
 	// tenant's import lock (internal: the job goes on elsewhere).
 	ELOCKLOST = "import_lock_lost"
-	ELIMIT    = "limit_exceeded" // a tenant's quota, such as imports per day
+	ELIMIT    = "limit_exceeded"     // a tenant's quota, such as imports per day
 	EMETHOD   = "method_not_allowed" // an endpoint asked with a method it does not take
 )
 
