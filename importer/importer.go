@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -396,12 +397,12 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	}
 	phones, err := normalize.NewPhones(o.Region)
 	if err != nil {
-		return 0, roster.Errorf(roster.EINVALID, "--region: %v", err)
+		return 0, roster.Errorf(roster.EINVALID, "region: %v", err).With("field", "region")
 	}
 	var dates normalize.DateLayout
 	if o.DateFormat != "" {
 		if dates, err = normalize.ParseDateLayout(o.DateFormat); err != nil {
-			return 0, roster.Errorf(roster.EINVALID, "--date-format: %v", err)
+			return 0, roster.Errorf(roster.EINVALID, "date_format: %v", err).With("field", "date_format")
 		}
 	}
 	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, defs: byKey, phones: phones, dates: dates,
@@ -431,7 +432,7 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		orders.see(row)
 	}
 	if o.MaxRows > 0 && total > o.MaxRows {
-		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (--max-rows)", total, o.MaxRows)
+		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (max_rows)", total, o.MaxRows).With("max_rows", o.MaxRows)
 	}
 	run.parser.columnDates = orders.layouts()
 	res.Warnings = append(res.Warnings, orders.warnings()...)
@@ -482,7 +483,7 @@ func requiredColumns(p *parser, o roster.ImportOptions) error {
 			return nil
 		}
 	}
-	return roster.Errorf(roster.EINVALID, "none of the --match identifiers (%v) is a column of the file, so no row could be matched", o.Match)
+	return roster.Errorf(roster.EINVALID, "none of the match identifiers (%s) is a column of the file, so no row could be matched", strings.Join(o.Match, ", ")).With("field", "match")
 }
 
 // ReadHeader opens a file as an import would and returns what was

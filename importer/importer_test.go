@@ -520,9 +520,9 @@ func TestFatalErrors(t *testing.T) {
 		}{
 			"empty file":          {"", nil, "empty"},
 			"no identifier":       {"name,job_title\nA,B\n", nil, "no email or phone column"},
-			"match not in file":   {"name,phone\nA,+420601123456\n", nil, "--match"},
+			"match not in file":   {"name,phone\nA,+420601123456\n", nil, "match identifiers"},
 			"max rows":            {"name,email\nA,a@x.cz\nB,b@x.cz\n", []func(*importer.Options){func(o *importer.Options) { o.MaxRows = 1 }}, "at most 1"},
-			"bad option":          {"name,email\nA,a@x.cz\n", []func(*importer.Options){func(o *importer.Options) { o.Merge = "some" }}, "--merge"},
+			"bad option":          {"name,email\nA,a@x.cz\n", []func(*importer.Options){func(o *importer.Options) { o.Merge = "some" }}, "merge: want first or all"},
 			"unknown mapping key": {"name,email\nA,a@x.cz\n", []func(*importer.Options){func(o *importer.Options) { o.Map = map[string]string{"name": "nickname"} }}, "nickname"},
 			"bad region":          {"name,email\nA,a@x.cz\n", []func(*importer.Options){region("XX")}, "region"},
 		} {

@@ -81,11 +81,15 @@ func Defaults(o roster.ImportOptions) roster.ImportOptions {
 	return o
 }
 
-// Validate checks options after Defaults; errors are EINVALID.
+// Validate checks options after Defaults; errors are EINVALID and name
+// the option by its JSON key (the CLI flag is the same words: --max-rows
+// for max_rows).
 func Validate(o roster.ImportOptions) error {
-	bad := func(format string, args ...any) error { return roster.Errorf(roster.EINVALID, format, args...) }
+	bad := func(field, format string, args ...any) error {
+		return roster.Errorf(roster.EINVALID, field+": "+format, args...).With("field", field)
+	}
 	if !o.Kind.Valid() {
-		return bad("--kind must be contacts or companies, not %q", o.Kind)
+		return bad("kind", "want contacts or companies, not %q", o.Kind)
 	}
 	allowed := []string{roster.MatchEmail, roster.MatchPhone, roster.MatchExternalID, roster.MatchUsername}
 	if o.Kind == roster.KindCompanies {
@@ -94,32 +98,32 @@ func Validate(o roster.ImportOptions) error {
 	seen := map[string]bool{}
 	for _, m := range o.Match {
 		if !slices.Contains(allowed, m) {
-			return bad("--match for %s takes %s, not %q", o.Kind, strings.Join(allowed, ", "), m)
+			return bad("match", "%s are matched by %s, not %q", o.Kind, strings.Join(allowed, ", "), m)
 		}
 		if seen[m] {
-			return bad("--match names %q twice", m)
+			return bad("match", "names %q twice", m)
 		}
 		seen[m] = true
 	}
 	checks := []struct {
-		flag, value string
-		allowed     []string
+		field, value string
+		allowed      []string
 	}{
-		{"--merge", o.Merge, []string{roster.MergeFirst, roster.MergeAll}},
-		{"--blank", o.Blank, []string{roster.BlankKeep, roster.BlankClear}},
-		{"--lists", o.Lists, []string{roster.ListsUnion, roster.ListsReplace}},
-		{"--custom-fields", o.CustomFields, []string{roster.CustomAll, roster.CustomNewOnly}},
+		{"merge", o.Merge, []string{roster.MergeFirst, roster.MergeAll}},
+		{"blank", o.Blank, []string{roster.BlankKeep, roster.BlankClear}},
+		{"lists", o.Lists, []string{roster.ListsUnion, roster.ListsReplace}},
+		{"custom_fields", o.CustomFields, []string{roster.CustomAll, roster.CustomNewOnly}},
 	}
 	for _, c := range checks {
 		if !slices.Contains(c.allowed, c.value) {
-			return bad("%s must be %s, not %q", c.flag, strings.Join(c.allowed, " or "), c.value)
+			return bad(c.field, "want %s, not %q", strings.Join(c.allowed, " or "), c.value)
 		}
 	}
 	if o.MaxRows < 0 {
-		return bad("--max-rows must not be negative")
+		return bad("max_rows", "must not be negative")
 	}
 	if len([]rune(o.Delimiter)) > 1 {
-		return bad("--delimiter is one character, not %q", o.Delimiter)
+		return bad("delimiter", "want one character, not %q", o.Delimiter)
 	}
 	return nil
 }
@@ -206,15 +210,15 @@ func CheckProfile(ctx context.Context, store roster.Store, tenantID int64, p *ro
 	}
 	o.Region = strings.ToUpper(strings.TrimSpace(o.Region))
 	if _, err := normalize.NewPhones(o.Region); err != nil {
-		return roster.Errorf(roster.EINVALID, "--region: %v", err).With("field", "region")
+		return roster.Errorf(roster.EINVALID, "region: %v", err).With("field", "region")
 	}
 	if o.DateFormat != "" {
 		if _, err := normalize.ParseDateLayout(o.DateFormat); err != nil {
-			return roster.Errorf(roster.EINVALID, "--date-format: %v", err).With("field", "date_format")
+			return roster.Errorf(roster.EINVALID, "date_format: %v", err).With("field", "date_format")
 		}
 	}
 	if o.Encoding != "" && !tabular.KnownEncoding(o.Encoding) {
-		return roster.Errorf(roster.EINVALID, "--encoding: unknown encoding %q", o.Encoding).With("field", "encoding")
+		return roster.Errorf(roster.EINVALID, "encoding: unknown encoding %q", o.Encoding).With("field", "encoding")
 	}
 	if len(o.Map) > 0 {
 		defs, err := store.ListFields(ctx, tenantID, o.Kind)
@@ -226,7 +230,7 @@ func CheckProfile(ctx context.Context, store roster.Store, tenantID int64, p *ro
 			custom[i] = mapping.Custom{Key: d.Key, Label: d.Label}
 		}
 		if err := mapping.CheckKeys(mapping.Kind(o.Kind), o.Map, custom); err != nil {
-			return roster.Errorf(roster.EINVALID, "--map %v", err).With("field", "map")
+			return roster.Errorf(roster.EINVALID, "map: %v", err).With("field", "map")
 		}
 	}
 	return nil

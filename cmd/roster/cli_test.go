@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"path/filepath"
@@ -586,5 +587,22 @@ func TestProgressETA(t *testing.T) {
 	p.update(23, 100)
 	if !strings.Contains(out.String(), "ETA 1s") {
 		t.Errorf("progress %q", out.String())
+	}
+}
+
+// The CLI names an import option by its flag where the API says its key.
+func TestFlagWords(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{roster.Errorf(roster.EINVALID, "date_format: unknown date format \"YY\"").With("field", "date_format"), `--date-format: unknown date format "YY"`},
+		{roster.Errorf(roster.ETOOLARGE, "the file has 3 rows; this import allows at most 2 (max_rows)").With("max_rows", 2), "the file has 3 rows; this import allows at most 2 (--max-rows)"},
+		{roster.Errorf(roster.EINVALID, "name: a profile needs a name").With("field", "name"), "name: a profile needs a name"},
+		{errors.New("merge: plain"), "merge: plain"},
+	} {
+		if got := flagWords(tc.err); got != tc.want {
+			t.Errorf("flagWords(%q) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }

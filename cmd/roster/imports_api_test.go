@@ -531,7 +531,13 @@ func testImportByProfile(t *testing.T, s *apiServer) {
 
 func testBadImportRequests(t *testing.T, s *apiServer) {
 	file := []byte("name,email\nAda,ada@example.com\n")
-	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"merge": "some"}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, "")
+	// An option's error names it as the API does, not as the CLI's flag.
+	for field, value := range map[string]string{"merge": "some", "kind": "widgets", "match": "shoe_size", "date_format": "YY", "region": "XX"} {
+		e := wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{field: value}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, field)
+		if strings.Contains(e.Error.Message, "--") {
+			t.Errorf("%s=%s: %q speaks of a flag", field, value, e.Error.Message)
+		}
+	}
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"colour": "red"}, "a.csv", file), http.StatusBadRequest, roster.EINVALID, "colour")
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", map[string]string{"kind": "contacts"}, "", nil), http.StatusBadRequest, roster.EINVALID, "file")
 	wantError(t, s.upload(t, "POST", "/api/v1/imports", nil, "a.csv", []byte("colour,size\nred,XL\n")), http.StatusBadRequest, roster.EINVALID, "")

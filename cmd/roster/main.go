@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"roster"
 	"roster/importer"
 )
 
@@ -163,7 +164,32 @@ func (m *Main) exit(err error) int {
 		fmt.Fprintln(m.Stderr, "roster:", err)
 		return ee.code
 	default:
-		fmt.Fprintln(m.Stderr, "roster:", err)
+		fmt.Fprintln(m.Stderr, "roster:", flagWords(err))
 		return exitFatal
 	}
+}
+
+// importOptions are the import options whose errors name them by their
+// JSON key, as the API takes them.
+var importOptions = []string{"kind", "match", "merge", "blank", "lists", "custom_fields", "max_rows", "delimiter",
+	"region", "date_format", "encoding", "sheet", "map"}
+
+// flagWords is err's message with the import option it names said as
+// the CLI's flag: "--date-format: …" where the API says "date_format: …".
+func flagWords(err error) string {
+	msg := err.Error()
+	var e *roster.Error
+	if !errors.As(err, &e) {
+		return msg
+	}
+	for _, key := range importOptions {
+		flag := "--" + strings.ReplaceAll(key, "_", "-")
+		if rest, ok := strings.CutPrefix(msg, key+": "); ok && e.Details["field"] == key {
+			return flag + ": " + rest
+		}
+		if _, ok := e.Details[key]; ok {
+			msg = strings.ReplaceAll(msg, "("+key+")", "("+flag+")")
+		}
+	}
+	return msg
 }
