@@ -51,10 +51,6 @@ func (s *Server) importGet(w http.ResponseWriter, r *http.Request, c *caller) {
 // one is queued or running, another is refused unless queue=true.
 func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller) {
 	ctx := r.Context()
-	if err := s.checkImportsPerDay(ctx, w, c.tenant); err != nil {
-		s.error(w, r, err)
-		return
-	}
 	dir, err := s.tenantDir("imports", c.tenant)
 	if err != nil {
 		s.error(w, r, err)
@@ -98,18 +94,24 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		s.error(w, r, err)
 		return
 	}
-	// Who hears when it ends: an address given, else the token's name if it is one.
-	notify, _ := f.field("notify")
-	if notify == "" {
-		notify = c.token.Name
+	if !dry { // a dry run does not count against the quota, nor is it held by it
+		if err := s.checkImportsPerDay(ctx, w, c.tenant); err != nil {
+			s.error(w, r, err)
+			return
+		}
 	}
-	if notify != "" {
-		if e, err := normalize.Email(notify); err == nil {
-			notify = e
-		} else if _, given := f.field("notify"); given {
+	// Who hears when it ends: an address given, else the token's name if it is one.
+	notify, given := f.field("notify")
+	switch {
+	case given && notify != "":
+		e, err := normalize.Email(notify)
+		if err != nil {
 			s.error(w, r, roster.Errorf(roster.EINVALID, "notify: %v", err).With("field", "notify"))
 			return
 		}
+		notify = e
+	case !given:
+		notify, _ = normalize.Email(c.token.Name) // "" when the name is no address
 	}
 	queue, err := boolField(f, "queue")
 	if err != nil {

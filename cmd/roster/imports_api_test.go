@@ -588,8 +588,15 @@ func testImportLimits(t *testing.T, backend, db string) {
 	if !strings.Contains(e.Error.Message, "2 per day") || r.header.Get("Retry-After") == "" {
 		t.Errorf("imports per day: %+v, Retry-After %q", e.Error, r.header.Get("Retry-After"))
 	}
+	// A dry run does not count against the quota, and is not held by it.
+	dry := s.importJob(t, map[string]string{"queue": "true", "dry_run": "true"}, "4.csv", ok)
+	// The first start's token is named "first start", no address to tell.
+	if a.RequestedBy != "" || dry.RequestedBy != "" {
+		t.Errorf("requested_by %q, %q; want none", a.RequestedBy, dry.RequestedBy)
+	}
 	s.waitImport(t, a.ID)
 	s.waitImport(t, b.ID)
+	s.waitImport(t, dry.ID)
 }
 
 // A dry-run job counts and reports what the import would do, changes
