@@ -15,6 +15,19 @@ func (s *Store) CreateField(ctx context.Context, tenantID int64, f *roster.Field
 	}
 	f.CreatedAt = s.now()
 	return s.InTx(ctx, func(tx *Tx) error {
+		// A column is mapped to a field by its key or label, so no two
+		// fields of a kind may answer to the same name.
+		others, err := s.listFields(ctx, tx, tenantID, f.Kind)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			for _, name := range []string{o.Key, o.Label} {
+				if name != "" && f.Key != o.Key && (strings.EqualFold(name, f.Label) || strings.EqualFold(name, f.Key)) {
+					return roster.Errorf(roster.ECONFLICT, "custom field %q is already called %q; a column of that name would not know which field it fills", o.Key, name).With("field", "label")
+				}
+			}
+		}
 		return tx.QueryRowContext(ctx, s.Q(`INSERT INTO fields (tenant_id, kind, key, label, type, choices, max_length, required, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			tenantID, string(f.Kind), f.Key, f.Label, string(f.Type), encodeList(f.Choices), f.MaxLength, f.Required, f.CreatedAt).Scan(&f.ID)

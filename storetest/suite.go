@@ -168,6 +168,21 @@ func testFields(t *testing.T, open Opener) {
 			wantCode(t, err, roster.EINVALID)
 		})
 	}
+	// No two fields of a kind answer to one name: a column of that name
+	// would not know which it fills. The other kind may reuse it.
+	for name, f := range map[string]*roster.FieldDef{
+		"label of another": {Kind: roster.KindContacts, Key: "tier", Label: "PLAN", Type: roster.FieldText},
+		"label is a key":   {Kind: roster.KindContacts, Key: "tier", Label: "Seats", Type: roster.FieldText},
+		"key is a label":   {Kind: roster.KindContacts, Key: "plan_label", Label: "x", Type: roster.FieldText},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if name == "key is a label" {
+				e.mustField(&roster.FieldDef{Kind: roster.KindContacts, Key: "level", Label: "Plan_Label", Type: roster.FieldText})
+			}
+			wantField(t, e.s.CreateField(e.ctx, e.tenant.ID, f), roster.ECONFLICT, "label")
+		})
+	}
+	e.mustField(&roster.FieldDef{Kind: roster.KindCompanies, Key: "tier", Label: "Seats", Type: roster.FieldText})
 	t.Run("delete removes values", func(t *testing.T) {
 		c := e.mustContact(&roster.Contact{Name: "Ann", Email: "ann@example.com", Custom: map[string]any{"plan": "pro", "seats": 3}})
 		if err := e.s.DeleteField(e.ctx, e.tenant.ID, roster.KindContacts, "plan"); err != nil {
