@@ -64,3 +64,36 @@ func TestCompanyRowsThatUpdateWhatAnEarlierRowWrote(t *testing.T) {
 		}
 	})
 }
+
+// An undo that left a record alone (changed since) can be run again once
+// the change is gone, and then retries that record only.
+func TestUndoAgainRetriesWhatWasLeftAlone(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		first := e.run("name,email\nAnn,ann@x.cz\nBob,bob@x.cz\n")
+		second := e.run("name,email,job_title\nAnn,ann@x.cz,CEO\n")
+		undo := func(id int64) *roster.UndoReport {
+			t.Helper()
+			rep, err := e.s.UndoImport(e.ctx, e.tenant.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep
+		}
+		if rep := undo(first.Import.ID); rep.Deleted != 1 || len(rep.Conflicts) != 1 || rep.Conflicts[0].RecordID != e.byEmail("ann@x.cz").ID {
+			t.Fatalf("first undo: %+v", rep)
+		}
+		if rep := undo(first.Import.ID); rep.Deleted != 0 || len(rep.Conflicts) != 1 {
+			t.Fatalf("undo again, Ann still changed: %+v", rep)
+		}
+		undo(second.Import.ID)
+		if rep := undo(first.Import.ID); rep.Deleted != 1 || len(rep.Conflicts) != 0 {
+			t.Fatalf("undo again, Ann as the import left her: %+v", rep)
+		}
+		if n := len(e.contacts()); n != 0 {
+			t.Fatalf("%d contacts left", n)
+		}
+		if _, err := e.s.UndoImport(e.ctx, e.tenant.ID, first.Import.ID); roster.ErrorCode(err) != roster.ECONFLICT {
+			t.Fatalf("undo of a wholly undone import: %v", err)
+		}
+	})
+}

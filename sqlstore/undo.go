@@ -15,7 +15,8 @@ import (
 // UndoImport reverts an import's journaled changes, newest first, in one
 // transaction: records it created are deleted unless something else now
 // links to them; records it updated or removed get their previous values
-// back unless they changed since. What it leaves alone is reported.
+// back unless they changed since. What it leaves alone is reported, and
+// an undo run again retries just that.
 func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*roster.UndoReport, error) {
 	rep := &roster.UndoReport{Conflicts: []roster.UndoNote{}, Kept: []roster.UndoNote{}}
 	if err := s.settleOrphan(ctx, tenantID); err != nil {
@@ -29,9 +30,23 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		if err != nil {
 			return err
 		}
+		// An undo that left records alone (changed since, or linked to)
+		// may be run again once they are free: it retries those only.
+		var prev *roster.UndoReport
+		if imp.Status == roster.ImportUndone {
+			var b sql.NullString
+			if err := tx.QueryRowContext(ctx, s.Q(`SELECT undo_report FROM imports WHERE id = ?`), importID).Scan(&b); err != nil {
+				return err
+			}
+			prev = &roster.UndoReport{}
+			if b.Valid {
+				json.Unmarshal([]byte(b.String), prev)
+			}
+			if len(prev.Conflicts)+len(prev.Kept) == 0 {
+				return roster.Errorf(roster.ECONFLICT, "import %d was already undone", importID)
+			}
+		}
 		switch imp.Status {
-		case roster.ImportUndone:
-			return roster.Errorf(roster.ECONFLICT, "import %d was already undone", importID)
 		case roster.ImportRunning:
 			return roster.Errorf(roster.EINPROGRESS, "import %d is still running", importID)
 		case roster.ImportQueued:
@@ -48,13 +63,28 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		if err != nil {
 			return err
 		}
+		if prev != nil {
+			left := map[roster.UndoNote]bool{}
+			for _, n := range slices.Concat(prev.Conflicts, prev.Kept) {
+				left[roster.UndoNote{Kind: n.Kind, RecordID: n.RecordID}] = true
+			}
+			changes = slices.DeleteFunc(changes, func(c roster.Change) bool {
+				return !left[roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}]
+			})
+		}
 		for i := len(changes) - 1; i >= 0; i-- {
 			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep); err != nil {
 				return fmt.Errorf("undo change of %s %d: %w", changes[i].Kind, changes[i].RecordID, err)
 			}
 		}
 		now := s.now()
-		b, _ := json.Marshal(rep)
+		kept := *rep // the journal keeps the whole undo's counts, and what is still left alone
+		if prev != nil {
+			kept.Deleted += prev.Deleted
+			kept.Restored += prev.Restored
+			kept.Recreated += prev.Recreated
+		}
+		b, _ := json.Marshal(kept)
 		_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, undone_at = ?, undo_report = ? WHERE id = ?`),
 			roster.ImportUndone, now, string(b), importID)
 		return err
