@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -210,12 +211,49 @@ func decode(r *http.Request, v any) error {
 		if errors.As(err, &tooLarge) {
 			return roster.Errorf(roster.ETOOLARGE, "request body is larger than %d bytes", maxBody)
 		}
-		return roster.Errorf(roster.EINVALID, "invalid JSON body: %v", err)
+		return jsonError(err)
 	}
 	if dec.More() {
 		return roster.Errorf(roster.EINVALID, "invalid JSON body: more than one value")
 	}
 	return nil
+}
+
+// jsonError says what is wrong with a JSON body in the API's words, not
+// in Go's ("cannot unmarshal array into Go value of type struct {…}").
+func jsonError(err error) error {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &typ) && typ.Field == "":
+		return roster.Errorf(roster.EINVALID, "invalid JSON body: want an object, not %s", typ.Value)
+	case errors.As(err, &typ):
+		return roster.Errorf(roster.EINVALID, "%s: want %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value).With("field", typ.Field)
+	case errors.As(err, &syn):
+		return roster.Errorf(roster.EINVALID, "invalid JSON body at byte %d: %s", syn.Offset, strings.TrimPrefix(syn.Error(), "json: "))
+	case errors.Is(err, io.EOF):
+		return roster.Errorf(roster.EINVALID, "invalid JSON body: it is empty")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return roster.Errorf(roster.EINVALID, "unknown field %q", name).With("field", name)
+	}
+	return roster.Errorf(roster.EINVALID, "invalid JSON body: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names a Go type as JSON writes its values.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }
 
 // pathID reads the {id} path value.
