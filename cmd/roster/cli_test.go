@@ -606,3 +606,36 @@ func TestFlagWords(t *testing.T) {
 		}
 	}
 }
+
+// With --json, an import that cannot run says why on stdout too, as the
+// API's error object, for the script reading it.
+func TestCLIImportJSONFatal(t *testing.T) {
+	t.Parallel()
+	db := tempDB(t)
+	dir := t.TempDir()
+	mustCLI(t, "tenants", "create", "default", "--db", db)
+	noID := filepath.Join(dir, "noid.csv")
+	os.WriteFile(noID, []byte("name,job_title\nAnn,CEO\n"), 0o644)
+	for _, tc := range []struct {
+		args        []string
+		code, field string
+	}{
+		{[]string{"import", "--json", filepath.Join(dir, "missing.csv")}, roster.EINVALID, ""},
+		{[]string{"import", "--json", "--merge", "x", noID}, roster.EINVALID, "merge"},
+		{[]string{"import", "--json", noID}, roster.EINVALID, ""},
+	} {
+		code, out, _ := cli(t, append(tc.args, "--db", db)...)
+		var got struct{ Error roster.Error }
+		if err := json.Unmarshal([]byte(out), &got); err != nil || code != exitFatal || got.Error.Code != tc.code || got.Error.Message == "" {
+			t.Errorf("%q: exit %d, stdout %q (%v)", tc.args, code, out, err)
+			continue
+		}
+		if field, _ := got.Error.Details["field"].(string); field != tc.field {
+			t.Errorf("%q: field %q, want %q", tc.args, field, tc.field)
+		}
+	}
+	// Usage errors stay on stderr: the command line itself is wrong.
+	if code, out, _ := cli(t, "import", "--json", "--db", db); code != exitUsage || out != "" {
+		t.Errorf("usage: exit %d, stdout %q", code, out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -118,7 +119,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	return fs.Args(), nil
 }
 
-func (m *Main) importCmd(ctx context.Context, args []string) error {
+func (m *Main) importCmd(ctx context.Context, args []string) (err error) {
 	var c common
 	fs := m.flags("import", "[options] FILE", &c)
 	f := bindImportFlags(fs)
@@ -134,6 +135,14 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return usagef("import: want exactly one FILE")
 	}
 	path := pos[0]
+	// With --json, a script reads stdout: an import that cannot run says
+	// why there too, as the API would ({"error": {code, message, details}}).
+	printed := false
+	defer func() {
+		if *asJSON && err != nil && !printed {
+			m.printErrorJSON(err)
+		}
+	}()
 	m.importsAtOnce(1)
 	s, t, err := c.openTenant(ctx)
 	if err != nil {
@@ -199,10 +208,21 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		if jerr := m.printImportJSON(res); jerr != nil {
 			return jerr
 		}
+		printed = true
 	} else {
 		m.printImportSummary(res, path, *errorsFile)
 	}
 	return err
+}
+
+// printErrorJSON prints err as the API's error object.
+func (m *Main) printErrorJSON(err error) {
+	e := &roster.Error{Code: roster.ErrorCode(err), Message: flagWords(err)}
+	var re *roster.Error
+	if errors.As(err, &re) {
+		e.Details = re.Details
+	}
+	m.printJSON(map[string]*roster.Error{"error": e})
 }
 
 func peekHeader(path string, opts roster.ImportOptions) ([]string, error) {
