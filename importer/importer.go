@@ -130,7 +130,7 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 		return nil, err
 	}
 	imp := &roster.Import{TenantID: tenant.ID, Kind: o.Kind, FileName: o.FileName, FileSHA256: sum,
-		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}, Header: res.Header}
+		Options: o.ImportOptions, DryRun: o.DryRun, Counts: roster.ImportCounts{}, Header: res.Header, RowsTotal: total}
 	res.Import = imp
 	// A dry run is journaled and locked like any import; its batches write
 	// what it would do aside (see roster.ImportStore.ImportBatch), never

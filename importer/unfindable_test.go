@@ -30,8 +30,8 @@ func TestContactsMatchCannotFindAgainAreReported(t *testing.T) {
 			if res.Import.DryRun {
 				continue
 			}
-			if imp, err := e.s.FindImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil || !reflect.DeepEqual(imp.Warnings, want) {
-				t.Fatalf("journaled warnings %q (%v), want the report's", imp.Warnings, err)
+			if imp, err := e.s.FindImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil || !reflect.DeepEqual(imp.Warnings, want) || imp.RowsTotal != 5 {
+				t.Fatalf("journaled warnings %q, rows_total %d (%v), want the report's and 5", imp.Warnings, imp.RowsTotal, err)
 			}
 			if _, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil {
 				t.Fatal(err)

@@ -59,13 +59,13 @@ func (s *Store) startImport(ctx context.Context, imp *roster.Import, holder stri
 		opts, _ := json.Marshal(imp.Options)
 		counts, _ := json.Marshal(imp.Counts)
 		if err := tx.QueryRowContext(ctx, s.Q(`INSERT INTO imports (tenant_id, label, kind, file_name, file_sha256, options, status,
-			dry_run, counts, started_at, header) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
+			dry_run, counts, started_at, header, rows_total) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id`),
 			imp.TenantID, imp.Label, string(imp.Kind), imp.FileName, imp.FileSHA256, string(opts), imp.Status, imp.DryRun,
-			string(counts), imp.StartedAt, encodeList(imp.Header)).Scan(&imp.ID); err != nil {
+			string(counts), imp.StartedAt, encodeList(imp.Header), imp.RowsTotal).Scan(&imp.ID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at)
-			VALUES (?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease))
+		_, err = tx.ExecContext(ctx, s.Q(`INSERT INTO import_locks (tenant_id, import_id, holder, started_at, heartbeat_at, expires_at, rows_total)
+			VALUES (?,?,?,?,?,?,?)`), imp.TenantID, imp.ID, holder, now, now, now.Add(lease), imp.RowsTotal)
 		return err
 	})
 }
