@@ -133,9 +133,14 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 
 	path := up.Path
 	if hasID {
-		// The previewed file becomes the job's: upload_id is used up.
+		// The previewed file becomes the job's: upload_id is used up,
+		// except by a dry run, after which the import itself comes.
 		path = filepath.Join(dir, randomID())
-		if err := os.Rename(up.Path, path); err != nil {
+		move := os.Rename
+		if dry {
+			move = os.Link // the upload stays; the job's path is its own
+		}
+		if err := move(up.Path, path); err != nil {
 			s.error(w, r, err)
 			return
 		}
@@ -146,7 +151,7 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		imp.FileName = "upload"
 	}
 	if err := s.store.EnqueueImport(ctx, imp, !queue); err != nil {
-		if hasID && roster.ErrorCode(err) == roster.EINPROGRESS {
+		if hasID && !dry && roster.ErrorCode(err) == roster.EINPROGRESS {
 			os.Rename(path, up.Path) // the preview's upload_id stays usable
 		} else {
 			os.Remove(path)
@@ -154,7 +159,7 @@ func (s *Server) importCreate(w http.ResponseWriter, r *http.Request, c *caller)
 		s.error(w, r, err)
 		return
 	}
-	if hasID {
+	if hasID && !dry {
 		os.Remove(up.Path + ".json")
 	}
 	stored = true

@@ -333,6 +333,12 @@ func testPreviewThenImport(t *testing.T, s *apiServer) {
 		t.Errorf("preview journaled an import: %+v", hist.Data)
 	}
 
+	// A dry run of the previewed file leaves its upload_id for the import.
+	var dry roster.Import
+	s.call(t, "POST", "/api/v1/imports", map[string]any{"upload_id": pv.UploadID, "region": "CZ", "dry_run": true}, http.StatusAccepted).decode(t, &dry)
+	if got := s.waitImport(t, dry.ID); got.Status != roster.ImportDone || !got.DryRun || got.Counts.Created != 1 {
+		t.Errorf("dry run of the upload: %+v", got)
+	}
 	// Import the previewed file by its upload_id, while the tenant's lock
 	// is held so the job waits and its events show it queued first.
 	release := holdLock(t, s.db, "previewthenimport")
