@@ -206,6 +206,11 @@ type ImportStore interface {
 	// CancelImport asks a job to stop: a queued one is cancelled at once,
 	// a running one at its next batch.
 	CancelImport(ctx context.Context, tenantID, importID int64) (*Import, error)
+	// ClaimNotifications returns up to limit import jobs that ended and
+	// whose end was not told yet, claimed for lease (see MarkNotified).
+	ClaimNotifications(ctx context.Context, lease time.Duration, limit int) ([]*Import, error)
+	// MarkNotified records that the end of import id was told.
+	MarkNotified(ctx context.Context, id int64) error
 	// PauseImport frees the lock of a job its worker stopped at a batch
 	// boundary, if holder holds it, without counting the attempt toward
 	// MaxImportAttempts.

@@ -228,3 +228,45 @@ func TestCancelledBeforeItStarted(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimNotifications: the jobs that ended and were not told are
+// claimed once per lease, until marked told; running jobs and the CLI's
+// imports are never claimed.
+func TestClaimNotifications(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		ended := enqueue(t, s, tn, people("p", 3))
+		if _, err := s.CancelImport(ctx, tn.ID, ended.ID); err != nil {
+			t.Fatal(err)
+		}
+		running := enqueue(t, s, tn, people("q", 3))
+		if _, err := s.ClaimImport(ctx, "w", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "cli.csv")
+		os.WriteFile(path, []byte(people("r", 2)), 0o644)
+		if _, err := (&importer.Importer{Store: s}).Run(ctx, tenant(t, s, "cli"), path, importer.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ClaimNotifications(ctx, 50*time.Millisecond, 10)
+		if err != nil || len(got) != 1 || got[0].ID != ended.ID || got[0].Status != roster.ImportCancelled {
+			t.Fatalf("claimed %+v, %v; want the cancelled job", got, err)
+		}
+		if again, err := s.ClaimNotifications(ctx, time.Minute, 10); err != nil || len(again) != 0 {
+			t.Fatalf("claimed again within the lease: %+v, %v", again, err)
+		}
+		time.Sleep(60 * time.Millisecond)
+		if again, err := s.ClaimNotifications(ctx, time.Minute, 10); err != nil || len(again) != 1 {
+			t.Fatalf("after the lease: %+v, %v; want it claimed again", again, err)
+		}
+		if err := s.MarkNotified(ctx, ended.ID); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+		if again, err := s.ClaimNotifications(ctx, time.Millisecond, 10); err != nil || len(again) != 0 {
+			t.Fatalf("claimed once told: %+v, %v", again, err)
+		}
+		_ = running
+	})
+}

@@ -53,6 +53,9 @@ type Notifier struct {
 	Queue int
 	// Workers is how many deliveries run at once.
 	Workers int
+	// ClaimLease is how long Run's claim on an ended job lasts
+	// (DefaultClaimLease when 0).
+	ClaimLease time.Duration
 
 	once    sync.Once
 	queue   chan task
@@ -64,13 +67,60 @@ type Notifier struct {
 	idle    *sync.Cond // signalled when pending drops to 0
 	pending int        // queued or running tasks
 	closed  bool
+	kick    chan struct{} // Run sweeps at once
 }
 
-// task is one delivery: a webhook call or an email for one import.
+// task is one delivery: a webhook call or an email for one import, or
+// (kind "ended") every notification of an import job Run claimed, after
+// which the job is marked told.
 type task struct {
-	kind string // "webhook" or "email"
+	kind string // "webhook", "email" or "ended"
 	imp  roster.Import
 	to   *mail.Address // email
+}
+
+// DefaultClaimLease is how long Run's claim on an ended job lasts: a
+// notifier that dies before telling it leaves it to another after that.
+const DefaultClaimLease = 5 * time.Minute
+
+// Run tells the end of every import job at least once, until ctx is done:
+// it claims the jobs that ended and were not told yet (whichever process
+// ended them: a worker, a cancel through the API, a claim that gave up)
+// every interval, and at once after Kick, delivers their webhook and
+// email, and marks them told. A delivery cut short by a crash or a full
+// queue is claimed again once its lease ends.
+func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
+	n.init()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		lease := n.ClaimLease
+		if lease <= 0 {
+			lease = DefaultClaimLease
+		}
+		imps, err := n.Store.ClaimNotifications(ctx, lease, cap(n.queue))
+		if err != nil && ctx.Err() == nil {
+			n.Log.Error("cannot claim the imports to tell of", "error", err)
+		}
+		for _, imp := range imps {
+			n.enqueue(task{kind: "ended", imp: *imp})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-n.kick:
+		}
+	}
+}
+
+// Kick makes Run look for ended jobs at once (a worker just ended one).
+func (n *Notifier) Kick() {
+	n.init()
+	select {
+	case n.kick <- struct{}{}:
+	default:
+	}
 }
 
 func (n *Notifier) init() {
@@ -93,6 +143,7 @@ func (n *Notifier) init() {
 			workers = DefaultWorkers
 		}
 		n.queue = make(chan task, size)
+		n.kick = make(chan struct{}, 1)
 		n.idle = sync.NewCond(&n.mu)
 		n.ctx, n.cancel = context.WithCancel(context.Background())
 		for range workers {
@@ -152,10 +203,8 @@ func (n *Notifier) work() {
 	for t := range n.queue {
 		if n.ctx.Err() != nil {
 			n.Log.Warn("notification dropped: the notifier is closed", "kind", t.kind, "tenant_id", t.imp.TenantID, "import_id", t.imp.ID)
-		} else if t.kind == "webhook" {
-			n.sendWebhook(n.ctx, &t.imp)
 		} else {
-			n.sendEmail(n.ctx, &t.imp, t.to)
+			n.deliver(t)
 		}
 		n.mu.Lock()
 		n.pending--
@@ -163,6 +212,26 @@ func (n *Notifier) work() {
 			n.idle.Broadcast()
 		}
 		n.mu.Unlock()
+	}
+}
+
+func (n *Notifier) deliver(t task) {
+	switch t.kind {
+	case "webhook":
+		n.sendWebhook(n.ctx, &t.imp)
+	case "email":
+		n.sendEmail(n.ctx, &t.imp, t.to)
+	case "ended":
+		n.sendWebhook(n.ctx, &t.imp)
+		if to, ok := Recipient(t.imp.RequestedBy); ok && n.SMTP != nil {
+			n.sendEmail(n.ctx, &t.imp, to)
+		}
+		if n.ctx.Err() != nil {
+			return // closing: cut short, it is claimed again later
+		}
+		if err := n.Store.MarkNotified(n.ctx, t.imp.ID); err != nil {
+			n.Log.Error("cannot mark an import told of", "import_id", t.imp.ID, "error", err)
+		}
 	}
 }
 

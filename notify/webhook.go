@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -71,6 +70,14 @@ func NewPayload(imp *roster.Import, tenantName string) Payload {
 	}
 }
 
+// DeliveryID is the X-Roster-Delivery of the end of imp: the same for
+// every attempt and every process, so that a receiver can drop a repeat
+// (a notifier that died mid-delivery leaves the end to be told again).
+func DeliveryID(imp *roster.Import) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%d/%d", EventImportEnded, imp.TenantID, imp.ID))
+	return hex.EncodeToString(sum[:16])
+}
+
 // Sign returns the X-Roster-Signature value of body: "sha256=" and the hex
 // HMAC-SHA256 of body keyed with secret. A receiver computes the same over
 // the raw body it got and compares with hmac.Equal.
@@ -100,9 +107,7 @@ func (n *Notifier) sendWebhook(ctx context.Context, imp *roster.Import) {
 		log.Error("webhook not sent", "error", err)
 		return
 	}
-	id := make([]byte, 16)
-	rand.Read(id)
-	delivery := hex.EncodeToString(id)
+	delivery := DeliveryID(imp)
 	attempts, err := n.retry(ctx, log, func(ctx context.Context) error {
 		return n.post(ctx, hook, delivery, body)
 	})

@@ -291,3 +291,50 @@ func (s *Store) ExpireImportFiles(ctx context.Context, before time.Time) ([]stri
 	})
 	return paths, err
 }
+
+// ClaimNotifications returns up to limit import jobs that ended and whose
+// end was not told yet, claimed for lease: another worker passes over them
+// until the lease ends, so a worker that dies mid-delivery leaves them to
+// the next (the end is told at least once).
+func (s *Store) ClaimNotifications(ctx context.Context, lease time.Duration, limit int) ([]*roster.Import, error) {
+	var out []*roster.Import
+	err := s.InTx(ctx, func(tx *Tx) error {
+		now := s.now()
+		skip := ""
+		if s.Dialect.Name == "postgres" {
+			skip = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.QueryContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports
+			WHERE notified_at IS NULL AND queued_at IS NOT NULL AND status NOT IN (?, ?)
+			AND (notify_claimed_until IS NULL OR notify_claimed_until < ?) ORDER BY id LIMIT ?`+skip),
+			roster.ImportQueued, roster.ImportRunning, now, limit)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			imp, err := scanImport(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, imp)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, imp := range out {
+			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET notify_claimed_until = ? WHERE id = ?`), now.Add(lease), imp.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkNotified records that the end of import id was told.
+func (s *Store) MarkNotified(ctx context.Context, id int64) error {
+	_, err := s.exec(ctx, s.Q(`UPDATE imports SET notified_at = ? WHERE id = ?`), s.now(), id)
+	return err
+}

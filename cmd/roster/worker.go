@@ -58,15 +58,24 @@ func (m *Main) runWorkers(ctx context.Context, store roster.Store, n int, lease 
 		return err
 	}
 	go jobs.SweepEvery(ctx, store, retention, time.Hour, log)
+	// Every job's end is told from the journal, at least once: those this
+	// process ends, and those others end (a cancel through the API, a job
+	// that gave up, a process that died before telling).
+	told := make(chan struct{})
+	go func() { defer close(told); notifier.Run(ctx, notifyEvery) }()
+	defer func() { <-told }()
 	return jobs.Run(ctx, n, jobs.Worker{
 		Store:    store,
 		Importer: &importer.Importer{Store: store, Lease: lease},
 		Log:      log,
-		OnEnd: func(ctx context.Context, imp *roster.Import, _ *importer.Result) {
-			notifier.ImportEnded(ctx, imp)
+		OnEnd: func(context.Context, *roster.Import, *importer.Result) {
+			notifier.Kick()
 		},
 	})
 }
+
+// notifyEvery is how often workers look for ended jobs not told of yet.
+const notifyEvery = 5 * time.Second
 
 // importLease is the import lock's lease from ROSTER_IMPORT_LEASE (0: the importer's default).
 func (m *Main) importLease() (time.Duration, error) {
