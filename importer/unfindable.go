@@ -13,25 +13,23 @@ import (
 // them again: importing the same rows again would create it again. The
 // report says so, with the identifiers that would find such contacts.
 
-// identifiersOf returns the --match identifiers c holds, in the order
-// --match lists them.
-func identifiersOf(c *roster.Contact) []string {
-	var out []string
-	for _, id := range []struct {
-		name string
-		has  bool
-	}{
-		{roster.MatchEmail, len(c.Emails()) > 0},
-		{roster.MatchPhone, c.Phone != "" || c.Mobile != ""},
-		{roster.MatchExternalID, c.ExternalID != ""},
-		{roster.MatchUsername, c.Username != ""},
-	} {
-		if id.has {
-			out = append(out, id.name)
-		}
+// holds reports whether c holds the --match identifier id.
+func holds(c *roster.Contact, id string) bool {
+	switch id {
+	case roster.MatchEmail:
+		return c.Email != "" || len(c.OtherEmails) > 0
+	case roster.MatchPhone:
+		return c.Phone != "" || c.Mobile != ""
+	case roster.MatchExternalID:
+		return c.ExternalID != ""
+	case roster.MatchUsername:
+		return c.Username != ""
 	}
-	return out
+	return false
 }
+
+// identifiers are the --match identifiers, in the order a suggestion lists them.
+var identifiers = []string{roster.MatchEmail, roster.MatchPhone, roster.MatchExternalID, roster.MatchUsername}
 
 // unfindable counts such contacts over an import. Only the writer adds to it.
 type unfindable struct {
@@ -42,16 +40,19 @@ type unfindable struct {
 
 // add notes a created contact, if match cannot find it.
 func (u *unfindable) add(row int, c *roster.Contact, match []string) {
-	ids := identifiersOf(c)
-	if slices.ContainsFunc(ids, func(id string) bool { return slices.Contains(match, id) }) {
-		return
+	for _, id := range match { // every new contact passes here: no allocation
+		if holds(c, id) {
+			return
+		}
 	}
 	if u.count == 0 {
 		u.row, u.has = row, map[string]bool{}
 	}
 	u.count++
-	for _, id := range ids {
-		u.has[id] = true
+	for _, id := range identifiers {
+		if holds(c, id) {
+			u.has[id] = true
+		}
 	}
 }
 
@@ -80,7 +81,7 @@ func (u *unfindable) warning(match []string) []string {
 	}
 	w := fmt.Sprintf("%s none of the identifiers of --match (%s), so importing the same rows again would not find them", what, strings.Join(match, ","))
 	wider := slices.Clone(match)
-	for _, id := range []string{roster.MatchEmail, roster.MatchPhone, roster.MatchExternalID, roster.MatchUsername} {
+	for _, id := range identifiers {
 		if u.has[id] && !slices.Contains(wider, id) {
 			wider = append(wider, id)
 		}
