@@ -97,3 +97,20 @@ func TestUndoAgainRetriesWhatWasLeftAlone(t *testing.T) {
 		}
 	})
 }
+
+// Undo counts records: one the import created and later rows updated is
+// deleted, not also restored; one it updated twice is restored once.
+func TestUndoCountsRecords(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.run("name,email\nBob,bob@x.cz\n")
+		res := e.run("name,email,job_title\nAnn,ann@x.cz,Clerk\nBob,bob@x.cz,Clerk\nAnn,ann@x.cz,CEO\nBob,bob@x.cz,CEO\n", batchOf(1))
+		e.counts(res, 1, 3, 0, 0)
+		rep, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID)
+		if err != nil || rep.Deleted != 1 || rep.Restored != 1 || len(rep.Conflicts)+len(rep.Kept) != 0 {
+			t.Fatalf("undo %+v, %v; want Ann deleted, Bob restored", rep, err)
+		}
+		if bob := e.byEmail("bob@x.cz"); bob.JobTitle != "" {
+			t.Errorf("bob = %+v", bob)
+		}
+	})
+}

@@ -72,11 +72,15 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 				return !left[roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}]
 			})
 		}
+		// A record restored counts once however many of its changes were
+		// reverted, and not at all if the import had created it.
+		restored := map[roster.UndoNote]bool{}
 		for i := len(changes) - 1; i >= 0; i-- {
-			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep); err != nil {
+			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep, restored); err != nil {
 				return fmt.Errorf("undo change of %s %d: %w", changes[i].Kind, changes[i].RecordID, err)
 			}
 		}
+		rep.Restored = len(restored)
 		now := s.now()
 		kept := *rep // the journal keeps the whole undo's counts, and what is still left alone
 		if prev != nil {
@@ -137,7 +141,8 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 	return out, rows.Err()
 }
 
-func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
+func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
+	record := roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}
 	note := func(list *[]roster.UndoNote, reason string) {
 		*list = append(*list, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: reason})
 	}
@@ -173,13 +178,19 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 				return err
 			}
 			if n > 0 {
-				note(&rep.Kept, fmt.Sprintf("%d contacts not created by this import belong to it", n))
+				what := fmt.Sprintf("%d contacts still belong to it", n)
+				if n == 1 {
+					what = "1 contact still belongs to it"
+				}
+				note(&rep.Kept, what)
 				return nil
 			}
 			rep.Deleted++
+			delete(restored, record)
 			return s.deleteCompany(ctx, tx, tenantID, c.RecordID)
 		}
 		rep.Deleted++
+		delete(restored, record)
 		return s.deleteContact(ctx, tx, tenantID, c.RecordID)
 	}
 	// Updated: put the previous values back.
@@ -188,7 +199,7 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 		if err := json.Unmarshal(c.Before, &co); err != nil {
 			return err
 		}
-		rep.Restored++
+		restored[record] = true
 		return s.RewriteCompany(ctx, tx, tenantID, &co)
 	}
 	ct, err := s.snapshotContact(ctx, tx, tenantID, c.Before)
@@ -199,7 +210,7 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 		note(&rep.Conflicts, roster.ErrorMessage(err))
 		return nil
 	}
-	rep.Restored++
+	restored[record] = true
 	return s.RewriteContact(ctx, tx, tenantID, ct, nil, 0)
 }
 
