@@ -73,6 +73,7 @@ func TestTags(t *testing.T) {
 		{"drops empties", " ,a,, ,b, ", "a|b"},
 		{"dedupes keeping first spelling", "VIP, vip, Lead, LEAD", "VIP|Lead"},
 		{"empty", "", ""},
+		{"google labels", "* myContacts ::: * starred ::: Friends ::: Work, Lead", "starred|Friends|Work|Lead"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule, func(t *testing.T) {
