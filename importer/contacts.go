@@ -556,6 +556,13 @@ func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 	var out []roster.Membership
 	for _, ref := range r.refs {
 		co := b.findCompany(ref)
+		// By external id and by name, a row may name two companies: which
+		// one it means is no guess to make.
+		if byName := b.companyByKey[roster.NameKey(ref.name)]; co != nil && ref.name != "" && byName != nil && byName.ID != co.ID {
+			return nil, failRow(b.run.parser.firstMapped("company", "company_external_id"), "company_mismatch",
+				"company %s and company external id %s name different companies (%s and %s)", ref.name, ref.externalID,
+				owner(roster.KindCompanies, byName.ID), owner(roster.KindCompanies, co.ID))
+		}
 		if co == nil {
 			var err error
 			if co, err = b.createNamedCompany(r, ref); err != nil {

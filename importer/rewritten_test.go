@@ -114,3 +114,25 @@ func TestUndoCountsRecords(t *testing.T) {
 		}
 	})
 }
+
+// A row whose company name and company external id name two different
+// companies fails: which one it means is no guess to make. Agreeing, or
+// with a name no company has (renamed since), the external id holds.
+func TestCompanyNameAndExternalIDDisagree(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.run("name,external_id\nAcme,AC1\nDelta,DL1\n", func(o *importer.Options) { o.Kind = roster.KindCompanies; o.Match = []string{roster.MatchName} })
+		res := e.run("name,email,company,company_external_id\n" +
+			"Kim,kim@x.cz,Acme,DL1\n" + // two companies
+			"Lea,lea@x.cz,ACME,AC1\n" + // the same one
+			"Max,max@x.cz,Acme Ltd,DL1\n") // a name no company has: the id holds
+		e.counts(res, 2, 0, 0, 1)
+		if er := res.Errors[0]; er.Row != 2 || er.Code != "company_mismatch" || er.Column != "company" {
+			t.Errorf("error %+v", er)
+		}
+		for email, want := range map[string]string{"lea@x.cz": "Acme", "max@x.cz": "Delta"} {
+			if c := e.byEmail(email); len(c.Companies) != 1 || c.Companies[0].CompanyName != want {
+				t.Errorf("%s: companies %+v, want %s", email, c.Companies, want)
+			}
+		}
+	})
+}
