@@ -3,6 +3,7 @@ package roster
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -42,8 +43,12 @@ func IsHTTPURL(s string) bool {
 	return u.Scheme == "http" || u.Scheme == "https"
 }
 
-func looksLikeDomain(s string) bool {
-	if s == "" || len(s) > 253 || strings.ContainsAny(s, " /@:") {
+// LooksLikeDomain reports whether s could be a domain name: dot-separated
+// labels of letters (any script), digits and hyphens.
+func LooksLikeDomain(s string) bool {
+	if s == "" || len(s) > 253 || strings.ContainsFunc(s, func(r rune) bool {
+		return r != '.' && r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	}) {
 		return false
 	}
 	for _, label := range strings.Split(s, ".") {

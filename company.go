@@ -82,7 +82,7 @@ func (c *Company) Validate(defs []*FieldDef) error {
 		return Errorf(EINVALID, "description is %d characters long; the maximum is %d", n, MaxParagraph).With("field", "description")
 	}
 	for _, d := range c.Domains {
-		if !looksLikeDomain(d) {
+		if !LooksLikeDomain(d) {
 			return Errorf(EINVALID, "not a valid domain: %q", d).With("field", "domains")
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"roster"
 	"roster/mapping"
@@ -312,9 +313,10 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 	case "description":
 		p.join(r, col, &c.Description, key, v, roster.MaxParagraph)
 	case "domains":
-		for _, d := range normalize.Tags(v) {
+		// Separated by commas, semicolons (HubSpot) or spaces (Zendesk).
+		for _, d := range normalize.Tags(strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == ';' || unicode.IsSpace(r) }), ",")) {
 			d = strings.ToLower(d)
-			if strings.ContainsAny(d, " /@:") || !strings.Contains(d, ".") {
+			if !roster.LooksLikeDomain(d) || !strings.Contains(d, ".") {
 				p.fail(r, col, "invalid_domain", "not a domain: "+strconv.Quote(d))
 				return
 			}

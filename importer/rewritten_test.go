@@ -136,3 +136,22 @@ func TestCompanyNameAndExternalIDDisagree(t *testing.T) {
 		}
 	})
 }
+
+// Domains come separated by commas, semicolons (HubSpot) or spaces
+// (Zendesk); a cell that is no list of domains fails its row.
+func TestCompanyDomainLists(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,domains\nAcme,\"acme.com; Acme.io\"\nNovák,novak.cz novák.com\nBad,acme!.com\n",
+			func(o *importer.Options) { o.Kind = roster.KindCompanies; o.Match = []string{roster.MatchName} })
+		e.counts(res, 2, 0, 0, 1)
+		if er := res.Errors[0]; er.Row != 4 || er.Code != "invalid_domain" {
+			t.Errorf("error %+v", er)
+		}
+		want := map[string][]string{"Acme": {"acme.com", "acme.io"}, "Novák": {"novak.cz", "novák.com"}}
+		for _, co := range e.companies() {
+			if !reflect.DeepEqual(co.Domains, want[co.Name]) {
+				t.Errorf("%s: domains %q, want %q", co.Name, co.Domains, want[co.Name])
+			}
+		}
+	})
+}
