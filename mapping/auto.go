@@ -2,7 +2,9 @@ package mapping
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -28,10 +30,15 @@ type matcher struct {
 	canon  map[string]string // Fold(key) -> canonical key
 	custom map[string]string // Fold(custom key or label) -> custom key
 	syn    map[string]string // Fold(synonym) -> canonical key
+	// secondary maps columns that fill a key only if no other does.
+	secondary map[string]string
 }
 
 func newMatcher(kind Kind, custom []Custom) *matcher {
 	m := &matcher{canon: map[string]string{}, custom: map[string]string{}, syn: synonymIndex[kind]}
+	if kind == Contacts {
+		m.secondary = secondaryIndex
+	}
 	for _, k := range canonicalKeys[kind] {
 		m.canon[Fold(k)] = k
 	}
@@ -71,6 +78,9 @@ func (m *matcher) match(f string) (key string, tier int, ok bool) {
 	// Name"; Outlook writes "E-mail 2 Address". Such a column maps as
 	// "E-mail 1", "Phone 2", "Address 1", "Organization Name" would; the
 	// "- Label", "- Type" and address parts beside them stay unmapped.
+	if key, ok := m.secondary[f]; ok {
+		return key, tierNumber, true
+	}
 	if stem, part, ok := midNumber(f); ok {
 		if part == "value" || part == "formatted" {
 			part = ""
@@ -185,12 +195,16 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 	for _, c := range cands {
 		wanted[c.key] = true
 	}
+	joins := map[string][]int{} // key -> the columns joined into it
 	for _, c := range cands {
 		if cl, taken := claimed[c.key]; taken {
-			if sep, ok := Joined[c.key]; ok && !cl.explicit {
-				// "Address 2", "Notes": the cells are joined, not lost.
+			if _, ok := Joined[c.key]; ok && !cl.explicit {
+				// "Address 2", "City", "Notes": the cells are joined, not lost.
 				m.Columns[c.col] = c.key
-				notes = append(notes, noted{c.col, joinWarning(header, c.key, sep, cl, c.col)})
+				if joins[c.key] == nil {
+					joins[c.key] = []int{cl.col}
+				}
+				joins[c.key] = append(joins[c.key], c.col)
 				continue
 			}
 			if next := overflow[c.key]; kind == Contacts && next != "" && !wanted[next] && !isClaimed(claimed, next) {
@@ -205,6 +219,9 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 		}
 		claimed[c.key] = claim{col: c.col}
 		m.Columns[c.col] = c.key
+	}
+	for key, cols := range joins {
+		notes = append(notes, noted{slices.Min(cols), joinWarning(header, key, cols)})
 	}
 	for i, u := range unmapped {
 		if u {
@@ -256,12 +273,22 @@ func bothMap(header []string, key string, a, b int) string {
 	return fmt.Sprintf("columns %q and %q both map to %s", header[min(a, b)], header[max(a, b)], key)
 }
 
-func joinWarning(header []string, key, sep string, cl claim, col int) string {
+// joinWarning says that the columns cols all fill key, joined: one
+// warning for an address's street, city and country.
+func joinWarning(header []string, key string, cols []int) string {
 	how := "with a comma"
-	if sep != ", " {
+	if Joined[key] != ", " {
 		how = "as paragraphs"
 	}
-	return bothMap(header, key, cl.col, col) + "; their cells are joined " + how
+	slices.Sort(cols)
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = strconv.Quote(header[c])
+	}
+	if len(names) == 2 {
+		return fmt.Sprintf("columns %s and %s both map to %s; their cells are joined %s", names[0], names[1], key, how)
+	}
+	return fmt.Sprintf("columns %s and %s all map to %s; their cells are joined %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1], key, how)
 }
 
 // overflow is where a contact's second email or phone column goes when no

@@ -78,7 +78,6 @@ func TestAutoLeavesUnmapped(t *testing.T) {
 	}{
 		{"registration number is not an external id", Companies, "IČO"},
 		{"czech academic title is not a job title", Contacts, "Titul"},
-		{"home phone is not the work phone", Contacts, "Home Phone"},
 		{"company file has no email", Companies, "Email"},
 		{"contact file has no website", Contacts, "Website"},
 		{"contact file has no industry", Contacts, "Industry"},
@@ -224,7 +223,7 @@ func TestAutoGoogleAndOutlookExports(t *testing.T) {
 	}{
 		{google, map[string]string{"First Name": "first_name", "Last Name": "last_name", "Organization Name": "company",
 			"Organization Title": "job_title", "Notes": "description", "Labels": "tags", "E-mail 1 - Value": "email",
-			"E-mail 2 - Value": "other_emails", "Phone 1 - Value": "phone", "Phone 2 - Value": "mobile", "Address 1 - Formatted": "address"}},
+			"E-mail 2 - Value": "other_emails", "Phone 1 - Value": "phone", "Phone 2 - Value": "mobile", "Address 1 - Formatted": "address", "Address 1 - City": "address"}},
 		{oldGoogle, map[string]string{"Name": "name", "Given Name": "first_name", "Family Name": "last_name", "E-mail 1 - Value": "email",
 			"Phone 1 - Value": "phone", "Organization 1 - Name": "company", "Organization 1 - Title": "job_title"}},
 		{outlook, map[string]string{"First Name": "first_name", "Last Name": "last_name", "E-mail Address": "email",
@@ -254,6 +253,24 @@ func TestAutoNameBesideItsParts(t *testing.T) {
 		{[]string{"Name", "Vorname", "E-Mail"}, []string{"last_name", "first_name", "email"}},
 		{[]string{"Name", "First Name", "Last Name"}, []string{"name", "first_name", "last_name"}},
 		{[]string{"name", "last_name", "email"}, []string{"name", "last_name", "email"}},
+	} {
+		if m := Auto(Contacts, tc.header, nil); !slices.Equal(m.Columns, tc.want) {
+			t.Errorf("%q maps to %q, want %q", tc.header, m.Columns, tc.want)
+		}
+	}
+}
+
+// A home phone or a private email is the one to keep when it is the only
+// one; beside a work one it goes where nothing else does, or is reported.
+func TestAutoSecondaryColumns(t *testing.T) {
+	for _, tc := range []struct {
+		header, want []string
+	}{
+		{[]string{"Name", "Home Phone"}, []string{"name", "phone"}},
+		{[]string{"Name", "Business Phone", "Home Phone"}, []string{"name", "phone", "mobile"}},
+		{[]string{"Name", "Work Phone", "Mobile", "Home Phone"}, []string{"name", "phone", "mobile", ""}},
+		{[]string{"Person - Name", "Person - Email - Work", "Person - Email - Home", "Person - Phone - Mobile"}, []string{"name", "email", "other_emails", "mobile"}},
+		{[]string{"Name", "Email (home)"}, []string{"name", "email"}},
 	} {
 		if m := Auto(Contacts, tc.header, nil); !slices.Equal(m.Columns, tc.want) {
 			t.Errorf("%q maps to %q, want %q", tc.header, m.Columns, tc.want)

@@ -46,6 +46,7 @@ var thunderbird = map[string]string{
 	"First Name": "first_name", "Last Name": "last_name", "Display Name": "name",
 	"Primary Email": "email", "Secondary Email": "other_emails", "Work Phone": "phone",
 	"Mobile Number": "mobile", "Work Address": "address", "Work Address 2": "address", "Job Title": "job_title",
+	"Work City": "address", "Work State": "address", "Work ZipCode": "address", "Work Country": "address",
 	"Organization": "company", "Notes": "description",
 }
 
@@ -60,12 +61,12 @@ func TestRealHeaders(t *testing.T) {
 	}{
 		{"datablist customers", "contacts-datablist/customers-100.csv", ',', Contacts, map[string]string{
 			"Customer Id": "external_id", "First Name": "first_name", "Last Name": "last_name",
-			"Company": "company", "Phone 1": "phone", "Phone 2": "mobile", "Email": "email",
-		}, 1}, // Phone 2 repeats phone, and goes to mobile
+			"Company": "company", "Phone 1": "phone", "Phone 2": "mobile", "Email": "email", "City": "address", "Country": "address",
+		}, 2}, // Phone 2 repeats phone, and goes to mobile; city and country join into the address
 		{"datablist customers large", "contacts-datablist/customers-10000.csv", ',', Contacts, map[string]string{
 			"Customer Id": "external_id", "First Name": "first_name", "Last Name": "last_name",
-			"Company": "company", "Phone 1": "phone", "Phone 2": "mobile", "Email": "email",
-		}, 1},
+			"Company": "company", "Phone 1": "phone", "Phone 2": "mobile", "Email": "email", "City": "address", "Country": "address",
+		}, 2},
 		{"datablist people", "contacts-datablist/people-100.excel-resaved.csv", ',', Contacts, map[string]string{
 			"User Id": "external_id", "First Name": "first_name", "Last Name": "last_name",
 			"Email": "email", "Phone": "phone", "Job Title": "job_title",
@@ -76,19 +77,21 @@ func TestRealHeaders(t *testing.T) {
 		}, 0},
 		{"datablist organizations", "contacts-datablist/organizations-100.csv", ',', Companies, map[string]string{
 			"Organization Id": "external_id", "Name": "name", "Website": "website",
-			"Description": "description", "Industry": "industry",
+			"Description": "description", "Industry": "industry", "Country": "address",
 		}, 0},
 		{"krayin persons", "crm-exports/krayin-crm-import-samples/persons.csv", ',', Contacts, map[string]string{
 			"name": "name", "emails": "email", "contact_numbers": "phone",
 			"organization_id": "company_external_id", "job_title": "job_title", "user_id": "external_id",
 		}, 0},
-		// Work Address 2 joins Work Address; the trailing comma makes a blank last column.
-		{"thunderbird basic", "crm-exports/thunderbird-addrbook-import/basic_addressbook.csv", ',', Contacts, thunderbird, 2},
-		{"thunderbird basic csv", "crm-exports/thunderbird-addrbook-import/basic_csv_addressbook.csv", ',', Contacts, thunderbird, 1},
-		{"thunderbird export", "crm-exports/thunderbird-addrbook-import/export_from_addrbook.csv", ',', Contacts, thunderbird, 1},
-		{"thunderbird quoted", "crm-exports/thunderbird-addrbook-import/quote.csv", ',', Contacts, thunderbird, 1},
-		{"thunderbird utf-16", "crm-exports/thunderbird-addrbook-import/utf16_addressbook.csv", ',', Contacts, thunderbird, 2},
-		{"thunderbird shift-jis", "crm-exports/thunderbird-addrbook-import/shiftjis_addressbook.csv", ',', Contacts, thunderbird, 2},
+		// The work address's lines and parts are joined; Home Phone, beside
+		// the work phone and mobile, is ignored; the trailing comma makes a
+		// blank last column.
+		{"thunderbird basic", "crm-exports/thunderbird-addrbook-import/basic_addressbook.csv", ',', Contacts, thunderbird, 3},
+		{"thunderbird basic csv", "crm-exports/thunderbird-addrbook-import/basic_csv_addressbook.csv", ',', Contacts, thunderbird, 2},
+		{"thunderbird export", "crm-exports/thunderbird-addrbook-import/export_from_addrbook.csv", ',', Contacts, thunderbird, 2},
+		{"thunderbird quoted", "crm-exports/thunderbird-addrbook-import/quote.csv", ',', Contacts, thunderbird, 2},
+		{"thunderbird utf-16", "crm-exports/thunderbird-addrbook-import/utf16_addressbook.csv", ',', Contacts, thunderbird, 3},
+		{"thunderbird shift-jis", "crm-exports/thunderbird-addrbook-import/shiftjis_addressbook.csv", ',', Contacts, thunderbird, 3},
 		{"thunderbird semicolons", "crm-exports/thunderbird-addrbook-import/csv_semicolon.csv", ';', Contacts, map[string]string{
 			"Display Name": "name", "First Name": "first_name", "Last Name": "last_name", "Primary Email": "email",
 		}, 0},

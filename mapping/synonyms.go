@@ -17,6 +17,7 @@ type phrases map[string][]string
 var (
 	phonePhrases = phrases{
 		"en":      {"Phone", "Work Phone", "Phone Number", "Telephone", "Telephone Number", "Business Phone", "Office Phone", "Tel", "Landline", "Direct Phone", "Contact Number", "Contact Numbers"},
+		"export":  {"Phone - Work", "Person - Phone - Work", "Person - Phone"},
 		"cs":      {"Telefon", "Telefonní číslo", "Tel. číslo", "Pevná linka", "Telefon do práce"},
 		"de":      {"Telefonnummer", "Telefon geschäftlich", "Festnetz", "Rufnummer"},
 		"fr":      {"Téléphone", "Numéro de téléphone", "Téléphone fixe", "Téléphone professionnel", "Tél. professionnel"},
@@ -39,19 +40,24 @@ var (
 	}
 	addressPhrases = phrases{
 		// Home addresses are deliberately absent: in a support directory the
-		// work address is the one wanted, and Thunderbird exports both.
-		"en":      {"Address", "Work Address", "Business Address", "Street Address", "Street", "Mailing Address", "Mailing Street", "Billing Address", "Billing Street", "Postal Address", "Full Address", "Address Line", "Address Line 1"},
-		"cs":      {"Adresa", "Ulice", "Sídlo", "Poštovní adresa"},
-		"de":      {"Adresse", "Anschrift", "Straße", "Postanschrift"},
-		"fr":      {"Adresse postale", "Rue"},
-		"es":      {"Dirección", "Domicilio", "Calle", "Dirección postal"},
-		"ko":      {"주소", "회사 주소"},
-		"zh":      {"地址", "联系地址", "通讯地址", "详细地址"},
-		"zh-Hant": {"聯絡地址", "通訊地址"},
-		"ja":      {"住所", "所在地"},
+		// work address is the one wanted, and Thunderbird exports both. The
+		// parts of an address (city, postal code, country) are joined into
+		// it, in the file's column order.
+		"en": {"Address", "Work Address", "Business Address", "Street Address", "Street", "Mailing Address", "Mailing Street", "Billing Address", "Billing Street", "Postal Address", "Full Address", "Address Line", "Address Line 1",
+			"City", "Town", "Postal Code", "Postcode", "Zip", "Zip Code", "ZIP/Postal Code", "State/Province", "Country", "Country/Region",
+			"Mailing City", "Mailing State", "Mailing Zip", "Mailing Postal Code", "Mailing Country", "Billing City", "Billing State", "Billing Zip", "Billing Code", "Billing Postal Code", "Billing Country",
+			"Business City", "Business State", "Business Postal Code", "Business Country/Region", "Work City", "Work State", "Work ZipCode", "Work Country", "Address 1 - City", "Address 1 - Postal Code", "Address 1 - Region", "Address 1 - Country"},
+		"cs":      {"Adresa", "Ulice", "Sídlo", "Poštovní adresa", "Město", "Obec", "PSČ", "Země"},
+		"de":      {"Adresse", "Anschrift", "Straße", "Postanschrift", "Ort", "Stadt", "PLZ", "Postleitzahl", "Land"},
+		"fr":      {"Adresse postale", "Rue", "Ville", "Code postal", "Pays"},
+		"es":      {"Dirección", "Domicilio", "Calle", "Dirección postal", "Ciudad", "Código postal", "País"},
+		"ko":      {"주소", "회사 주소", "도시", "우편번호", "국가"},
+		"zh":      {"地址", "联系地址", "通讯地址", "详细地址", "城市", "邮编", "邮政编码", "国家"},
+		"zh-Hant": {"聯絡地址", "通訊地址", "郵遞區號", "國家"},
+		"ja":      {"住所", "所在地", "郵便番号", "都道府県", "市区町村"},
 	}
 	descriptionPhrases = phrases{
-		"en":      {"Description", "Notes", "Note", "Comments", "Comment", "Details", "About", "Remarks"},
+		"en":      {"Description", "Notes", "Note", "Comments", "Comment", "Details", "About", "Remarks", "Background Information"},
 		"cs":      {"Popis", "Poznámka", "Poznámky", "Komentář"},
 		"de":      {"Beschreibung", "Notizen", "Notiz", "Bemerkung", "Bemerkungen", "Anmerkungen", "Kommentar"},
 		"fr":      {"Remarques", "Commentaire", "Commentaires"},
@@ -81,6 +87,7 @@ var contactSynonyms = map[string]phrases{
 		"zh":      {"姓名", "名字", "全名", "联系人", "联系人姓名", "客户姓名"},
 		"zh-Hant": {"聯絡人", "聯繫人", "聯絡人姓名"},
 		"ja":      {"氏名", "名前", "フルネーム", "表示名", "担当者名"},
+		"export":  {"Person - Name"},
 	},
 	"first_name": {
 		"en": {"First Name", "Given Name", "Forename", "First"},
@@ -104,7 +111,9 @@ var contactSynonyms = map[string]phrases{
 		"ja": {"苗字", "ラストネーム"},
 	},
 	"email": {
-		"en":      {"E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email", "Business Email", "Mail", "Emails", "Email ID"},
+		"en": {"E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email", "Business Email", "Mail", "Emails", "Email ID"},
+		// Pipedrive ("Person - Email - Work") and Apple ("Email (work)").
+		"export":  {"Email - Work", "Person - Email - Work", "Person - Email"},
 		"cs":      {"E-mailová adresa", "Emailová adresa"},
 		"de":      {"E-Mail-Adresse", "Mailadresse"},
 		"fr":      {"Courriel", "Adresse e-mail", "Adresse électronique", "Adresse mail", "Mél"},
@@ -115,7 +124,7 @@ var contactSynonyms = map[string]phrases{
 		"ja":      {"メールアドレス", "メール", "Eメール", "Eメールアドレス", "電子メール", "電子メールアドレス"},
 	},
 	"other_emails": {
-		"en":      {"Other Emails", "Other Email", "Secondary Email", "Secondary Emails", "Additional Emails", "Additional Email", "Alternate Email", "Alternative Email", "Personal Email"},
+		"en":      {"Other Emails", "Other Email", "Secondary Email", "Secondary Emails", "Additional Emails", "Additional Email", "Alternate Email", "Alternative Email", "Personal Email", "Additional email addresses"},
 		"cs":      {"Další e-maily", "Další e-mail", "Ostatní e-maily"},
 		"de":      {"Weitere E-Mails", "Weitere E-Mail-Adressen", "Weitere E-Mail"},
 		"fr":      {"Autres e-mails", "Autres courriels", "Autres adresses e-mail"},
@@ -128,6 +137,7 @@ var contactSynonyms = map[string]phrases{
 	"phone": phonePhrases,
 	"mobile": {
 		"en":      {"Mobile", "Mobile Phone", "Mobile Phone Number", "Mobile Number", "Mobile No", "Cell", "Cell Phone", "Cellphone", "Cell Number", "Cell Phone Number"},
+		"export":  {"Phone - Mobile", "Person - Phone - Mobile"},
 		"cs":      {"Mobil", "Mobilní telefon", "Mobilní číslo", "Číslo mobilu"},
 		"de":      {"Handy", "Handynummer", "Mobiltelefon", "Mobilnummer", "Mobilfunknummer"},
 		"fr":      {"Portable", "Téléphone portable", "Téléphone mobile", "Numéro de portable"},
@@ -324,6 +334,15 @@ func with(base, extra phrases) phrases {
 	return out
 }
 
+// secondary are contact columns that fill a key only when no other column
+// does, as a numbered repeat would ("Phone 2"): a home phone or a private
+// email is the one to keep when it is the only one, and otherwise goes to
+// mobile or other emails, or is reported.
+var secondary = map[string]phrases{
+	"email": {"export": {"Email - Home", "Email - Other", "Person - Email - Home", "Person - Email - Other"}},
+	"phone": {"en": {"Home Phone", "Other Phone"}, "export": {"Phone - Home", "Phone - Other", "Person - Phone - Home", "Person - Phone - Other"}},
+}
+
 // synonymTables holds the phrase table of each kind.
 var synonymTables = map[Kind]map[string]phrases{
 	Contacts:  contactSynonyms,
@@ -333,9 +352,21 @@ var synonymTables = map[Kind]map[string]phrases{
 // synonymIndex maps, per kind, a folded phrase to its key; built at init.
 var synonymIndex = map[Kind]map[string]string{}
 
+// secondaryIndex maps a folded secondary phrase to its contact key.
+var secondaryIndex map[string]string
+
 func init() {
 	for kind, table := range synonymTables {
 		synonymIndex[kind] = mustIndex(kind, table)
+	}
+	secondaryIndex = mustIndex(Contacts, secondary)
+	for _, k := range canonicalKeys[Contacts] {
+		delete(secondaryIndex, Fold(k))
+	}
+	for f := range secondaryIndex {
+		if _, ok := synonymIndex[Contacts][f]; ok {
+			panic(fmt.Sprintf("secondary phrase %q is a synonym too", f))
+		}
 	}
 }
 
