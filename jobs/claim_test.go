@@ -270,3 +270,30 @@ func TestClaimNotifications(t *testing.T) {
 		_ = running
 	})
 }
+
+// TestFieldStaysWhileAnImportRuns: a custom field is not removed under a
+// running import, which would write its values back on the rows after.
+func TestFieldStaysWhileAnImportRuns(t *testing.T) {
+	each(t, func(t *testing.T, s roster.Store) {
+		ctx := context.Background()
+		tn := tenant(t, s, "acme")
+		if err := s.CreateField(ctx, tn.ID, &roster.FieldDef{Kind: roster.KindContacts, Key: "plan", Type: roster.FieldText}); err != nil {
+			t.Fatal(err)
+		}
+		enqueue(t, s, tn, people("p", 3))
+		job, err := s.ClaimImport(ctx, "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteField(ctx, tn.ID, roster.KindContacts, "plan"); roster.ErrorCode(err) != roster.EINPROGRESS {
+			t.Fatalf("remove during the import: %v, want %s", err, roster.EINPROGRESS)
+		}
+		job.Status = roster.ImportDone
+		if err := s.FinishImport(ctx, job, "w"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteField(ctx, tn.ID, roster.KindContacts, "plan"); err != nil {
+			t.Fatalf("remove after the import: %v", err)
+		}
+	})
+}

@@ -95,6 +95,11 @@ func TestImportLockAcrossProcesses(t *testing.T) {
 	if !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "in progress since") {
 		t.Fatalf("second import said %q; want it to name %q and since when", stderr.String(), want)
 	}
+	// With --json, the script reading stdout gets the error's code too.
+	stdout.Reset()
+	if code := m.Run(context.Background(), []string{"import", "--json", "--db", db, small}); code != exitInProgress || !strings.Contains(stdout.String(), `"code": "import_in_progress"`) {
+		t.Fatalf("second import --json: exit %d, stdout %s", code, stdout.String())
+	}
 
 	// A crash: SIGKILL leaves the lock behind, but only until its lease ends.
 	first.Process.Kill()

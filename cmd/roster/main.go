@@ -149,6 +149,9 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.err.Error() }
 
+// Unwrap lets the error's code through (--json says import_in_progress).
+func (e *exitError) Unwrap() error { return e.err }
+
 func (m *Main) exit(err error) int {
 	var ue *usageError
 	var ee *exitError
