@@ -37,6 +37,7 @@ type batch struct {
 	// again, counted once the batch succeeds too.
 	unfindable unfindable
 	rewritten  rewritten // likewise, the rows that updated a record the import wrote
+	mine       written   // the records of the import's kind the batch wrote
 }
 
 // rowError is a planning failure of one row.

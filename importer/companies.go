@@ -43,7 +43,7 @@ func (b *batch) importCompany(r *record) error {
 	} else if row.Name == "" {
 		return failRow(b.run.parser.firstMapped("name"), "missing_name", "a new company needs a name")
 	}
-	b.applyCompanyRow(next, r, target == nil || b.run.madeHere(target.ID, target.CreatedAt))
+	b.applyCompanyRow(next, r, target == nil || b.madeHere(target.ID, target.CreatedAt))
 	next.Normalize()
 	if err := next.Validate(b.run.companyDefs); err != nil {
 		return domainError(err)
@@ -62,6 +62,8 @@ func (b *batch) importCompany(r *record) error {
 		}
 		b.rememberCompany(next)
 		b.change(r, roster.KindCompanies, next.ID, roster.ActionCreated, nil, roster.Contact{}, *next)
+		b.mine.written.add(next.ID)
+		b.mine.created.add(next.ID)
 		b.run.counts.Created++
 		return nil
 	}
@@ -77,9 +79,10 @@ func (b *batch) importCompany(r *record) error {
 	b.rememberCompany(next)
 	b.change(r, roster.KindCompanies, next.ID, roster.ActionUpdated, target, roster.Contact{}, *next)
 	b.run.counts.Updated++
-	if b.run.writtenHere(target.ID, target.UpdatedAt) {
+	if b.writtenHere(target.ID, target.UpdatedAt) {
 		b.rewritten.add(r.row)
 	}
+	b.mine.written.add(next.ID)
 	return nil
 }
 

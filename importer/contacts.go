@@ -284,7 +284,7 @@ func (b *batch) importContact(r *record) error {
 		return b.createContact(r)
 	}
 	target := b.contacts[matched[0]]
-	again := b.run.writtenHere(target.ID, target.UpdatedAt)
+	again := b.writtenHere(target.ID, target.UpdatedAt)
 	next := cloneContact(target)
 	var merged []*roster.Contact
 	if o.Merge == roster.MergeAll {
@@ -294,7 +294,7 @@ func (b *batch) importContact(r *record) error {
 			mergeContact(next, m)
 		}
 	}
-	b.run.applyRow(next, r, b.run.madeHere(target.ID, target.CreatedAt))
+	b.run.applyRow(next, r, b.madeHere(target.ID, target.CreatedAt))
 	// A row that leaves the stored contact as it was (the usual re-import)
 	// has nothing to validate: it writes nothing. Only a contact stored
 	// normalized takes this path; any other is compared as below.
@@ -346,6 +346,7 @@ func (b *batch) importContact(r *record) error {
 	b.remember(next)
 	b.change(r, roster.KindContacts, next.ID, roster.ActionUpdated, target, *next, roster.Company{})
 	b.run.counts.Updated++
+	b.mine.written.add(next.ID)
 	if again {
 		b.rewritten.add(r.row)
 	}
@@ -418,6 +419,8 @@ func (b *batch) createContact(r *record) error {
 	b.remember(c)
 	b.change(r, roster.KindContacts, c.ID, roster.ActionCreated, nil, *c, roster.Company{})
 	b.unfindable.add(r.row, c, b.run.opts.Match)
+	b.mine.written.add(c.ID)
+	b.mine.created.add(c.ID)
 	b.run.counts.Created++
 	return nil
 }

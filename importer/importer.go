@@ -71,9 +71,11 @@ type run struct {
 	leftOut                   leftOuts   // the writer's: what imported cells left out
 	unfindable                unfindable // the writer's: created contacts --match cannot find
 	rewritten                 rewritten  // the writer's: rows that matched a record this import wrote
-	// since is when the import started: a record created or updated
-	// since then is this import's (a dry run's new records have dry ids).
-	since time.Time
+	// mine are the records this import wrote (see written); since is when
+	// it started, and resumed when this run resumed it (zero for a first
+	// run): a resumed job's earlier runs wrote between the two.
+	mine           written
+	since, resumed time.Time
 	// again is the file's reader that prepare read, reopened from its
 	// start for the import's own pass where that is cheaper than opening
 	// the file anew (tabular.Reopener); nil otherwise, or once taken.
@@ -174,6 +176,9 @@ var errLostLock = errors.New("lost the import lock")
 func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
 	imp := res.Import
 	run.since = imp.StartedAt
+	if skip > 0 {
+		run.resumed = time.Now().UTC()
+	}
 	var done atomic.Int64
 	done.Store(int64(skip))
 	// Deferred too: a panic in the writer must not leave the lease renewed forever.

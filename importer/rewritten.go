@@ -13,18 +13,73 @@ import (
 // two different records given one identifier, so the report says how
 // many rows did so.
 
+// ids is a set of record ids. The run's is dense, a bitset for the ids a
+// directory hands out (1M records take 125 KB) and a map past them; a
+// batch's, of a few thousand, is a map.
+type ids struct {
+	dense bool
+	bits  []uint64
+	big   map[int64]bool
+}
+
+const idsBitsMax = 1 << 30
+
+func (s *ids) add(id int64) {
+	if !s.dense || id <= 0 || id >= idsBitsMax {
+		if s.big == nil {
+			s.big = map[int64]bool{}
+		}
+		s.big[id] = true
+		return
+	}
+	w := int(id / 64)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits)+len(s.bits)/4)...)
+	}
+	s.bits[w] |= 1 << (id % 64)
+}
+
+func (s *ids) has(id int64) bool {
+	if !s.dense || id <= 0 || id >= idsBitsMax {
+		return s.big[id]
+	}
+	w := int(id / 64)
+	return w < len(s.bits) && s.bits[w]&(1<<(id%64)) != 0
+}
+
+// written are the records of the import's kind its rows created or
+// updated (created, those it created), by id: the run's, added once a
+// batch succeeds, and the batch's own. A resumed job knows the records
+// of its earlier runs by their times, from its start to the resume.
+type written struct{ written, created ids }
+
+// merge adds a batch's records to the run's.
+func (w *written) merge(b *written) {
+	w.written.dense, w.created.dense = true, true
+	for id := range b.written.big {
+		w.written.add(id)
+	}
+	for id := range b.created.big {
+		w.created.add(id)
+	}
+}
+
+// earlier reports whether t falls in a resumed job's earlier runs.
+func (run *run) earlier(t time.Time) bool {
+	return !run.resumed.IsZero() && !t.Before(run.since) && t.Before(run.resumed)
+}
+
 // writtenHere reports whether this import created or updated the record
-// with id, last changed at updated: a dry run's new records have dry ids,
-// and the others were changed since the import started.
-func (run *run) writtenHere(id int64, updated time.Time) bool {
-	return roster.DryID(id) || !run.since.IsZero() && !updated.Before(run.since)
+// with id, last changed at updated (a dry run's new records have dry ids).
+func (b *batch) writtenHere(id int64, updated time.Time) bool {
+	return roster.DryID(id) || b.mine.written.has(id) || b.run.mine.written.has(id) || b.run.earlier(updated)
 }
 
 // madeHere reports whether this import created the record with id,
 // created at created: --custom-fields new-only writes such a record's
 // fields from every row of the file that matches it.
-func (run *run) madeHere(id int64, created time.Time) bool {
-	return roster.DryID(id) || !run.since.IsZero() && !created.Before(run.since)
+func (b *batch) madeHere(id int64, created time.Time) bool {
+	return roster.DryID(id) || b.mine.created.has(id) || b.run.mine.created.has(id) || b.run.earlier(created)
 }
 
 // rewritten counts the rows that updated a record an earlier row of the

@@ -155,3 +155,29 @@ func TestCompanyDomainLists(t *testing.T) {
 		}
 	})
 }
+
+// A contact written through the API while the import runs is not the
+// import's: a row updating it is no repeat of the file, and new-only
+// leaves its custom fields alone.
+func TestOutsideWritesAreNotTheImports(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "tier", roster.FieldText)
+		batches := 0
+		before := importer.BeforeBatch(func() {
+			if batches++; batches == 2 {
+				if err := e.s.CreateContact(e.ctx, e.tenant.ID, &roster.Contact{Name: "API", Email: "cid@x.cz"}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		res := e.run("name,email,tier\nAnn,ann@x.cz,gold\nCid,cid@x.cz,gold\n", batchOf(1), importer.GroupRows(1), before,
+			func(o *importer.Options) { o.CustomFields = roster.CustomNewOnly })
+		e.counts(res, 1, 1, 0, 0)
+		if len(res.Warnings) != 0 {
+			t.Errorf("warnings %q", res.Warnings)
+		}
+		if cid := e.byEmail("cid@x.cz"); cid.Name != "Cid" || cid.Custom["tier"] != nil {
+			t.Errorf("cid = %+v; want the file's name and no tier (new-only)", cid)
+		}
+	})
+}
