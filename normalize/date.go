@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // DateLayout is a parsed date format such as DD.MM.YYYY. The zero value
@@ -82,7 +83,15 @@ func Date(s string, layout DateLayout) (string, error) {
 	if l.IsZero() {
 		l = isoLayout
 	}
-	y, m, d, ok := l.parse(t)
+	y, m, d, ok := eastAsianDate(t)
+	if ok {
+		// Year, month and day say which they are: no layout to ask for.
+		if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+			return "", errorf(CodeInvalidDate, "no such date: %q", s)
+		}
+		return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+	}
+	y, m, d, ok = l.parse(t)
 	if !ok && layout.IsZero() {
 		// A date only one order reads is no guess: "10/26/1945".
 		if only, one := InferDateLayout(t); one {
@@ -99,6 +108,34 @@ func Date(s string, layout DateLayout) (string, error) {
 		return "", errorf(CodeInvalidDate, "no such date: %q", s)
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", y, m, d), nil
+}
+
+// eastAsianDate reads the dates Chinese, Japanese and Korean write with
+// their units, "2024年12月31日" and "2024년 12월 31일", a time after them
+// ignored.
+func eastAsianDate(t string) (y, m, d int, ok bool) {
+	var v [3]int
+	for k, units := range [3]string{"年년", "月월", "日일"} {
+		t = strings.TrimLeft(t, " ")
+		n := 0
+		for n < len(t) && n < 4 && t[n] >= '0' && t[n] <= '9' {
+			v[k] = v[k]*10 + int(t[n]-'0')
+			n++
+		}
+		if n == 0 || k == 0 && n != 4 {
+			return 0, 0, 0, false
+		}
+		t = strings.TrimLeft(t[n:], " ")
+		r, size := utf8.DecodeRuneInString(t)
+		if !strings.ContainsRune(units, r) {
+			if k == 2 && (t == "" || r == ' ') { // the day's unit may be left out
+				break
+			}
+			return 0, 0, 0, false
+		}
+		t = t[size:]
+	}
+	return v[0], v[1], v[2], true
 }
 
 // parse splits t by the layout; a time part after the date is ignored.

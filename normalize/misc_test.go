@@ -273,3 +273,28 @@ func FuzzDate(f *testing.F) {
 		}
 	})
 }
+
+// Chinese, Japanese and Korean dates with their units need no layout.
+func TestEastAsianDates(t *testing.T) {
+	dmy, err := ParseDateLayout("DD.MM.YYYY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		"2024年12月31日":     "2024-12-31",
+		"1985年4月1日":       "1985-04-01",
+		"2024년 12월 31일":   "2024-12-31",
+		"2024 년 3 월 5 일":  "2024-03-05",
+		"2024年3月5日 10:00": "2024-03-05",
+		"2024年2月30日":      "",
+		"24年3月5日":         "",
+		"2024年3月":         "",
+	} {
+		for _, layout := range []DateLayout{{}, dmy} {
+			got, err := Date(in, layout)
+			if want == "" && err == nil || want != "" && (err != nil || got != want) {
+				t.Errorf("Date(%q, %q) = %q, %v; want %q", in, layout, got, err, want)
+			}
+		}
+	}
+}
