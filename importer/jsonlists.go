@@ -53,6 +53,33 @@ func jsonValues(v string) ([]labeled, bool) {
 	return out, true
 }
 
+// plainValues reads a cell of several values written out: Google
+// Contacts' "ann@x.com ::: ann@y.com" and "+1 650 ::: +1 651", and an
+// email cell of several addresses ("ann@x.com; ann.lee@y.com"), which
+// reads as the email and other emails. false if it is one value.
+func plainValues(key, v string) ([]labeled, bool) {
+	var parts []string
+	switch {
+	case strings.Contains(v, " ::: "):
+		parts = strings.Split(v, " ::: ")
+	case key == "email" && strings.Count(v, "@") > 1:
+		es, err := normalize.Emails(v)
+		if err != nil || len(es) < 2 {
+			return nil, false
+		}
+		parts = es
+	default:
+		return nil, false
+	}
+	out := make([]labeled, 0, len(parts))
+	for _, part := range parts {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, labeled{value: part})
+		}
+	}
+	return out, true
+}
+
 // jsonScalar reads a JSON string or number into dst.
 func jsonScalar(raw json.RawMessage, dst *string) bool {
 	if json.Unmarshal(raw, dst) == nil {

@@ -151,8 +151,12 @@ func (p *parser) parse(row int, cells []string) *record {
 			p.customValue(r, col, def, v)
 			continue
 		}
-		if v[0] == '[' && p.kind == roster.KindContacts && listKeys[key] {
-			if values, ok := jsonValues(v); ok {
+		if p.kind == roster.KindContacts && listKeys[key] {
+			values, ok := jsonValues(v)
+			if !ok {
+				values, ok = plainValues(key, v)
+			}
+			if ok {
 				if v = p.fromList(r, col, key, values); v == "" {
 					continue
 				}

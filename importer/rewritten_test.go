@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"roster"
@@ -178,6 +179,27 @@ func TestOutsideWritesAreNotTheImports(t *testing.T) {
 		}
 		if cid := e.byEmail("cid@x.cz"); cid.Name != "Cid" || cid.Custom["tier"] != nil {
 			t.Errorf("cid = %+v; want the file's name and no tier (new-only)", cid)
+		}
+	})
+}
+
+// A cell of several values written out reads as a JSON list does: the
+// first email is the email and the others other emails; a second number
+// is reported as left out, or goes to mobile when labelled so.
+func TestCellsOfSeveralValues(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,E-mail 1 - Value,Phone 1 - Value\n"+
+			"Larry,larry@google.com ::: LPage@gmail.com,+1 650-253-0000 ::: +1 650-253-0001\n"+
+			"Ann,\"ann@x.com; ann.lee@y.com\",\n", region("US"))
+		e.counts(res, 2, 0, 0, 0)
+		if c := e.byEmail("larry@google.com"); !reflect.DeepEqual(c.OtherEmails, []string{"lpage@gmail.com"}) || c.Phone != "+16502530000" {
+			t.Errorf("larry = %+v", c)
+		}
+		if c := e.byEmail("ann@x.com"); !reflect.DeepEqual(c.OtherEmails, []string{"ann.lee@y.com"}) {
+			t.Errorf("ann = %+v", c)
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "more numbers than phone and mobile take") {
+			t.Errorf("warnings %q", res.Warnings)
 		}
 	})
 }
