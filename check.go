@@ -88,12 +88,12 @@ func NormalizeTags(tags []string) []string {
 }
 
 // checkTags refuses a tag longer than the default maximum, or holding a
-// comma: files list a record's tags separated by commas, so such a tag
-// would come back as two from the record's own export.
+// comma, semicolon or bar: files list a record's tags separated by them,
+// so such a tag would come back as two from the record's own export.
 func checkTags(tags []string) error {
 	for _, t := range tags {
-		if strings.Contains(t, ",") {
-			return Errorf(EINVALID, "tag %q holds a comma, which separates tags in files", t).With("field", "tags")
+		if strings.ContainsAny(t, ",;|，、") {
+			return Errorf(EINVALID, "tag %q holds a comma, semicolon or bar, which separate tags in files", t).With("field", "tags")
 		}
 		if n := utf8.RuneCountInString(t); n > DefaultMaxLength {
 			return Errorf(EINVALID, "tag %q… is %d characters long; the maximum is %d", string([]rune(t)[:32]), n, DefaultMaxLength).With("field", "tags")

@@ -8,10 +8,10 @@ import (
 )
 
 // TestExportRoundTripLists: files separate a contact's companies with ||
-// and tags with commas, so the directory refuses a company name or
-// external id holding || and a tag holding a comma (each would come back
-// split from its own export), and the lists it holds import back
-// unchanged.
+// and tags with commas (an import splits them on semicolons and bars
+// too), so the directory refuses a company name or external id holding ||
+// and a tag holding any of them (each would come back split from its own
+// export), and the lists it holds import back unchanged.
 func TestExportRoundTripLists(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.field(roster.KindContacts, "labels", roster.FieldTags)
@@ -23,6 +23,8 @@ func TestExportRoundTripLists(t *testing.T) {
 		for _, c := range []*roster.Contact{
 			{Name: "Tag", Email: "tag@example.com", Tags: []string{"Sales, EMEA"}},
 			{Name: "Label", Email: "label@example.com", Custom: map[string]any{"labels": []string{"a,b"}}},
+			{Name: "Semi", Email: "semi@example.com", Tags: []string{"x;y"}},
+			{Name: "Bar", Email: "bar@example.com", Custom: map[string]any{"labels": []string{"z|w"}}},
 		} {
 			if err := e.s.CreateContact(e.ctx, e.tenant.ID, c); roster.ErrorCode(err) != roster.EINVALID {
 				t.Errorf("contact %+v: %v, want it refused", c, err)
@@ -32,7 +34,7 @@ func TestExportRoundTripLists(t *testing.T) {
 		b := e.company(&roster.Company{Name: "Pipe | Co", ExternalID: "P|1"})
 		c := e.company(&roster.Company{Name: "No Id"})
 		e.contact(&roster.Contact{Name: "Ann", Email: "ann@example.com", OtherEmails: []string{"ann2@example.com", "ann3@example.com"},
-			Tags: []string{"Sales EMEA", "vip"}, Custom: map[string]any{"labels": []string{"x;y", "z|w"}},
+			Tags: []string{"Sales EMEA", "vip"}, Custom: map[string]any{"labels": []string{"x y", "z-w"}},
 			Companies: []roster.Membership{{CompanyID: a.ID}, {CompanyID: b.ID, ViewAllTickets: true}, {CompanyID: c.ID}}})
 		for _, format := range []string{"csv", "xlsx"} {
 			out, n := e.export(exporter.Options{Kind: roster.KindContacts, Format: format})

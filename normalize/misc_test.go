@@ -74,6 +74,8 @@ func TestTags(t *testing.T) {
 		{"dedupes keeping first spelling", "VIP, vip, Lead, LEAD", "VIP|Lead"},
 		{"empty", "", ""},
 		{"google labels", "* myContacts ::: * starred ::: Friends ::: Work, Lead", "starred|Friends|Work|Lead"},
+		{"semicolons and bars", "zákazník;VIP | partner", "zákazník|VIP|partner"},
+		{"mailchimp's quotes", `"VIP","Newsletter"`, "VIP|Newsletter"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.rule, func(t *testing.T) {
