@@ -169,6 +169,10 @@ func TestEnqueueAloneAcrossConnections(t *testing.T) {
 		if err := os.WriteFile(path, []byte(people("p", 3)), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		job := func() *roster.Import {
+			return &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
+				Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
+		}
 		const n = 8
 		errs := make(chan error, n)
 		var start sync.WaitGroup
@@ -176,9 +180,7 @@ func TestEnqueueAloneAcrossConnections(t *testing.T) {
 		for range n {
 			go func() {
 				start.Wait()
-				imp := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
-					Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
-				errs <- s.EnqueueImport(ctx, imp, true)
+				errs <- s.EnqueueImport(ctx, job(), true)
 			}()
 		}
 		start.Done()
@@ -194,9 +196,7 @@ func TestEnqueueAloneAcrossConnections(t *testing.T) {
 		if queued != 1 {
 			t.Fatalf("%d jobs queued at once, want 1", queued)
 		}
-		behind := &roster.Import{TenantID: tn.ID, Kind: roster.KindContacts, FileName: "upload.csv", FilePath: path,
-			Options: importer.Defaults(roster.ImportOptions{CreateCompanies: true})}
-		if err := s.EnqueueImport(ctx, behind, false); err != nil {
+		if err := s.EnqueueImport(ctx, job(), false); err != nil {
 			t.Fatalf("queue behind it: %v", err)
 		}
 	})
