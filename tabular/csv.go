@@ -98,6 +98,16 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	if delim >= utf8.RuneSelf || delim == '"' || delim == '\r' || delim == '\n' {
 		return nil, fatalf(CodeBadOption, "delimiter %q is not supported; use an ASCII character other than a quote or line end", delim)
 	}
+	if n := preambleLines(head, byte(delim), opts.maxCell(), firstLine); n > 0 {
+		if skip := skipLines(head, n); skip > 0 {
+			tb.Discard(skip)
+			head = head[skip:]
+			firstLine += n
+			if opts.Delimiter == 0 { // the notes told nothing of it
+				delim = rune(detectDelimiter(sniffLines(head, delimSniffLines, headTruncated)))
+			}
+		}
+	}
 
 	c := &csvReader{
 		p:    newCSVParser(tb, byte(delim), opts.maxCell(), firstLine),

@@ -102,6 +102,9 @@ func FuzzCSVMatchesEncodingCSV(f *testing.F) {
 		if !utf8.ValidString(s) || strings.ContainsAny(s, "\r\x00\ufeff\ufffd") || strings.HasPrefix(strings.ToLower(s), "sep=") {
 			return
 		}
+		if preambleLines([]byte(s), ',', 1<<20, 1) > 0 {
+			return // notes above a header are skipped, where encoding/csv reads them
+		}
 		cr := csv.NewReader(strings.NewReader(s))
 		cr.FieldsPerRecord = -1
 		all, err := cr.ReadAll()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,35 @@ func TestOpenNamesDocumentsThatAreNotSheets(t *testing.T) {
 		var fe *FatalError
 		if !errors.As(err, &fe) || fe.Code != CodeNotText || !strings.Contains(fe.Message, tc.want) {
 			t.Errorf("%s: %v, want %s naming %s", tc.name, err, CodeNotText, tc.want)
+		}
+	}
+}
+
+// Notes above the header (LinkedIn's Connections.csv) are skipped; rows
+// keep their line numbers. One-column files and files without notes read
+// as before.
+func TestPreambleIsSkipped(t *testing.T) {
+	linkedin := "Notes:\r\n\"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more about what is included in your data export here.\"\r\n\r\n" +
+		"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n" +
+		"Reid,Hoffman,https://www.linkedin.com/in/reidhoffman,reid@example.com,Greylock,Partner,03 Jan 2019\r\n"
+	for _, tc := range []struct {
+		name, content string
+		header        []string
+		row           int // the first row's line
+	}{
+		{"linkedin", linkedin, []string{"First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"}, 5},
+		{"one column", "Email\na@x.com\nb@x.com\n", []string{"Email"}, 2},
+		{"plain", "name,email\nAnn,a@x.com\n", []string{"name", "email"}, 2},
+		{"sep line", "sep=;\nNotes about the file\nname;email;phone\nAnn;a@x.com;\n", []string{"name", "email", "phone"}, 4},
+	} {
+		r, err := NewCSV(strings.NewReader(tc.content), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		row, err := r.Next()
+		if err != nil || !slices.Equal(r.Header(), tc.header) || row.Number != tc.row || row.Err != nil {
+			t.Errorf("%s: header %q, first row %+v (%v); want %q, line %d", tc.name, r.Header(), row, err, tc.header, tc.row)
 		}
 	}
 }
