@@ -190,13 +190,16 @@ func TestDate(t *testing.T) {
 }
 
 func TestNumber(t *testing.T) {
-	good := map[string]int64{"0": 0, "42": 42, "-17": -17, "+8": 8, " 1234 ": 1234, "9223372036854775807": 1<<63 - 1}
+	good := map[string]int64{"0": 0, "42": 42, "-17": -17, "+8": 8, " 1234 ": 1234, "9223372036854775807": 1<<63 - 1,
+		// Grouped where no locale reads it otherwise.
+		"1 000": 1000, "1\u00a0234\u00a0567": 1234567, "1.234.567": 1234567, "1,234,567": 1234567, "1'234": 1234, "-12 345": -12345}
 	for in, want := range good {
 		if got, err := Number(in); err != nil || got != want {
 			t.Errorf("Number(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "-", "1.5", "1,000", "1 000", "1_000", "12a", "0x10", "9223372036854775808", "--1"} {
+	// A single comma or dot may be a decimal separator: no guess.
+	for _, in := range []string{"", "-", "1.5", "1,000", "1 00", "12 3456", "1_000", "12a", "0x10", "9223372036854775808", "--1", "1.234,5"} {
 		_, err := Number(in)
 		wantCode(t, err, CodeInvalidNumber)
 	}
@@ -204,13 +207,16 @@ func TestNumber(t *testing.T) {
 
 func TestDecimal(t *testing.T) {
 	good := map[string]string{"1234.5": "1234.5", "-0.25": "-0.25", "1234,5": "1234.5", "+01234.50": "1234.5",
-		"0": "0", "-0.0": "0", "10": "10", "0,125": "0.125"}
+		"0": "0", "-0.0": "0", "10": "10", "0,125": "0.125",
+		// Grouped where no locale reads it otherwise.
+		"1.234,5": "1234.5", "1,234.5": "1234.5", "1 234 567,89": "1234567.89", "1\u00a0234,5": "1234.5",
+		"1,234,567.89": "1234567.89", "1'234.5": "1234.5", "-1.234.567": "-1234567"}
 	for in, want := range good {
 		if got, err := Decimal(in); err != nil || got != want {
 			t.Errorf("Decimal(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", ".5", "1.234,5", "1,234.5", "1,2,3", "1e5", "abc", "1.2.3", "- 1", "7."} {
+	for _, in := range []string{"", ".5", "12,34.5", "1.23,5", "1,2,3", "1e5", "abc", "1.2.3", "- 1", "7.", "1 23,5", "1,234.5.6"} {
 		_, err := Decimal(in)
 		wantCode(t, err, CodeInvalidDecimal)
 	}

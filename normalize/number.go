@@ -5,10 +5,69 @@ import (
 	"strings"
 )
 
-// Number parses an integer: ASCII digits with an optional leading sign, no
-// grouping (thousands separators differ by locale, so we do not guess).
+// ungroup takes thousands separators out of a number where they cannot be
+// anything else (whatever the locale): spaces (also no-break ones) and
+// apostrophes ("1 234 567,89", "1'234"); both a comma and a dot, of
+// which the last is the decimal separator ("1.234,56", "1,234.56"); and
+// one of them repeated ("1.234.567"). Groups must be of three digits; a
+// single comma or dot is left as it is, a decimal separator (1,234 is
+// 1234 in one locale and 1.234 in another). ok is false for a number
+// grouped wrongly.
+func ungroup(t string) (string, bool) {
+	t = strings.NewReplacer(" ", "\u00a0", "\u202f", "\u00a0", "'", "\u00a0", "’", "\u00a0").Replace(t)
+	if strings.ContainsAny(t, "\u00a0") { // every space is now a no-break one
+		if strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
+			t = strings.Replace(t, ",", ".", 1) // "1 234,5"
+		}
+		return groups(t, "\u00a0")
+	}
+	comma, dot := strings.Count(t, ","), strings.Count(t, ".")
+	switch {
+	case comma > 0 && dot > 0:
+		if strings.LastIndex(t, ",") > strings.LastIndex(t, ".") {
+			t = strings.ReplaceAll(strings.ReplaceAll(t, ".", "\u00a0"), ",", ".")
+		} else {
+			t = strings.ReplaceAll(t, ",", "\u00a0")
+		}
+		return groups(t, "\u00a0")
+	case comma > 1:
+		return groups(strings.ReplaceAll(t, ",", "\u00a0"), "\u00a0")
+	case dot > 1:
+		return groups(strings.ReplaceAll(t, ".", "\u00a0"), "\u00a0")
+	}
+	return t, true
+}
+
+// groups removes sep from the integer part of t, checking its groups.
+func groups(t, sep string) (string, bool) {
+	intPart, frac, hasPoint := strings.Cut(t, ".")
+	parts := strings.Split(intPart, sep)
+	for i, p := range parts {
+		if i == 0 && (len(p) < 1 || len(p) > 3) || i > 0 && len(p) != 3 || strings.Contains(frac, sep) {
+			return "", false
+		}
+	}
+	out := strings.Join(parts, "")
+	if hasPoint {
+		out += "." + frac
+	}
+	return out, true
+}
+
+// Number parses an integer: ASCII digits with an optional leading sign,
+// grouped where no locale reads it otherwise (see ungroup).
 func Number(s string) (int64, error) {
 	t := strings.TrimSpace(s)
+	if len(t) > 0 && t != "+" && t != "-" {
+		sign := ""
+		if t[0] == '+' || t[0] == '-' {
+			sign, t = t[:1], t[1:]
+		}
+		if u, ok := ungroup(t); ok && !strings.ContainsAny(u, ".,") {
+			t = u
+		}
+		t = sign + t
+	}
 	d := t
 	if len(d) > 0 && (d[0] == '+' || d[0] == '-') {
 		d = d[1:]
@@ -24,15 +83,20 @@ func Number(s string) (int64, error) {
 }
 
 // Decimal validates a decimal number and returns it in canonical form
-// ("1234.5" for "1234.5", "1234,50" or "+01234.50"). A comma is read as the
-// decimal separator only when there is no dot; grouping separators are not
-// accepted, and a digit must precede the separator.
+// ("1234.5" for "1234.5", "1234,50", "+01234.50" or "1 234,5"). A single
+// comma is read as the decimal separator; thousands separators only where
+// no locale reads them otherwise (see ungroup); a digit must precede the
+// separator.
 func Decimal(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	neg := false
 	if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
 		neg = t[0] == '-'
 		t = t[1:]
+	}
+	t, ok := ungroup(t)
+	if !ok {
+		return "", errorf(CodeInvalidDecimal, "not a valid decimal number: %q", s)
 	}
 	if !strings.Contains(t, ".") {
 		t = strings.Replace(t, ",", ".", 1)
