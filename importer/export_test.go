@@ -11,6 +11,10 @@ func init() { testHooks.stalePlans = true }
 // BeforeBatch sets a function run before each batch's transaction.
 func BeforeBatch(f func()) func(*Options) { return func(o *Options) { o.beforeBatch = f } }
 
+// BeforeStart sets a function run between reading the file and taking
+// the import lock.
+func BeforeStart(f func()) func(*Options) { return func(o *Options) { o.beforeStart = f } }
+
 // GroupRows sets how many rows one transaction holds over several
 // batches (negative: each batch commits on its own).
 func GroupRows(n int) func(*Options) { return func(o *Options) { o.groupRows = n } }

@@ -137,8 +137,19 @@ func (im *Importer) Run(ctx context.Context, tenant *roster.Tenant, path string,
 	// A dry run is journaled and locked like any import; its batches write
 	// what it would do aside (see roster.ImportStore.ImportBatch), never
 	// to the directory.
+	if o.beforeStart != nil {
+		o.beforeStart()
+	}
 	if err := im.Store.StartImport(ctx, imp, o.Holder, im.lease()); err != nil {
 		return nil, err
+	}
+	// The fields were read before the lock was taken; a field the file
+	// fills that was removed in between would get its values back.
+	// Under the lock no field is removed (Store.DeleteField refuses).
+	if err := im.fieldsStill(ctx, tenant, run); err != nil {
+		imp.Status, imp.Message = roster.ImportFailed, roster.ErrorMessage(err)
+		im.Store.FinishImport(context.WithoutCancel(ctx), imp, o.Holder) // frees the lock too
+		return res, err
 	}
 	return im.execute(ctx, path, run, res, &o, total, 0)
 }
@@ -160,6 +171,20 @@ func (im *Importer) RunJob(ctx context.Context, tenant *roster.Tenant, imp *rost
 		return res, err
 	}
 	return im.execute(ctx, imp.FilePath, run, res, &o, total, imp.Counts.Rows)
+}
+
+// fieldsStill checks that the custom fields the file fills still exist.
+func (im *Importer) fieldsStill(ctx context.Context, tenant *roster.Tenant, run *run) error {
+	defs, err := im.Store.ListFields(ctx, tenant.ID, run.opts.Kind)
+	if err != nil {
+		return err
+	}
+	for _, k := range run.parser.customKeys() {
+		if !slices.ContainsFunc(defs, func(d *roster.FieldDef) bool { return d.Key == k }) {
+			return roster.Errorf(roster.ECONFLICT, "custom field %q was removed as the import started; import the file again", k).With("field", k)
+		}
+	}
+	return nil
 }
 
 // errCancelled stops an import whose cancellation was requested.

@@ -28,6 +28,9 @@ type Options struct {
 	OnFailed func(roster.FailedRow)
 	// beforeBatch, for tests, runs before each batch's transaction.
 	beforeBatch func()
+	// beforeStart, for tests, runs between reading the file and taking
+	// the import lock (Importer.Run).
+	beforeStart func()
 	// indexedEmails, for tests, if set builds the email index whatever
 	// the file's size, before the first batch, and is told how many
 	// emails each look-up found through it.

@@ -203,3 +203,29 @@ func TestCellsOfSeveralValues(t *testing.T) {
 		}
 	})
 }
+
+// A field the file fills, removed after the file was read but before the
+// import took its lock, stops the import before a row is written: its
+// rows would bring the removed field's values back.
+func TestFieldRemovedAsTheImportStarts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.field(roster.KindContacts, "tier", roster.FieldText)
+		remove := importer.BeforeStart(func() {
+			if err := e.s.DeleteField(e.ctx, e.tenant.ID, roster.KindContacts, "tier"); err != nil {
+				t.Error(err)
+			}
+		})
+		res, err := e.try("name,email,tier\nAnn,ann@x.cz,gold\n", remove)
+		if roster.ErrorCode(err) != roster.ECONFLICT || !strings.Contains(err.Error(), `"tier" was removed`) {
+			t.Fatalf("import: %v", err)
+		}
+		if n := len(e.contacts()); n != 0 {
+			t.Fatalf("%d contacts written", n)
+		}
+		if imp, err := e.s.FindImport(e.ctx, e.tenant.ID, res.Import.ID); err != nil || imp.Status != roster.ImportFailed {
+			t.Fatalf("journal: %+v, %v", imp, err)
+		}
+		// The lock is free: the next import runs.
+		e.counts(e.run("name,email\nAnn,ann@x.cz\n"), 1, 0, 0, 0)
+	})
+}
