@@ -16,13 +16,9 @@ import (
 // report; with start called, the rows stream from the journal. Warn is
 // told why the columns are counted rather than named, if they are.
 func WriteFailedRows(ctx context.Context, store roster.Store, imp *roster.Import, start func() io.Writer, warn func(error)) error {
-	header := imp.Header
-	if len(header) == 0 && imp.FilePath != "" {
-		if _, h, err := ReadHeader(imp.FilePath, imp.Options); err == nil {
-			header = h
-		} else if warn != nil {
-			warn(fmt.Errorf("cannot read the import's file: %w", err))
-		}
+	header, herr := HeaderOf(imp)
+	if herr != nil && warn != nil {
+		warn(herr)
 	}
 	// Without a header (an import journaled before headers were), the
 	// columns are counted from the rows first.
@@ -59,4 +55,18 @@ func WriteFailedRows(ctx context.Context, store roster.Store, imp *roster.Import
 		return err
 	}
 	return cw.Error()
+}
+
+// HeaderOf is the header of import imp's file: journaled with it, or read
+// from its file while a job keeps one; none (and why, if its file cannot
+// be read) when neither gives it.
+func HeaderOf(imp *roster.Import) ([]string, error) {
+	if len(imp.Header) > 0 || imp.FilePath == "" {
+		return imp.Header, nil
+	}
+	_, h, err := ReadHeader(imp.FilePath, imp.Options)
+	if err != nil {
+		return imp.Header, fmt.Errorf("cannot read the import's file: %w", err)
+	}
+	return h, nil
 }

@@ -21,7 +21,6 @@ import (
 
 	"roster"
 	"roster/mapping"
-	"roster/normalize"
 	"roster/tabular"
 )
 
@@ -201,6 +200,7 @@ var errLostLock = errors.New("lost the import lock")
 func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
 	imp := res.Import
 	run.since = imp.StartedAt
+	run.mine = written{written: ids{dense: true}, created: ids{dense: true}}
 	if skip > 0 {
 		run.resumed = time.Now().UTC()
 	}
@@ -395,13 +395,11 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	if o.Kind == roster.KindCompanies {
 		defs = run.companyDefs
 	}
-	custom := make([]mapping.Custom, len(defs))
 	byKey := map[string]*roster.FieldDef{}
-	for i, d := range defs {
-		custom[i] = mapping.Custom{Key: d.Key, Label: d.Label}
+	for _, d := range defs {
 		byKey[d.Key] = d
 	}
-	m, err := mapping.Apply(mapping.Kind(o.Kind), res.Header, o.Map, custom, true)
+	m, err := mapping.Apply(mapping.Kind(o.Kind), res.Header, o.Map, customOf(defs), true)
 	if err != nil {
 		return 0, roster.Errorf(roster.EINVALID, "%v", err)
 	}
@@ -425,15 +423,9 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 			res.Warnings = append(res.Warnings, fmt.Sprintf("custom field %q is required and no column maps to it: rows that create a %s, or change one that has no value for it, fail", d.Key, o.Kind.Noun()))
 		}
 	}
-	phones, err := normalize.NewPhones(o.Region)
+	phones, dates, err := regionAndDates(o)
 	if err != nil {
-		return 0, roster.Errorf(roster.EINVALID, "region: %v", err).With("field", "region")
-	}
-	var dates normalize.DateLayout
-	if o.DateFormat != "" {
-		if dates, err = normalize.ParseDateLayout(o.DateFormat); err != nil {
-			return 0, roster.Errorf(roster.EINVALID, "date_format: %v", err).With("field", "date_format")
-		}
+		return 0, err
 	}
 	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, defs: byKey, phones: phones, dates: dates,
 		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns)}

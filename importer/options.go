@@ -212,13 +212,8 @@ func CheckProfile(ctx context.Context, store roster.Store, tenantID int64, p *ro
 		return err
 	}
 	o.Region = strings.ToUpper(strings.TrimSpace(o.Region))
-	if _, err := normalize.NewPhones(o.Region); err != nil {
-		return roster.Errorf(roster.EINVALID, "region: %v", err).With("field", "region")
-	}
-	if o.DateFormat != "" {
-		if _, err := normalize.ParseDateLayout(o.DateFormat); err != nil {
-			return roster.Errorf(roster.EINVALID, "date_format: %v", err).With("field", "date_format")
-		}
+	if _, _, err := regionAndDates(*o); err != nil {
+		return err
 	}
 	if o.Encoding != "" && !tabular.KnownEncoding(o.Encoding) {
 		return roster.Errorf(roster.EINVALID, "encoding: unknown encoding %q", o.Encoding).With("field", "encoding")
@@ -228,13 +223,33 @@ func CheckProfile(ctx context.Context, store roster.Store, tenantID int64, p *ro
 		if err != nil {
 			return err
 		}
-		custom := make([]mapping.Custom, len(defs))
-		for i, d := range defs {
-			custom[i] = mapping.Custom{Key: d.Key, Label: d.Label}
-		}
-		if err := mapping.CheckKeys(mapping.Kind(o.Kind), o.Map, custom); err != nil {
+		if err := mapping.CheckKeys(mapping.Kind(o.Kind), o.Map, customOf(defs)); err != nil {
 			return roster.Errorf(roster.EINVALID, "map: %v", err).With("field", "map")
 		}
 	}
 	return nil
+}
+
+// regionAndDates reads the phone region and the date format of o.
+func regionAndDates(o roster.ImportOptions) (*normalize.Phones, normalize.DateLayout, error) {
+	phones, err := normalize.NewPhones(o.Region)
+	if err != nil {
+		return nil, normalize.DateLayout{}, roster.Errorf(roster.EINVALID, "region: %v", err).With("field", "region")
+	}
+	var dates normalize.DateLayout
+	if o.DateFormat != "" {
+		if dates, err = normalize.ParseDateLayout(o.DateFormat); err != nil {
+			return nil, normalize.DateLayout{}, roster.Errorf(roster.EINVALID, "date_format: %v", err).With("field", "date_format")
+		}
+	}
+	return phones, dates, nil
+}
+
+// customOf is how the mapping knows the custom fields defs.
+func customOf(defs []*roster.FieldDef) []mapping.Custom {
+	out := make([]mapping.Custom, len(defs))
+	for i, d := range defs {
+		out[i] = mapping.Custom{Key: d.Key, Label: d.Label}
+	}
+	return out
 }

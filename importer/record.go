@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"roster"
 	"roster/mapping"
@@ -317,8 +316,9 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 	case "description":
 		p.join(r, col, &c.Description, key, v, roster.MaxParagraph)
 	case "domains":
-		// Separated by commas, semicolons (HubSpot) or spaces (Zendesk).
-		for _, d := range normalize.Tags(strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == ';' || unicode.IsSpace(r) }), ",")) {
+		// Separated as tags are (commas, HubSpot's semicolons) or by
+		// spaces (Zendesk).
+		for _, d := range normalize.Tags(strings.Join(strings.Fields(v), ",")) {
 			d = strings.ToLower(d)
 			if !roster.LooksLikeDomain(d) || !strings.Contains(d, ".") {
 				p.fail(r, col, "invalid_domain", "not a domain: "+strconv.Quote(d))

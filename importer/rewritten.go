@@ -53,9 +53,8 @@ func (s *ids) has(id int64) bool {
 // of its earlier runs by their times, from its start to the resume.
 type written struct{ written, created ids }
 
-// merge adds a batch's records to the run's.
+// merge adds a batch's records to the run's (dense).
 func (w *written) merge(b *written) {
-	w.written.dense, w.created.dense = true, true
 	for id := range b.written.big {
 		w.written.add(id)
 	}

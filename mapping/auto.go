@@ -73,14 +73,16 @@ func (m *matcher) match(f string) (key string, tier int, ok bool) {
 			return key, tierNumber, true
 		}
 	}
+	// "Home Phone", "Email - Home": as a numbered repeat, only if no
+	// other column fills the key.
+	if key, ok := m.secondary[f]; ok {
+		return key, tierNumber, true
+	}
 	// Google Contacts numbers its repeated columns in the middle: "E-mail 1 -
 	// Value", "Phone 2 - Value", "Address 1 - Formatted", "Organization 1 -
 	// Name"; Outlook writes "E-mail 2 Address". Such a column maps as
 	// "E-mail 1", "Phone 2", "Address 1", "Organization Name" would; the
 	// "- Label", "- Type" and address parts beside them stay unmapped.
-	if key, ok := m.secondary[f]; ok {
-		return key, tierNumber, true
-	}
 	if stem, part, ok := midNumber(f); ok {
 		if part == "value" || part == "formatted" {
 			part = ""

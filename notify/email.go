@@ -18,7 +18,6 @@ import (
 	"net/mail"
 	"net/smtp"
 	"net/textproto"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -199,14 +198,7 @@ func summary(imp *roster.Import, tenant string, failedRows int, attached bool, f
 // Without the original file (removed after the job) the header is "row",
 // "column 1"… instead, so each row can still be found.
 func (n *Notifier) failedRowsCSV(ctx context.Context, imp *roster.Import) ([]byte, int, bool, error) {
-	header := imp.Header
-	if len(header) == 0 && imp.FilePath != "" {
-		if _, err := os.Stat(imp.FilePath); err == nil {
-			if _, h, err := importer.ReadHeader(imp.FilePath, imp.Options); err == nil {
-				header = h
-			}
-		}
-	}
+	header, _ := importer.HeaderOf(imp) // without it, the columns are counted
 	var rows []roster.FailedRow
 	size, width := 0, 0
 	errTooBig := errors.New("too big")

@@ -93,11 +93,11 @@ func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
 	n.init()
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	lease := n.ClaimLease
+	if lease <= 0 {
+		lease = DefaultClaimLease
+	}
 	for {
-		lease := n.ClaimLease
-		if lease <= 0 {
-			lease = DefaultClaimLease
-		}
 		imps, err := n.Store.ClaimNotifications(ctx, lease, cap(n.queue))
 		if err != nil && ctx.Err() == nil {
 			n.Log.Error("cannot claim the imports to tell of", "error", err)

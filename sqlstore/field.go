@@ -69,12 +69,11 @@ func (s *Store) DeleteField(ctx context.Context, tenantID int64, kind roster.Kin
 		// An import reads the fields when it starts and writes their values
 		// to the end: removed under it, the field's values would come back
 		// on the rows it writes after, values no field defines.
-		lock, err := s.findImportLock(ctx, tx, tenantID)
-		if err == nil && lock.ExpiresAt.After(s.now()) {
-			return roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is running; remove the field when it has finished", lock.ImportID).With("import_id", lock.ImportID)
-		}
-		if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
+		switch lock, err := s.liveLock(ctx, tx, tenantID); {
+		case err != nil:
 			return err
+		case lock != nil:
+			return roster.Errorf(roster.EINPROGRESS, "import %d of this tenant is running; remove the field when it has finished", lock.ImportID).With("import_id", lock.ImportID)
 		}
 		res, err := tx.ExecContext(ctx, s.Q(`DELETE FROM fields WHERE tenant_id = ? AND kind = ? AND key = ?`), tenantID, string(kind), key)
 		if err != nil {

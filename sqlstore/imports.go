@@ -18,7 +18,7 @@ func (s *Store) StartImport(ctx context.Context, imp *roster.Import, holder stri
 	// an instant between its groups, and a writer waiting there would
 	// rarely get in before its busy timeout, to say only that the
 	// database is locked.
-	if lock, err := s.findImportLock(ctx, s.DB, imp.TenantID); err == nil && lock.ExpiresAt.After(s.now()) {
+	if lock, _ := s.liveLock(ctx, s.DB, imp.TenantID); lock != nil {
 		return inProgress(lock)
 	}
 	err := s.startImport(ctx, imp, holder, lease)
@@ -97,24 +97,31 @@ func (s *Store) failOrphan(ctx context.Context, tx *Tx, importID int64, now time
 // orphanMessage is the failure of an import whose process died.
 const orphanMessage = "the process running this import stopped before it finished"
 
-// showOrphan shows imp, read as running, as what it is if its process
-// died (its lease ran out): failed. The journal entry itself is closed by
-// the next import of the tenant or an undo (see settleOrphan); a read
-// does not write, so that it never waits behind a running import. A job
-// stays running: a worker resumes it.
-func (s *Store) showOrphan(ctx context.Context, tenantID int64, imp *roster.Import) error {
-	if imp.FilePath != "" {
-		return nil
-	}
-	lock, err := s.FindImportLock(ctx, tenantID)
-	switch {
-	case roster.ErrorCode(err) == roster.ENOTFOUND:
-		return nil
-	case err != nil:
-		return err
-	case lock.ImportID == imp.ID && !lock.ExpiresAt.After(s.now()):
-		imp.Status, imp.Message = roster.ImportFailed, orphanMessage
-		imp.FinishedAt = &lock.ExpiresAt
+// showOrphans shows the imports of imps read as running as what they are
+// if their process died (the lease ran out): failed. The journal entry
+// itself is closed by the next import of the tenant or an undo (see
+// settleOrphan); a read does not write, so that it never waits behind a
+// running import. A job stays running: a worker resumes it.
+func (s *Store) showOrphans(ctx context.Context, tenantID int64, imps ...*roster.Import) error {
+	var lock *roster.ImportLock // the tenant's one lock, read once if needed
+	for _, imp := range imps {
+		if imp.Status != roster.ImportRunning || imp.FilePath != "" {
+			continue
+		}
+		if lock == nil {
+			var err error
+			lock, err = s.FindImportLock(ctx, tenantID)
+			if roster.ErrorCode(err) == roster.ENOTFOUND {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if lock.ImportID == imp.ID && !lock.ExpiresAt.After(s.now()) {
+			imp.Status, imp.Message = roster.ImportFailed, orphanMessage
+			imp.FinishedAt = &lock.ExpiresAt
+		}
 	}
 	return nil
 }
@@ -182,6 +189,20 @@ func (s *Store) PauseImport(ctx context.Context, imp *roster.Import, holder stri
 	})
 }
 
+// liveLock returns the tenant's lock if its lease runs, or nil.
+func (s *Store) liveLock(ctx context.Context, q queryer, tenantID int64) (*roster.ImportLock, error) {
+	lock, err := s.findImportLock(ctx, q, tenantID)
+	switch {
+	case roster.ErrorCode(err) == roster.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !lock.ExpiresAt.After(s.now()):
+		return nil, nil
+	}
+	return lock, nil
+}
+
 // FindImportLock returns the tenant's lock, expired or not, or ENOTFOUND.
 func (s *Store) FindImportLock(ctx context.Context, tenantID int64) (*roster.ImportLock, error) {
 	return s.findImportLock(ctx, s.DB, tenantID)
@@ -223,10 +244,10 @@ func (s *Store) FinishImport(ctx context.Context, imp *roster.Import, holder str
 		}
 		var other string
 		err := tx.QueryRowContext(ctx, s.Q(`SELECT holder FROM import_locks WHERE tenant_id = ? AND import_id = ? AND holder <> ?`), imp.TenantID, imp.ID, holder).Scan(&other)
-		if err != sql.ErrNoRows || status != roster.ImportRunning {
-			if err != nil && err != sql.ErrNoRows {
-				return err
-			}
+		if err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if err == nil || status != roster.ImportRunning { // another holds it, or it has ended
 			return roster.Errorf(roster.ELOCKLOST, "import #%d is no longer this process's to close: another worker took it over, or it has ended (%s)", imp.ID, status)
 		}
 		if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET status = ?, counts = ?, message = ?, warnings = ?, finished_at = ? WHERE tenant_id = ? AND id = ?`),
@@ -291,8 +312,8 @@ func (s *Store) FindImport(ctx context.Context, tenantID, id int64) (*roster.Imp
 	if err == sql.ErrNoRows {
 		return nil, roster.Errorf(roster.ENOTFOUND, "import %d not found", id)
 	}
-	if err == nil && imp.Status == roster.ImportRunning {
-		err = s.showOrphan(ctx, tenantID, imp)
+	if err == nil {
+		err = s.showOrphans(ctx, tenantID, imp)
 	}
 	return imp, err
 }
@@ -330,12 +351,8 @@ func (s *Store) ListImports(ctx context.Context, tenantID int64, p roster.Page) 
 		out = out[:p.Limit]
 		next = encodeCursor(out[len(out)-1].ID)
 	}
-	for _, imp := range out {
-		if imp.Status == roster.ImportRunning {
-			if err := s.showOrphan(ctx, tenantID, imp); err != nil {
-				return nil, "", err
-			}
-		}
+	if err := s.showOrphans(ctx, tenantID, out...); err != nil {
+		return nil, "", err
 	}
 	return out, next, nil
 }

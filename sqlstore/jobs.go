@@ -60,16 +60,15 @@ func (s *Store) checkIdle(ctx context.Context, tx *Tx, tenantID int64) error {
 			With("import_id", imp.ID).With("status", imp.Status).With("started_at", started).
 			With("rows_done", done).With("rows_total", total).With("file_name", imp.FileName)
 	}
-	lock, err := s.findImportLock(ctx, tx, tenantID)
-	switch {
-	case err == nil && lock.ExpiresAt.After(s.now()):
+	switch lock, err := s.liveLock(ctx, tx, tenantID); {
+	case err != nil:
+		return err
+	case lock != nil:
 		imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports WHERE id = ?`), lock.ImportID))
 		if err != nil {
 			imp = &roster.Import{ID: lock.ImportID, Status: roster.ImportRunning}
 		}
 		return busy(imp, lock.RowsDone, lock.RowsTotal, lock.StartedAt)
-	case err != nil && roster.ErrorCode(err) != roster.ENOTFOUND:
-		return err
 	}
 	imp, err := scanImport(tx.QueryRowContext(ctx, s.Q(`SELECT `+importColumns+` FROM imports
 		WHERE tenant_id = ? AND (status = ? OR status = ? AND file_path <> '') ORDER BY id LIMIT 1`), tenantID, roster.ImportQueued, roster.ImportRunning))
@@ -323,12 +322,15 @@ func (s *Store) ClaimNotifications(ctx context.Context, lease time.Duration, lim
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, imp := range out {
-			if _, err := tx.ExecContext(ctx, s.Q(`UPDATE imports SET notify_claimed_until = ? WHERE id = ?`), now.Add(lease), imp.ID); err != nil {
-				return err
-			}
+		if len(out) == 0 {
+			return nil
 		}
-		return nil
+		args := []any{now.Add(lease)}
+		for _, imp := range out {
+			args = append(args, imp.ID)
+		}
+		_, err = tx.ExecContext(ctx, s.Q(`UPDATE imports SET notify_claimed_until = ? WHERE id IN (`+placeholders(len(out))+`)`), args...)
+		return err
 	})
 	return out, err
 }

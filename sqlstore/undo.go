@@ -144,7 +144,9 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
 	record := roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}
 	note := func(list *[]roster.UndoNote, reason string) {
-		*list = append(*list, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: reason})
+		n := record
+		n.Reason = reason
+		*list = append(*list, n)
 	}
 	table := "contacts"
 	if c.Kind == roster.KindCompanies {
