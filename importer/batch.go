@@ -36,8 +36,8 @@ type batch struct {
 	// unfindable are the contacts it created that --match cannot find
 	// again, counted once the batch succeeds too.
 	unfindable unfindable
-	rewritten  rewritten // likewise, the rows that updated a record the import wrote
-	mine       written   // the records of the import's kind the batch wrote
+	rewritten  rewritten      // likewise, the rows that updated a record the import wrote
+	mine       map[int64]bool // the records of the import's kind the batch wrote: true for those it created
 }
 
 // rowError is a planning failure of one row.

@@ -62,8 +62,7 @@ func (b *batch) importCompany(r *record) error {
 		}
 		b.rememberCompany(next)
 		b.change(r, roster.KindCompanies, next.ID, roster.ActionCreated, nil, roster.Contact{}, *next)
-		b.mine.written.add(next.ID)
-		b.mine.created.add(next.ID)
+		b.wrote(next.ID, true)
 		b.run.counts.Created++
 		return nil
 	}
@@ -82,7 +81,7 @@ func (b *batch) importCompany(r *record) error {
 	if b.writtenHere(target.ID, target.UpdatedAt) {
 		b.rewritten.add(r.row)
 	}
-	b.mine.written.add(next.ID)
+	b.wrote(next.ID, false)
 	return nil
 }
 

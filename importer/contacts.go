@@ -346,7 +346,7 @@ func (b *batch) importContact(r *record) error {
 	b.remember(next)
 	b.change(r, roster.KindContacts, next.ID, roster.ActionUpdated, target, *next, roster.Company{})
 	b.run.counts.Updated++
-	b.mine.written.add(next.ID)
+	b.wrote(next.ID, false)
 	if again {
 		b.rewritten.add(r.row)
 	}
@@ -419,8 +419,7 @@ func (b *batch) createContact(r *record) error {
 	b.remember(c)
 	b.change(r, roster.KindContacts, c.ID, roster.ActionCreated, nil, *c, roster.Company{})
 	b.unfindable.add(r.row, c, b.run.opts.Match)
-	b.mine.written.add(c.ID)
-	b.mine.created.add(c.ID)
+	b.wrote(c.ID, true)
 	b.run.counts.Created++
 	return nil
 }

@@ -200,7 +200,6 @@ var errLostLock = errors.New("lost the import lock")
 func (im *Importer) execute(ctx context.Context, path string, run *run, res *Result, o *Options, total, skip int) (*Result, error) {
 	imp := res.Import
 	run.since = imp.StartedAt
-	run.mine = written{written: ids{dense: true}, created: ids{dense: true}}
 	if skip > 0 {
 		run.resumed = time.Now().UTC()
 	}

@@ -184,7 +184,7 @@ func (im *Importer) write(ctx context.Context, path string, run *run, imp *roste
 			}
 			run.unfindable.merge(b.unfindable)
 			run.rewritten.merge(b.rewritten)
-			run.mine.merge(&b.mine)
+			run.mine.merge(b.mine)
 			d := b.dirty // not &b.dirty, which would keep the whole batch
 			log.add(&d)
 			if filtered != nil {

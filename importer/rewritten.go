@@ -13,19 +13,17 @@ import (
 // two different records given one identifier, so the report says how
 // many rows did so.
 
-// ids is a set of record ids. The run's is dense, a bitset for the ids a
-// directory hands out (1M records take 125 KB) and a map past them; a
-// batch's, of a few thousand, is a map.
+// ids is a set of record ids: a bitset for the ids a directory hands out
+// (1M records take 125 KB), a map past them.
 type ids struct {
-	dense bool
-	bits  []uint64
-	big   map[int64]bool
+	bits []uint64
+	big  map[int64]bool
 }
 
 const idsBitsMax = 1 << 30
 
 func (s *ids) add(id int64) {
-	if !s.dense || id <= 0 || id >= idsBitsMax {
+	if id <= 0 || id >= idsBitsMax {
 		if s.big == nil {
 			s.big = map[int64]bool{}
 		}
@@ -40,7 +38,7 @@ func (s *ids) add(id int64) {
 }
 
 func (s *ids) has(id int64) bool {
-	if !s.dense || id <= 0 || id >= idsBitsMax {
+	if id <= 0 || id >= idsBitsMax {
 		return s.big[id]
 	}
 	w := int(id / 64)
@@ -48,19 +46,28 @@ func (s *ids) has(id int64) bool {
 }
 
 // written are the records of the import's kind its rows created or
-// updated (created, those it created), by id: the run's, added once a
-// batch succeeds, and the batch's own. A resumed job knows the records
-// of its earlier runs by their times, from its start to the resume.
+// updated (created, those it created), by id, added once a batch
+// succeeds; the batch keeps its own until then (batch.mine). A resumed
+// job knows the records of its earlier runs by their times, from its
+// start to the resume.
 type written struct{ written, created ids }
 
-// merge adds a batch's records to the run's (dense).
-func (w *written) merge(b *written) {
-	for id := range b.written.big {
+// merge adds a batch's records, true for those it created.
+func (w *written) merge(mine map[int64]bool) {
+	for id, created := range mine {
 		w.written.add(id)
+		if created {
+			w.created.add(id)
+		}
 	}
-	for id := range b.created.big {
-		w.created.add(id)
+}
+
+// wrote notes a record the batch created or updated.
+func (b *batch) wrote(id int64, created bool) {
+	if b.mine == nil {
+		b.mine = map[int64]bool{}
 	}
+	b.mine[id] = b.mine[id] || created
 }
 
 // earlier reports whether t falls in a resumed job's earlier runs.
@@ -71,14 +78,15 @@ func (run *run) earlier(t time.Time) bool {
 // writtenHere reports whether this import created or updated the record
 // with id, last changed at updated (a dry run's new records have dry ids).
 func (b *batch) writtenHere(id int64, updated time.Time) bool {
-	return roster.DryID(id) || b.mine.written.has(id) || b.run.mine.written.has(id) || b.run.earlier(updated)
+	_, mine := b.mine[id]
+	return roster.DryID(id) || mine || b.run.mine.written.has(id) || b.run.earlier(updated)
 }
 
 // madeHere reports whether this import created the record with id,
 // created at created: --custom-fields new-only writes such a record's
 // fields from every row of the file that matches it.
 func (b *batch) madeHere(id int64, created time.Time) bool {
-	return roster.DryID(id) || b.mine.created.has(id) || b.run.mine.created.has(id) || b.run.earlier(created)
+	return roster.DryID(id) || b.mine[id] || b.run.mine.created.has(id) || b.run.earlier(created)
 }
 
 // rewritten counts the rows that updated a record an earlier row of the

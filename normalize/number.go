@@ -14,7 +14,7 @@ import (
 // 1234 in one locale and 1.234 in another). ok is false for a number
 // grouped wrongly.
 func ungroup(t string) (string, bool) {
-	t = strings.NewReplacer(" ", "\u00a0", "\u202f", "\u00a0", "'", "\u00a0", "’", "\u00a0").Replace(t)
+	t = groupSpaces.Replace(t)
 	if strings.ContainsAny(t, "\u00a0") { // every space is now a no-break one
 		if strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
 			t = strings.Replace(t, ",", ".", 1) // "1 234,5"
@@ -53,6 +53,10 @@ func groups(t, sep string) (string, bool) {
 	}
 	return out, true
 }
+
+// groupSpaces are the thousands separators no locale reads otherwise,
+// written as one.
+var groupSpaces = strings.NewReplacer(" ", "\u00a0", "\u202f", "\u00a0", "'", "\u00a0", "’", "\u00a0")
 
 // Number parses an integer: ASCII digits with an optional leading sign,
 // grouped where no locale reads it otherwise (see ungroup).
