@@ -75,7 +75,22 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		// A record restored counts once however many of its changes were
 		// reverted, and not at all if the import had created it.
 		restored := map[roster.UndoNote]bool{}
-		for i := len(changes) - 1; i >= 0; i-- {
+		// Records the import created are deleted in runs (undoCreated): an
+		// import's changes are mostly those, and one by one they took a
+		// round trip each.
+		var run []roster.Change
+		for i := len(changes) - 1; i >= -1; i-- {
+			if i >= 0 && changes[i].Action == roster.ActionCreated {
+				run = append(run, changes[i])
+				continue
+			}
+			if err := s.undoCreated(ctx, tx, tenantID, run, rep, restored); err != nil {
+				return fmt.Errorf("undo created records: %w", err)
+			}
+			run = run[:0]
+			if i < 0 {
+				break
+			}
 			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep, restored); err != nil {
 				return fmt.Errorf("undo change of %s %d: %w", changes[i].Kind, changes[i].RecordID, err)
 			}
@@ -141,6 +156,9 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 	return out, rows.Err()
 }
 
+// undoChange reverts one change that did not create its record (see
+// undoCreated): it puts back a record's previous values, or one that
+// --merge all removed.
 func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
 	record := roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}
 	note := func(list *[]roster.UndoNote, reason string) {
@@ -172,28 +190,6 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 	if !updated.UTC().Equal(c.After) {
 		note(&rep.Conflicts, "changed since the import")
 		return nil
-	}
-	if c.Action == roster.ActionCreated {
-		if c.Kind == roster.KindCompanies {
-			var n int
-			if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM memberships WHERE tenant_id = ? AND company_id = ?`), tenantID, c.RecordID).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				what := fmt.Sprintf("%d contacts still belong to it", n)
-				if n == 1 {
-					what = "1 contact still belongs to it"
-				}
-				note(&rep.Kept, what)
-				return nil
-			}
-			rep.Deleted++
-			delete(restored, record)
-			return s.deleteCompany(ctx, tx, tenantID, c.RecordID)
-		}
-		rep.Deleted++
-		delete(restored, record)
-		return s.deleteContact(ctx, tx, tenantID, c.RecordID)
 	}
 	// Updated: put the previous values back.
 	if c.Kind == roster.KindCompanies {
