@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
 	"roster"
 )
@@ -75,25 +74,39 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		// A record restored counts once however many of its changes were
 		// reverted, and not at all if the import had created it.
 		restored := map[roster.UndoNote]bool{}
-		// Records the import created are deleted in runs (undoCreated): an
-		// import's changes are mostly those, and one by one they took a
-		// round trip each.
+		// Consecutive changes of one action, mostly all of an import's,
+		// are undone in runs (undoCreated, undoUpdated): one at a time,
+		// they took a round trip each.
 		var run []roster.Change
-		for i := len(changes) - 1; i >= -1; i-- {
-			if i >= 0 && changes[i].Action == roster.ActionCreated {
-				run = append(run, changes[i])
-				continue
-			}
-			if err := s.undoCreated(ctx, tx, tenantID, run, rep, restored); err != nil {
-				return fmt.Errorf("undo created records: %w", err)
+		flush := func() error {
+			var err error
+			switch {
+			case len(run) == 0:
+			case run[0].Action == roster.ActionCreated:
+				err = s.undoCreated(ctx, tx, tenantID, run, rep, restored)
+			default:
+				err = s.undoUpdated(ctx, tx, tenantID, run, rep, restored)
 			}
 			run = run[:0]
-			if i < 0 {
-				break
+			return err
+		}
+		for i := len(changes) - 1; i >= 0; i-- {
+			c := changes[i]
+			if len(run) > 0 && (run[0].Action != c.Action || c.Action == roster.ActionDeleted) {
+				if err := flush(); err != nil {
+					return fmt.Errorf("undo records: %w", err)
+				}
 			}
-			if err := s.undoChange(ctx, tx, tenantID, changes[i], rep, restored); err != nil {
-				return fmt.Errorf("undo change of %s %d: %w", changes[i].Kind, changes[i].RecordID, err)
+			if c.Action != roster.ActionDeleted {
+				run = append(run, c)
+				continue
 			}
+			if err := s.undoDeleted(ctx, tx, tenantID, c, rep); err != nil {
+				return fmt.Errorf("undo removal of %s %d: %w", c.Kind, c.RecordID, err)
+			}
+		}
+		if err := flush(); err != nil {
+			return fmt.Errorf("undo records: %w", err)
 		}
 		rep.Restored = len(restored)
 		now := s.now()
@@ -156,10 +169,9 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 	return out, rows.Err()
 }
 
-// undoChange reverts one change that did not create its record (see
-// undoCreated): it puts back a record's previous values, or one that
-// --merge all removed.
-func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
+// undoDeleted puts back a contact that --merge all removed, unless a
+// record with its id exists again.
+func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
 	record := roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}
 	note := func(list *[]roster.UndoNote, reason string) {
 		n := record
@@ -170,46 +182,15 @@ func (s *Store) undoChange(ctx context.Context, tx *Tx, tenantID int64, c roster
 	if c.Kind == roster.KindCompanies {
 		table = "companies"
 	}
-	var updated time.Time
-	err := tx.QueryRowContext(ctx, s.Q(`SELECT updated_at FROM `+table+` WHERE tenant_id = ? AND id = ?`), tenantID, c.RecordID).Scan(&updated)
-	exists := err == nil
-	if err != nil && err != sql.ErrNoRows {
+	var n int
+	if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM `+table+` WHERE tenant_id = ? AND id = ?`), tenantID, c.RecordID).Scan(&n); err != nil {
 		return err
 	}
-	if c.Action == roster.ActionDeleted {
-		if exists {
-			note(&rep.Conflicts, "a record with its id exists again")
-			return nil
-		}
-		return s.recreate(ctx, tx, tenantID, c, rep, note)
-	}
-	if !exists {
-		note(&rep.Conflicts, "deleted since the import")
+	if n > 0 {
+		note(&rep.Conflicts, "a record with its id exists again")
 		return nil
 	}
-	if !updated.UTC().Equal(c.After) {
-		note(&rep.Conflicts, "changed since the import")
-		return nil
-	}
-	// Updated: put the previous values back.
-	if c.Kind == roster.KindCompanies {
-		var co roster.Company
-		if err := json.Unmarshal(c.Before, &co); err != nil {
-			return err
-		}
-		restored[record] = true
-		return s.RewriteCompany(ctx, tx, tenantID, &co)
-	}
-	ct, err := s.snapshotContact(ctx, tx, tenantID, c.Before)
-	if err != nil {
-		return err
-	}
-	if err := s.checkEmails(ctx, tx, tenantID, ct.ID, ct.Emails()); err != nil {
-		note(&rep.Conflicts, roster.ErrorMessage(err))
-		return nil
-	}
-	restored[record] = true
-	return s.RewriteContact(ctx, tx, tenantID, ct, nil, 0)
+	return s.recreate(ctx, tx, tenantID, c, rep, note)
 }
 
 // snapshotContact decodes a journaled contact, dropping memberships of
@@ -220,18 +201,11 @@ func (s *Store) snapshotContact(ctx context.Context, tx *Tx, tenantID int64, bef
 		return nil, err
 	}
 	ct.Custom = decodeCustom(encodeCustom(ct.Custom))
-	kept := ct.Companies[:0]
+	var companies []int64
 	for _, m := range ct.Companies {
-		var n int
-		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM companies WHERE tenant_id = ? AND id = ?`), tenantID, m.CompanyID).Scan(&n); err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			kept = append(kept, m)
-		}
+		companies = append(companies, m.CompanyID)
 	}
-	ct.Companies = kept
-	return &ct, nil
+	return &ct, s.dropGoneCompanies(ctx, tx, tenantID, []*roster.Contact{&ct}, companies)
 }
 
 // recreate puts back a contact that --merge all removed, with its old id.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"roster"
@@ -111,18 +112,13 @@ func (s *Store) undoCreatedChunk(ctx context.Context, tx *Tx, tenantID int64, ki
 	return s.execIDs(ctx, tx, `DELETE FROM `+table+` WHERE tenant_id = ? AND id`, tenantID, gone)
 }
 
-// idsClause completes a statement ending in "column" with a test that the
-// column is one of ids, and returns it with its arguments after tenantID.
+// idsClause completes a statement ending in "WHERE tenant_id = ? AND
+// column" with a test that the column is one of ids (inList), and
+// returns it with its arguments.
 func (s *Store) idsClause(query string, tenantID int64, ids []int64) (string, []any) {
-	if s.Dialect.Arrays {
-		return query + " IN (SELECT unnest(?::bigint[]))", []any{tenantID, ids}
-	}
-	args := make([]any, 0, len(ids)+1)
-	args = append(args, tenantID)
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	return query + " IN (" + placeholders(len(ids)) + ")", args
+	cut := strings.LastIndexByte(query, ' ')
+	in, args := s.inList(query[cut+1:], ids)
+	return query[:cut+1] + in, append([]any{tenantID}, args...)
 }
 
 // queryIDs runs a query over ids (see idsClause), then tail, calling scan
