@@ -95,7 +95,9 @@ func eastAsian(s string) bool {
 
 // Normalize fills derived values and canonical forms in place: the name from
 // first and last name, lower-cased emails, the default role, de-duplicated
-// tags and memberships. Validation comes after it.
+// tags and memberships. Validation comes after it. (An email's canonical
+// form also has its domain in Unicode; that needs IDNA, which the store
+// and normalize.Email apply.)
 func (c *Contact) Normalize() {
 	c.Name = strings.TrimSpace(c.Name)
 	c.FirstName = strings.TrimSpace(c.FirstName)
@@ -203,7 +205,7 @@ func (c *Contact) Validate(defs []*FieldDef) error {
 // ContactFilter narrows a contact list. Empty fields do not filter.
 type ContactFilter struct {
 	Query      string // part of the name or an email, case-insensitive
-	Email      string // any of the contact's emails, case-insensitive
+	Email      string // any of the contact's emails, case-insensitive, its domain in punycode or Unicode
 	Phone      string // phone or mobile, E.164
 	Tag        string
 	CompanyID  int64

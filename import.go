@@ -278,6 +278,8 @@ type ImportGroup interface {
 // take many keys at once so a batch needs few queries; writes take records
 // the importer has already validated.
 type ImportTx interface {
+	// ContactIDsByEmail finds the owners of emails given in their
+	// canonical form (normalize.Email's), as they are stored.
 	ContactIDsByEmail(emails []string) (map[string]int64, error)
 	// EachEmail calls fn with every email of the tenant's contacts and
 	// its contact, in no set order, until fn returns false.

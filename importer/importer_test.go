@@ -134,6 +134,43 @@ func TestMatching(t *testing.T) {
 	})
 }
 
+// An address with an internationalized domain is one address however the
+// file spells the domain (Unicode in any case, or punycode): rows match
+// by it, within the file and in the directory, and it is stored and
+// shown with the domain in Unicode. The local part is only lower-cased.
+func TestEmailDomainSpellings(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run("name,email,other_emails\n" +
+			"Jan,jan@müller.de,\"JAN@MÜLLER.DE, jan@xn--mller-kva.de, xn--mller-kva@example.com\"\n" +
+			"b1,b1@x.cz,\n" +
+			"b2,b2@x.cz,\n" +
+			"Jan Müller,Jan@XN--MLLER-KVA.DE,\n" +
+			"Bad,bad@xn--zz.de,\n")
+		e.counts(res, 3, 1, 0, 1)
+		if len(res.Errors) != 1 || res.Errors[0].Row != 6 || res.Errors[0].Code != "invalid_email" {
+			t.Fatalf("errors %+v: want broken punycode refused on row 6", res.Errors)
+		}
+		jan := e.byEmail("jan@xn--mller-kva.de")
+		if jan.Name != "Jan Müller" || jan.Email != "jan@müller.de" || !reflect.DeepEqual(jan.OtherEmails, []string{"xn--mller-kva@example.com"}) {
+			t.Fatalf("jan = %q %q %q; want one contact, jan@müller.de, the local part left as written", jan.Name, jan.Email, jan.OtherEmails)
+		}
+		t.Run("matching by email", func(t *testing.T) {
+			e.counts(e.run("email,job_title\nJAN@XN--MLLER-KVA.DE,CTO\n"), 0, 1, 0, 0)
+			e.counts(e.run("name,other_emails,job_title\nJan,JAN@MÜLLER.DE,CEO\n", match("email")), 0, 1, 0, 0)
+			if c := e.byEmail("jan@müller.de"); c.JobTitle != "CEO" || len(e.contacts()) != 3 {
+				t.Fatalf("jan = %+v, %d contacts", c, len(e.contacts()))
+			}
+		})
+		t.Run("another contact cannot take it", func(t *testing.T) {
+			res := e.run("name,email,other_emails\nB One,b1@x.cz,jan@xn--mller-kva.de\n")
+			e.counts(res, 0, 0, 0, 1)
+			if res.Errors[0].Code != "duplicate_email" {
+				t.Fatalf("errors %+v", res.Errors)
+			}
+		})
+	})
+}
+
 func TestMergeStrategies(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.run("name,email,phone,tags,company\nAnn,ann@x.cz,+420601000001,a,Alpha\nAnna,anna@x.cz,+420601000001,b,Beta\n")

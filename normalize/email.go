@@ -19,8 +19,13 @@ const (
 	MaxEmails = 50
 )
 
-// Email validates one e-mail address and returns it trimmed and lower-cased.
-// A mailbox ("Bob Smith <bob@example.com>") or mailto: link gives its address.
+// Email validates one e-mail address and returns its canonical form: trimmed,
+// lower-cased, and an internationalized domain in Unicode (U-label) form
+// whether written in Unicode or in punycode, so "JAN@MÜLLER.DE" and
+// "jan@xn--mller-kva.de" both give "jan@müller.de". That one form is what
+// Roster stores, shows and keys on (see EmailKey). The local part is only
+// lower-cased. A mailbox ("Bob Smith <bob@example.com>") or mailto: link
+// gives its address.
 //
 // It accepts what mail systems deliver to in practice: a dot-atom local part
 // (ASCII atext, or Unicode letters, marks and digits per RFC 6531) and a DNS
@@ -125,32 +130,67 @@ func validLocal(s string) bool {
 	return !prevDot
 }
 
-// emailDomain validates a host name and returns its ASCII (A-label) form,
-// used for the length limits, and the form to put in the normalized address.
+// emailDomain validates a lower-cased host name and returns its ASCII
+// (A-label) form, used for the length limits, and its canonical form, the
+// one to put in the normalized address (see unicodeDomain).
 func emailDomain(d string) (ascii, out string, ok bool) {
 	if isASCII(d) {
 		if !validHostname(d) {
 			return "", "", false
 		}
-		// Only run IDNA for A-labels, to catch broken punycode cheaply.
-		if strings.Contains(d, "xn--") {
-			if _, err := idna.Lookup.ToASCII(d); err != nil {
-				return "", "", false
-			}
+		// Only run IDNA for A-labels: most domains have none.
+		if !hasALabel(d) {
+			return d, d, true
 		}
-		return d, d, true
 	}
-	a, err := idna.Lookup.ToASCII(d)
-	if err != nil || !validHostname(a) {
+	a, u, ok := unicodeDomain(d)
+	if !ok || !validHostname(a) {
 		return "", "", false
 	}
-	// Return the mapped Unicode form (NFC, case-folded, U+3002 read as a
-	// dot) so that spellings of the same domain compare equal.
+	return a, u, true
+}
+
+// unicodeDomain returns the A-label and the U-label forms of a domain
+// written either way. The Unicode form is mapped (NFC, case-folded, U+3002
+// read as a dot) and A-labels are decoded, so that every spelling of a
+// domain gives the same string, and the most readable one. Broken punycode
+// ("xn--zz") and names IDNA disallows are not ok.
+func unicodeDomain(d string) (ascii, uni string, ok bool) {
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil {
+		return "", "", false
+	}
 	u, err := idna.Lookup.ToUnicode(a)
 	if err != nil {
 		return "", "", false
 	}
 	return a, u, true
+}
+
+// hasALabel reports whether an ASCII domain has a punycode label.
+func hasALabel(d string) bool {
+	return strings.HasPrefix(d, "xn--") || strings.Contains(d, ".xn--")
+}
+
+// EmailKey returns the canonical form of an address that is stored or
+// looked up, the form Email gives, without validating it: trimmed,
+// lower-cased, the domain's labels in Unicode. A domain IDNA refuses is
+// left as it is, lower-cased, rather than failing, so a key always exists.
+// For any address Email accepts, EmailKey(Email(s)) == Email(s).
+func EmailKey(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return s
+	}
+	domain := s[at+1:]
+	if isASCII(domain) && !hasALabel(domain) {
+		return s
+	}
+	if _, u, ok := unicodeDomain(domain); ok && u != domain {
+		return s[:at+1] + u
+	}
+	return s
 }
 
 // validHostname checks an ASCII, lower-case DNS name: labels of 1-63

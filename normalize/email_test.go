@@ -93,7 +93,15 @@ func TestEmail(t *testing.T) {
 		{"unicode local part lower-cased", "ÉLODIE@example.fr", "élodie@example.fr"},
 		{"idn domain kept in unicode", "info@Bücher.DE", "info@bücher.de"},
 		{"ideographic full stop mapped", "a@例え。テスト", "a@例え.テスト"},
-		{"punycode domain", "a@xn--bcher-kva.de", "a@xn--bcher-kva.de"},
+		{"punycode domain given in unicode", "a@xn--bcher-kva.de", "a@bücher.de"},
+		{"upper-case punycode", "A@XN--BCHER-KVA.DE", "a@bücher.de"},
+		{"punycode label among ascii ones", "a@mail.xn--bcher-kva.de", "a@mail.bücher.de"},
+		{"punycode tld", "a@xn--80aafi6cg.xn--p1ai", "a@правда.рф"},
+		{"local part is not punycode-decoded", "xn--bcher-kva@example.com", "xn--bcher-kva@example.com"},
+		{"unicode local part is not mapped", "Straße@bücher.de", "straße@bücher.de"},
+		{"xn-- inside a label is no a-label", "a@abxn--c.com", "a@abxn--c.com"},
+		{"invalid punycode", "jan@xn--zz.de", ""},
+		{"punycode of a disallowed name", "a@xn--0.com", ""},
 		{"single label domain", "root@localhost", "root@localhost"},
 		{"mailbox with display name", "Bob Smith <Bob@Example.com>", "bob@example.com"},
 		{"quoted display name", `"Smith, Bob" <bob@example.com>`, "bob@example.com"},
@@ -146,6 +154,48 @@ func TestEmail(t *testing.T) {
 	})
 }
 
+// The spellings of one mailbox normalize to one address, the key Roster
+// stores and matches on; EmailKey gives the same key for a stored address.
+func TestEmailOneMailboxOneKey(t *testing.T) {
+	for _, set := range [][]string{
+		{"jan@müller.de", "jan@xn--mller-kva.de", "JAN@MÜLLER.DE", "Jan@XN--MLLER-KVA.de", "Jan <jan@Müller.De>", "mailto:jan@xn--mller-kva.de", "jan@mu\u0308ller.de"},
+		{"info@例え.テスト", "info@例え。テスト", "INFO@xn--r8jz45g.xn--zckzah"},
+	} {
+		want := set[0]
+		for _, in := range set {
+			got, err := Email(in)
+			if err != nil || got != want {
+				t.Errorf("Email(%q) = %q, %v; want %q", in, got, err, want)
+			}
+			if !strings.HasPrefix(in, "mailto:") && !strings.Contains(in, "<") {
+				if k := EmailKey(in); k != want {
+					t.Errorf("EmailKey(%q) = %q; want %q", in, k, want)
+				}
+			}
+		}
+	}
+}
+
+func TestEmailKey(t *testing.T) {
+	tests := []struct{ rule, in, want string }{
+		{"ascii lower-cased", " Bob@Example.COM ", "bob@example.com"},
+		{"punycode decoded", "jan@xn--mller-kva.de", "jan@müller.de"},
+		{"unicode mapped", "JAN@MÜLLER.DE", "jan@müller.de"},
+		{"local part left alone but lower-cased", "XN--MLLER-KVA@xn--mller-kva.de", "xn--mller-kva@müller.de"},
+		{"invalid punycode left as is", "Jan@XN--ZZ.de", "jan@xn--zz.de"},
+		{"disallowed domain left as is", "a@\U000103ff.com", "a@\U000103ff.com"},
+		{"no at", "Not An Email", "not an email"},
+		{"empty", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			if got := EmailKey(tc.in); got != tc.want {
+				t.Fatalf("EmailKey(%q) = %q; want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestEmails(t *testing.T) {
 	tests := []struct {
 		rule, in string
@@ -158,6 +208,7 @@ func TestEmails(t *testing.T) {
 		{"single pipe is atext", "a|b@x.com", []string{"a|b@x.com"}, ""},
 		{"drops empties", " ; a@x.com,, ;", []string{"a@x.com"}, ""},
 		{"dedupes case-insensitively", "A@x.com, a@X.com, b@x.com", []string{"a@x.com", "b@x.com"}, ""},
+		{"dedupes punycode and unicode spellings", "jan@müller.de; jan@xn--mller-kva.de, JAN@MÜLLER.DE", []string{"jan@müller.de"}, ""},
 		{"mailboxes", `"Smith, Bob" <bob@x.com>; Ann <ann@x.com>, mailto:cid@x.com`, []string{"bob@x.com", "ann@x.com", "cid@x.com"}, ""},
 		{"empty cell", "  ", nil, ""},
 		{"bad one named", "a@x.com, bob@@x", nil, CodeInvalidEmail},
@@ -216,6 +267,9 @@ func FuzzEmail(f *testing.F) {
 		again, err := Email(out)
 		if err != nil || again != out {
 			t.Fatalf("not idempotent: Email(%q) = %q; Email(%q) = %q, %v", s, out, out, again, err)
+		}
+		if k := EmailKey(out); k != out {
+			t.Fatalf("EmailKey(%q) = %q, not the address Email gave for %q", out, k, s)
 		}
 		if !utf8.ValidString(out) || strings.Count(out, "@") != 1 {
 			t.Fatalf("Email(%q) = %q is malformed", s, out)

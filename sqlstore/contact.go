@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"roster"
+	"roster/normalize"
 )
 
 const contactColumns = `id, name, first_name, last_name, email, other_emails, phone, mobile, job_title,
@@ -35,7 +36,7 @@ func contactSearch(c *roster.Contact) string {
 
 // CreateContact validates and stores a new contact.
 func (s *Store) CreateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
-	c.Normalize()
+	canonicalEmails(c)
 	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		if err := s.checkContact(ctx, tx, tenantID, c); err != nil {
 			return err
@@ -242,7 +243,7 @@ func (s *Store) loadMemberships(ctx context.Context, q queryer, tenantID int64, 
 
 // UpdateContact replaces a contact's values with c's.
 func (s *Store) UpdateContact(ctx context.Context, tenantID int64, c *roster.Contact) error {
-	c.Normalize()
+	canonicalEmails(c)
 	return s.inDirectoryTx(ctx, tenantID, func(tx *Tx) error {
 		old, err := s.findContact(ctx, tx, tenantID, c.ID)
 		if err != nil {
@@ -315,7 +316,7 @@ func (s *Store) ListContacts(ctx context.Context, tenantID int64, f roster.Conta
 	}
 	if f.Email != "" {
 		where = append(where, `id IN (SELECT contact_id FROM contact_emails WHERE tenant_id = ? AND email = ?)`)
-		args = append(args, tenantID, strings.ToLower(strings.TrimSpace(f.Email)))
+		args = append(args, tenantID, normalize.EmailKey(f.Email))
 	}
 	if f.Phone != "" {
 		where = append(where, `(phone = ? OR mobile = ?)`)

@@ -11,7 +11,8 @@ import (
 
 // Migrate applies the numbered .sql files of migrations (001_init.sql,
 // 002_….sql) that the database has not seen yet, each in its own
-// transaction together with the record of its version. Forward only.
+// transaction together with the record of its version, and its Go step if
+// it has one (migrationSteps). Forward only.
 func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 	names, err := fs.Glob(migrations, "*.sql")
 	if err != nil {
@@ -56,6 +57,12 @@ func (s *Store) Migrate(ctx context.Context, migrations fs.FS) error {
 			// Several statements in one string: run it unprepared.
 			if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 				return err
+			}
+			_, rest, _ := strings.Cut(name, "_")
+			if step := migrationSteps[rest]; step != nil {
+				if err := step(ctx, s, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.ExecContext(ctx, s.Q(`INSERT INTO schema_migrations (version) VALUES (?)`), version)
 			return err

@@ -196,16 +196,29 @@ func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roste
 // snapshotContact decodes a journaled contact, dropping memberships of
 // companies that no longer exist.
 func (s *Store) snapshotContact(ctx context.Context, tx *Tx, tenantID int64, before []byte) (*roster.Contact, error) {
+	ct, err := journaledContact(before)
+	if err != nil {
+		return nil, err
+	}
+	var companies []int64
+	for _, m := range ct.Companies {
+		companies = append(companies, m.CompanyID)
+	}
+	return ct, s.dropGoneCompanies(ctx, tx, tenantID, []*roster.Contact{ct}, companies)
+}
+
+// journaledContact decodes a contact as the journal keeps it, in the form
+// it is stored in.
+func journaledContact(before []byte) (*roster.Contact, error) {
 	var ct roster.Contact
 	if err := json.Unmarshal(before, &ct); err != nil {
 		return nil, err
 	}
 	ct.Custom = decodeCustom(encodeCustom(ct.Custom))
-	var companies []int64
-	for _, m := range ct.Companies {
-		companies = append(companies, m.CompanyID)
-	}
-	return &ct, s.dropGoneCompanies(ctx, tx, tenantID, []*roster.Contact{&ct}, companies)
+	// A journal from before emails had one canonical form (migration 012)
+	// may hold a punycode domain.
+	canonicalEmails(&ct)
+	return &ct, nil
 }
 
 // recreate puts back a contact that --merge all removed, with its old id.

@@ -131,15 +131,14 @@ func (s *Store) restoreContacts(ctx context.Context, tx *Tx, tenantID int64, ok 
 	mine := make(map[int64]bool, len(ok))
 	var companies []int64
 	for i, c := range ok {
-		var ct roster.Contact
-		if err := json.Unmarshal(c.Before, &ct); err != nil {
+		ct, err := journaledContact(c.Before)
+		if err != nil {
 			return err
 		}
-		ct.Custom = decodeCustom(encodeCustom(ct.Custom)) // as stored
 		for _, m := range ct.Companies {
 			companies = append(companies, m.CompanyID)
 		}
-		cts[i], mine[ct.ID] = &ct, true
+		cts[i], mine[ct.ID] = ct, true
 	}
 	if err := s.dropGoneCompanies(ctx, tx, tenantID, cts, companies); err != nil {
 		return err

@@ -592,17 +592,23 @@ func testContactFilters(t *testing.T, s *apiServer) {
 		"companies": []map[string]any{{"company_id": co.ID}},
 	})
 	c := s.createContact(t, map[string]any{"name": "Xavier Filterless", "email": "xavier@filter.example"})
+	d := s.createContact(t, map[string]any{"name": "Wim Filterbücher", "email": "Wim@XN--FILTERBCHER-ZHB.example"})
+	if got := s.getContact(t, d.ID); got.Email != "wim@filterbücher.example" {
+		t.Errorf("email given in punycode stored as %q, want its domain in Unicode", got.Email)
+	}
 	for _, tc := range []struct {
 		query string
 		want  []int64
 	}{
 		{"q=filterman", []int64{a.ID}},
-		{"q=FILTER", []int64{a.ID, b.ID, c.ID}},
+		{"q=FILTER", []int64{a.ID, b.ID, c.ID, d.ID}},
 		{"q=zeb.other", []int64{a.ID}}, // an other email is searched too
 		{"q=nobody-by-that-name", nil},
 		{"email=zeb.other@filter.example", []int64{a.ID}},
 		{"email=ZEB@FILTER.EXAMPLE", []int64{a.ID}},
 		{"email=zeb@filter", nil},
+		{"email=wim@xn--filterbcher-zhb.example", []int64{d.ID}},
+		{"email=" + url.QueryEscape("WIM@FILTERBÜCHER.EXAMPLE"), []int64{d.ID}},
 		{"phone=" + url.QueryEscape("+420 601 123 456"), []int64{a.ID}},
 		{"phone=00420601123456", []int64{a.ID}},
 		{"phone=" + url.QueryEscape("+420601123457"), []int64{b.ID}}, // the mobile
@@ -840,7 +846,7 @@ func testValidation(t *testing.T, s *apiServer) {
 
 func testConflicts(t *testing.T, s *apiServer) {
 	a := s.createContact(t, map[string]any{"name": "Conflict A", "email": "a@conflict.example",
-		"other_emails": []string{"a.other@conflict.example"}, "external_id": "cx-a", "username": "conflict.a"})
+		"other_emails": []string{"a.other@conflict.example", "jan@xn--konflikt-mller-psb.example"}, "external_id": "cx-a", "username": "conflict.a"})
 	b := s.createContact(t, map[string]any{"name": "Conflict B", "email": "b@conflict.example"})
 	for _, tc := range []struct {
 		body  map[string]any
@@ -849,6 +855,8 @@ func testConflicts(t *testing.T, s *apiServer) {
 		{map[string]any{"name": "C", "email": "a@conflict.example"}, "email"},
 		{map[string]any{"name": "C", "email": "A.Other@Conflict.example"}, "email"}, // primary vs other, any case
 		{map[string]any{"name": "C", "email": "c@conflict.example", "other_emails": []string{"a@conflict.example"}}, "email"},
+		{map[string]any{"name": "C", "email": "JAN@KONFLIKT-MÜLLER.example"}, "email"},                         // A gave it in punycode
+		{map[string]any{"name": "C", "other_emails": []string{"jan@xn--konflikt-mller-psb.example"}}, "email"}, // as A gave it
 		{map[string]any{"name": "C", "email": "c@conflict.example", "external_id": "cx-a"}, "external_id"},
 		{map[string]any{"name": "C", "email": "c@conflict.example", "username": "conflict.a"}, "username"},
 	} {

@@ -1,0 +1,11 @@
+-- Emails are stored and keyed in one canonical form: lower-cased, an
+-- internationalized domain in Unicode however it was written, so that
+-- jan@xn--mller-kva.de and JAN@MÜLLER.DE are the one key jan@müller.de.
+-- Before, a punycode domain was kept as written. SQL cannot decode
+-- punycode: the rewrite of contact_emails and of the contacts holding
+-- those emails is this migration's Go step (sqlstore/emailkeys.go,
+-- canonicalEmailKeys), run after this file in the same transaction. An
+-- address two contacts held in two spellings stays with one of them; the
+-- other contact is left as it was. Nothing is deleted but a second
+-- spelling on one contact, and the migration does not fail on the data.
+SELECT 1;
