@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/idna"
+
 	"roster"
 	"roster/importer"
 )
@@ -49,6 +51,23 @@ func (c *SMTPConfig) Validate() error {
 	return nil
 }
 
+// asciiDomain writes an address's internationalized domain in its ASCII
+// (punycode) form. Roster stores emails with the domain in Unicode
+// (normalize.Email), which a mail server that does not speak SMTPUTF8
+// refuses in RCPT TO and in headers; the A-label form reaches the same
+// mailbox through any server. An address IDNA refuses is left as it is.
+func asciiDomain(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return addr
+	}
+	d, err := idna.Lookup.ToASCII(addr[at+1:])
+	if err != nil {
+		return addr
+	}
+	return addr[:at+1] + d
+}
+
 // maxAttachment caps the failed-rows file an email carries; a bigger one
 // is left out and the email says how to get it.
 const maxAttachment = 8 << 20
@@ -56,6 +75,7 @@ const maxAttachment = 8 << 20
 // sendEmail emails the import's summary, with its failed rows, to to.
 func (n *Notifier) sendEmail(ctx context.Context, imp *roster.Import, to *mail.Address) {
 	log := n.Log.With("kind", "email", "tenant_id", imp.TenantID, "import_id", imp.ID)
+	to = &mail.Address{Name: to.Name, Address: asciiDomain(to.Address)}
 	msg, err := n.message(ctx, imp, to, time.Now())
 	if err != nil {
 		log.Error("email not sent", "error", err)

@@ -318,6 +318,30 @@ func TestDryRunIsNamedAsSuch(t *testing.T) {
 	}
 }
 
+// Roster keeps an internationalized domain in Unicode; the email goes to
+// its punycode form, which any mail server takes without SMTPUTF8.
+func TestEmailToAnInternationalizedDomain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	srv := newSMTPServer(t, false)
+	n := e.emailNotifier(srv, "")
+	imp := *e.imp
+	imp.RequestedBy = "Jan <jan@müller.de>"
+	e.importEnded(n, &imp)
+	n.Wait()
+	_, mails := srv.received()
+	if len(mails) != 1 {
+		t.Fatalf("%d emails, want 1; log:\n%s", len(mails), e.log)
+	}
+	if want := []string{"RCPT TO:<jan@xn--mller-kva.de>"}; !reflect.DeepEqual(mails[0].rcpt, want) {
+		t.Errorf("envelope %q, want %q", mails[0].rcpt, want)
+	}
+	to, err := parseEmail(t, mails[0].data).header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Address != "jan@xn--mller-kva.de" {
+		t.Errorf("To %v, %v", to, err)
+	}
+}
+
 func TestEmailWithoutTheFile(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
