@@ -30,6 +30,7 @@ type csvReader struct {
 	header []string
 	cells  []string
 	utf8   bool // input passed through undecoded: validate cells instead
+	hold   footerHold
 }
 
 // NewCSV reads delimited text from r, detecting encoding and delimiter
@@ -38,7 +39,8 @@ type csvReader struct {
 // Rows: blank lines and rows whose cells are all empty are skipped; a row
 // with more cells than the header is accepted when the extra cells are
 // empty (Excel writes those) and trimmed to the header's width; any other
-// count mismatch gives Row.Err with code "wrong_cell_count".
+// count mismatch gives Row.Err with code "wrong_cell_count". A report's
+// footer below the rows is not returned as rows: see Footer.
 func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	// Read the sniff window into a buffer that grows only as needed, so
 	// small uploads do not cost a full window.
@@ -229,27 +231,44 @@ func (c *csvReader) Close() error     { return nil }
 
 func (c *csvReader) Next() (Row, error) {
 	for {
+		if row, ok := c.hold.pop(); ok {
+			return row, nil
+		}
 		if err := c.read(); err != nil {
+			if err == io.EOF {
+				c.hold.end()
+			}
 			return Row{}, err
 		}
 		if allEmpty(c.cells) {
+			c.hold.blank = true
 			continue
 		}
-		row := Row{Number: c.p.startLine, Cells: c.cells}
-		n, h := len(c.cells), len(c.header)
-		if n > h && allEmpty(c.cells[h:]) {
-			c.cells = c.cells[:h]
-			row.Cells, n = c.cells, h
+		if row, ok := c.hold.take(c.row(), len(c.p.rec), c.p.endLine, len(c.header)); ok {
+			return row, nil
 		}
-		col := c.badEncodingColumn()
-		switch {
-		case col >= 0:
-			row.Err = &RowError{Column: col, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is not valid %s text", c.info.Encoding)}
-		case n != h:
-			row.Err = &RowError{Column: -1, Code: CodeWrongCellCount, Message: fmt.Sprintf("row has %d cells; the header has %d", n, h)}
-		case c.p.badQuote >= 0:
-			row.Err = &RowError{Column: c.p.badQuote, Code: CodeBadQuote, Message: fmt.Sprintf("cell %d has text after its closing quote", c.p.badQuote+1)}
-		}
-		return row, nil
 	}
+}
+
+// Footer implements FooterReader.
+func (c *csvReader) Footer() *Footer { return c.hold.found }
+
+// row makes the record read a row, with its error.
+func (c *csvReader) row() Row {
+	row := Row{Number: c.p.startLine, Cells: c.cells}
+	n, h := len(c.cells), len(c.header)
+	if n > h && allEmpty(c.cells[h:]) {
+		c.cells = c.cells[:h]
+		row.Cells, n = c.cells, h
+	}
+	col := c.badEncodingColumn()
+	switch {
+	case col >= 0:
+		row.Err = &RowError{Column: col, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is not valid %s text", c.info.Encoding)}
+	case n != h:
+		row.Err = &RowError{Column: -1, Code: CodeWrongCellCount, Message: fmt.Sprintf("row has %d cells; the header has %d", n, h)}
+	case c.p.badQuote >= 0:
+		row.Err = &RowError{Column: c.p.badQuote, Code: CodeBadQuote, Message: fmt.Sprintf("cell %d has text after its closing quote", c.p.badQuote+1)}
+	}
+	return row
 }

@@ -39,6 +39,7 @@ type csvParser struct {
 	ends      []int  // end offset in rec of each field
 	quoted    []bool // whether each field was quoted
 	startLine int    // line on which the current record starts
+	endLine   int    // line on which the current record ends
 	badQuote  int    // field index of a malformed closing quote, or -1
 	lastCR    bool   // the quoted text counted so far ended with CR
 }
@@ -108,6 +109,7 @@ func (p *csvParser) next() error {
 		if len(p.ends) > maxRowCells || len(p.rec) > maxRowBytes {
 			return errRowTooLarge
 		}
+		p.endLine = p.line
 		if !p.fill() {
 			if p.rdErr != nil {
 				return p.rdErr

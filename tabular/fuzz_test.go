@@ -39,7 +39,7 @@ func drain(t *testing.T, r Reader, limit int) {
 }
 
 func FuzzCSV(f *testing.F) {
-	for _, s := range []string{"a,b\n1,2\n", "sep=;\na;b\r1;\"x\r\ny\"\r", "\xff\xfea\x00,\x00b\x00", "a\tb\n\"x\"y\t2\n", "h\n\"open"} {
+	for _, s := range []string{"a,b\n1,2\n", "sep=;\na;b\r1;\"x\r\ny\"\r", "\xff\xfea\x00,\x00b\x00", "a\tb\n\"x\"y\t2\n", "h\n\"open", "a,b,c\n1,2,3\n\n\"Copyright (c) salesforce.com\"\nTotal: 1,2\n"} {
 		f.Add([]byte(s))
 	}
 	if files, _ := filepath.Glob(filepath.Join(shared, "csv-parsers/phpspreadsheet-csv-reader/*.csv")); len(files) > 0 {
@@ -95,7 +95,7 @@ func FuzzXLSX(f *testing.F) {
 // header. (Line ends are LF here: encoding/csv neither ends a line at a
 // lone CR, as the reader does, nor keeps a quoted CRLF.)
 func FuzzCSVMatchesEncodingCSV(f *testing.F) {
-	for _, s := range []string{"a,b\n1,2\n", "a,b\n\"x\ny\",\"q\"\"q\"\n,\n3,4,,\n", "name,email\nAnn,ann@x.com\nBob\n"} {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\n\"x\ny\",\"q\"\"q\"\n,\n3,4,,\n", "name,email\nAnn,ann@x.com\nBob\n", "name,email\nAnn,ann@x.com\n\nTotal: 1\nBob\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -127,6 +127,18 @@ func FuzzCSVMatchesEncodingCSV(f *testing.F) {
 		for i := 1; ; i++ {
 			row, err := r.Next()
 			if err == io.EOF {
+				// A footer's records are not rows; each is narrower than the header.
+				if f := r.(FooterReader).Footer(); f != nil {
+					if i+f.Lines != len(want) {
+						t.Fatalf("%d rows read and a footer of %d, encoding/csv %d", i-1, f.Lines, len(want)-1)
+					}
+					for _, rec := range want[i:] {
+						if len(rec) >= h {
+							t.Fatalf("footer record %q is as wide as the header", rec)
+						}
+					}
+					return
+				}
 				if i != len(want) {
 					t.Fatalf("%d rows read, encoding/csv %d", i-1, len(want)-1)
 				}

@@ -159,6 +159,14 @@ func (r *fileReader) Close() error {
 	return err
 }
 
+// Footer returns the footer the reader within skipped (FooterReader).
+func (r *fileReader) Footer() *Footer {
+	if f, ok := r.Reader.(FooterReader); ok {
+		return f.Footer()
+	}
+	return nil
+}
+
 // reopenableFile is a fileReader whose reader can be reopened.
 type reopenableFile struct{ fileReader }
 

@@ -28,6 +28,10 @@ func render(r Reader, openErr error) string {
 	for i := 0; ; i++ {
 		row, err := r.Next()
 		if err == io.EOF {
+			if fr, ok := r.(FooterReader); ok && fr.Footer() != nil {
+				f := fr.Footer()
+				fmt.Fprintf(&b, "footer: after row %d, lines %d-%d (%d), source %q: %q\n", f.After, f.From, f.To, f.Lines, f.Source, f.First)
+			}
 			b.WriteString("EOF\n")
 			break
 		}
