@@ -452,6 +452,9 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		total++
 		orders.see(row)
 	}
+	if fr, ok := rd.(tabular.FooterReader); ok && fr.Footer() != nil {
+		res.Warnings = append(res.Warnings, footerWarning(fr.Footer()))
+	}
 	if o.MaxRows > 0 && total > o.MaxRows {
 		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (max_rows)", total, o.MaxRows).With("max_rows", o.MaxRows)
 	}
