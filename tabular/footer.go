@@ -13,7 +13,8 @@ import (
 // a totals line ("Total: 123", "Grand Totals (12 records)"). Read as rows,
 // its lines would fail one by one. A footer is a block of records
 // narrower than the header at the very end of the file, after a blank
-// line or opening with a line such a footer has: the reader holds those
+// line or opening with a line such a footer has (narrower: its cells past
+// the last written one do not count): the reader holds those
 // records back, and returns them as rows after all when a record as wide
 // as the header follows, or the block outgrows what a footer holds.
 
@@ -58,7 +59,7 @@ type footerHold struct {
 // return now: the first held, which proved to be data, or row itself
 // (returned before the next read, so its cells need no copy).
 func (h *footerHold) take(row Row, size, to, width int) (Row, bool) {
-	if h.seen && len(row.Cells) < width && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
+	if h.seen && filled(row.Cells) < width && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
 		(len(h.rows) > 0 || h.blank || footerSource(row.Cells) != "") {
 		row.Cells = slices.Clone(row.Cells)
 		h.rows = append(h.rows, row)
@@ -73,6 +74,18 @@ func (h *footerHold) take(row Row, size, to, width int) (Row, bool) {
 	}
 	h.returned(row)
 	return row, true
+}
+
+// filled is how many of cells count as written: up to the last that is
+// not empty. Excel saves every line of a sheet as wide as its widest, so a
+// footer saved again from Excel has empty cells to the header's width.
+func filled(cells []string) int {
+	for i := len(cells) - 1; i >= 0; i-- {
+		if cells[i] != "" {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // end is called at the end of the file: what is held is the footer.
