@@ -193,3 +193,48 @@ func TestUndoManyUpdated(t *testing.T) {
 		}
 	})
 }
+
+// A contact --merge all removed comes back with the undo, unless the
+// contact it was merged into was deleted since: that took the removed
+// one's data with it, and the undo says so.
+func TestUndoMergedIntoDeleted(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		all := func(o *importer.Options) {
+			o.Merge = roster.MergeAll
+			o.Match = []string{roster.MatchEmail, roster.MatchPhone}
+		}
+		e.run("name,email,phone\nAnn,ann@x.cz,\nAnna,anna@x.cz,+420601234567\nBob,bob@x.cz,\nBobby,bobby@x.cz,+420601234568\n")
+		res := e.run("name,email,phone\nAnn,ann@x.cz,+420601234567\nBob,bob@x.cz,+420601234568\n", all)
+		if res.Import.Counts.Merged != 2 || len(e.contacts()) != 2 {
+			t.Fatalf("merged %d, %d contacts left", res.Import.Counts.Merged, len(e.contacts()))
+		}
+		ann := e.byEmail("ann@x.cz")
+		if err := e.s.DeleteContact(e.ctx, e.tenant.ID, ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.s.UndoImport(e.ctx, e.tenant.ID, res.Import.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range e.contacts() {
+			names = append(names, c.Name)
+		}
+		slices.Sort(names)
+		if want := []string{"Bob", "Bobby"}; !slices.Equal(names, want) {
+			t.Errorf("contacts after the undo %q, want %q", names, want)
+		}
+		var anna int64
+		for _, n := range rep.Conflicts {
+			if strings.HasPrefix(n.Reason, "merged into") {
+				anna = n.RecordID
+				if want := fmt.Sprintf("merged into contact %d, which was deleted since the import", ann.ID); n.Reason != want {
+					t.Errorf("reason %q, want %q", n.Reason, want)
+				}
+			}
+		}
+		if rep.Recreated != 1 || rep.Restored != 1 || len(rep.Conflicts) != 2 || anna == 0 {
+			t.Errorf("undo %+v: want Bobby re-created, Bob restored, Ann and Anna left alone", rep)
+		}
+	})
+}

@@ -62,6 +62,20 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 		if err != nil {
 			return err
 		}
+		// The contact each row's --merge all kept: one it removed comes
+		// back only while that one is there. Deleted since, it took the
+		// removed one's data with it.
+		mergedInto := map[int]int64{}
+		for _, c := range changes {
+			if c.Action == roster.ActionDeleted {
+				mergedInto[c.Row] = 0
+			}
+		}
+		for _, c := range changes {
+			if _, ok := mergedInto[c.Row]; ok && c.Kind == roster.KindContacts && c.Action != roster.ActionDeleted {
+				mergedInto[c.Row] = c.RecordID
+			}
+		}
 		if prev != nil {
 			left := map[roster.UndoNote]bool{}
 			for _, n := range slices.Concat(prev.Conflicts, prev.Kept) {
@@ -101,7 +115,7 @@ func (s *Store) UndoImport(ctx context.Context, tenantID, importID int64) (*rost
 				run = append(run, c)
 				continue
 			}
-			if err := s.undoDeleted(ctx, tx, tenantID, c, rep); err != nil {
+			if err := s.undoDeleted(ctx, tx, tenantID, c, mergedInto[c.Row], rep); err != nil {
 				return fmt.Errorf("undo removal of %s %d: %w", c.Kind, c.RecordID, err)
 			}
 		}
@@ -170,8 +184,9 @@ func (s *Store) loadChanges(ctx context.Context, tx *Tx, importID int64) ([]rost
 }
 
 // undoDeleted puts back a contact that --merge all removed, unless a
-// record with its id exists again.
-func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, rep *roster.UndoReport) error {
+// record with its id exists again, or into, the contact it was merged
+// into, was deleted since.
+func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roster.Change, into int64, rep *roster.UndoReport) error {
 	record := roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID}
 	note := func(list *[]roster.UndoNote, reason string) {
 		n := record
@@ -189,6 +204,15 @@ func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roste
 	if n > 0 {
 		note(&rep.Conflicts, "a record with its id exists again")
 		return nil
+	}
+	if into != 0 {
+		if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM contacts WHERE tenant_id = ? AND id = ?`), tenantID, into).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			note(&rep.Conflicts, fmt.Sprintf("merged into contact %d, which was deleted since the import", into))
+			return nil
+		}
 	}
 	return s.recreate(ctx, tx, tenantID, c, rep, note)
 }
