@@ -235,8 +235,8 @@ func (c *csvReader) Next() (Row, error) {
 			return row, nil
 		}
 		if err := c.read(); err != nil {
-			if err == io.EOF {
-				c.hold.end()
+			if err == io.EOF && c.hold.end() {
+				continue // the held lines were rows after all
 			}
 			return Row{}, err
 		}

@@ -50,6 +50,7 @@ type footerHold struct {
 	rows  []Row // held, cells copied
 	bytes int
 	to    int   // the last line of the last row held
+	width int   // the header's
 	out   []Row // rows that were held and proved to be data, to return
 	found *Footer
 }
@@ -59,10 +60,10 @@ type footerHold struct {
 // return now: the first held, which proved to be data, or row itself
 // (returned before the next read, so its cells need no copy).
 func (h *footerHold) take(row Row, size, to, width int) (Row, bool) {
-	if h.seen && filled(row.Cells) < width && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
+	if h.seen && filled(row.Cells) < width && (len(row.Cells) < width || filled(row.Cells) == 1) && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
 		(len(h.rows) > 0 || h.blank || footerSource(row.Cells) != "") {
 		row.Cells = slices.Clone(row.Cells)
-		h.rows = append(h.rows, row)
+		h.rows, h.width = append(h.rows, row), width
 		h.bytes += size
 		h.to = to
 		return Row{}, false
@@ -78,7 +79,9 @@ func (h *footerHold) take(row Row, size, to, width int) (Row, bool) {
 
 // filled is how many of cells count as written: up to the last that is
 // not empty. Excel saves every line of a sheet as wide as its widest, so a
-// footer saved again from Excel has empty cells to the header's width.
+// footer saved again from Excel has empty cells to the header's width:
+// such a line may be a footer's when only its first cell is written, and
+// its block is one when a line of it reads as a footer's (see end).
 func filled(cells []string) int {
 	for i := len(cells) - 1; i >= 0; i-- {
 		if cells[i] != "" {
@@ -88,10 +91,22 @@ func filled(cells []string) int {
 	return 0
 }
 
-// end is called at the end of the file: what is held is the footer.
-func (h *footerHold) end() {
+// end is called at the end of the file: what is held is the footer, or
+// rows after all (it returns true; pop returns them) when a line of it is
+// as wide as the header in cells, padded, and none reads as a footer's:
+// "Acme,,," below a blank line is a company of its own.
+func (h *footerHold) end() bool {
 	if len(h.rows) == 0 {
-		return
+		return false
+	}
+	padded, known := false, false
+	for _, r := range h.rows {
+		padded = padded || len(r.Cells) >= h.width
+		known = known || footerSource(r.Cells) != ""
+	}
+	if padded && !known {
+		h.out, h.rows, h.bytes = h.rows, nil, 0
+		return true
 	}
 	f := &Footer{After: h.last, From: h.rows[0].Number, To: h.to, Lines: len(h.rows), First: shorten(firstText(h.rows[0].Cells), 80)}
 	for _, r := range h.rows {
@@ -103,6 +118,7 @@ func (h *footerHold) end() {
 		}
 	}
 	h.found, h.rows, h.bytes = f, nil, 0
+	return false
 }
 
 // pop returns the next row that was held and proved to be data.

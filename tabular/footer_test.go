@@ -96,6 +96,8 @@ func TestFooterIsSkipped(t *testing.T) {
 		{"a totals line saved again from Excel", "name,email,phone\nAnn,a@x.com,1\n\nTotal: 1,,\n", "2",
 			&Footer{After: 2, From: 4, To: 4, Lines: 1, Source: "totals", First: "Total: 1"}},
 		{"a short row padded, then a full one", "name,email,phone\nAnn,a@x.com,1\n\nBob,,\nCid,c@x.com,3\n", "2 4 5", nil},
+		{"a short row padded, last", "name,email,phone\nAnn,a@x.com,1\n,,\nAcme,,\n", "2 4", nil},
+		{"rows padded, last", "name,email,phone\nAnn,a@x.com,1\n,,\nBob,,\nCid,c@x.com,\n", "2 4 5", nil},
 		{"no row above", "name,email,phone\n\nTotal: 0\n", "3:wrong_cell_count", nil},
 		{"a total without a number", "name,email,phone\nAnn,a@x.com,1\nTotal\n", "2 3:wrong_cell_count", nil},
 		{"a company named so", "name,email,phone\nAnn,a@x.com,1\nTotally Spies: 2\n", "2 3:wrong_cell_count", nil},
