@@ -86,13 +86,16 @@ func sepLine(b []byte) (delim rune, n int, ok bool) {
 	if end < 0 {
 		end = len(b)
 	}
-	line := bytes.TrimSpace(b[:end])
+	// Spaces only: "sep=\t" names a TAB. A spreadsheet that saves the
+	// line again pads it with the delimiter to the sheet's width
+	// ("sep=;;;").
+	line := bytes.Trim(b[:end], " ")
 	line = bytes.Trim(line, `"`)
 	if len(line) < 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
 		return 0, 0, false
 	}
 	r, size := utf8.DecodeRune(line[4:])
-	if 4+size != len(line) || r >= utf8.RuneSelf || r == '"' {
+	if r >= utf8.RuneSelf || r == '"' || r == ' ' || len(bytes.Trim(line[4+size:], string(r))) > 0 {
 		return 0, 0, false
 	}
 	n = end
