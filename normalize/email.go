@@ -35,7 +35,7 @@ const (
 // junk. Single-label domains (user@localhost-style, "test@io") are accepted,
 // following the isemail test suite's verdicts, since TLDs can carry MX records.
 func Email(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimFunc(s, blankRune)
 	addr := s
 	if a, ok := mailbox(s); ok {
 		addr = a
@@ -60,6 +60,17 @@ func Email(s string) (string, error) {
 		return addr, nil
 	}
 	return local + "@" + out, nil
+}
+
+// blankRune reports whether r is space or a character that shows as
+// nothing: a zero-width space or joiner, a word joiner, or a BOM, which
+// text copied from web pages and documents carries around an address.
+func blankRune(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 // mailbox returns the address of a cell written as a mailbox, the way mail

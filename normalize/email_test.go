@@ -89,6 +89,10 @@ func TestEmail(t *testing.T) {
 	}{
 		{"lower-cases", "Bob.Smith@Example.COM", "bob.smith@example.com"},
 		{"trims", "  bob@example.com\t", "bob@example.com"},
+		{"zero-width space before", "\u200bbob@example.com", "bob@example.com"},
+		{"zero-width space after", "bob@example.com\u200b", "bob@example.com"},
+		{"BOM and word joiner around", "\ufeff bob@example.com\u2060", "bob@example.com"},
+		{"zero-width space within", "b\u200bob@example.com", ""},
 		{"plus tag", "bob+crm@example.co.uk", "bob+crm@example.co.uk"},
 		{"unicode local part lower-cased", "ÉLODIE@example.fr", "élodie@example.fr"},
 		{"idn domain kept in unicode", "info@Bücher.DE", "info@bücher.de"},

@@ -2,6 +2,8 @@ package normalize
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -43,7 +45,7 @@ func (p *Phones) Region() string { return p.region }
 // E164 parses s and returns it in E.164 form ("+821012345678") if it is a
 // valid number according to libphonenumber's metadata.
 func (p *Phones) E164(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = spaces(strings.TrimSpace(s))
 	if v, code, ok := p.cache.get(s); ok {
 		return p.result(s, v, code)
 	}
@@ -74,6 +76,23 @@ func (p *Phones) result(s, v string, code uint8) (string, error) {
 		return "", errorf(CodeInvalidPhone, "phone number %q is not valid; write it with its country code, e.g. +44 20 7946 0958", s)
 	}
 	return "", errorf(CodeInvalidPhone, "phone number %q is not valid for region %s", s, p.region)
+}
+
+// spaces writes every space separator in s (a narrow no-break space
+// grouping digits in French, a thin space) as a space: libphonenumber
+// reads a space or a no-break space between digits, not the others.
+func spaces(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Map(func(r rune) rune {
+				if r != '\u00a0' && unicode.Is(unicode.Zs, r) {
+					return ' '
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
 }
 
 // prepare applies the one rule we add to libphonenumber: without a default
