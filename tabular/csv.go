@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -261,14 +262,24 @@ func (c *csvReader) row() Row {
 		c.cells = c.cells[:h]
 		row.Cells, n = c.cells, h
 	}
-	col := c.badEncodingColumn()
+	col, nul := c.badEncodingColumn(), -1
+	if col < 0 && bytes.IndexByte(c.p.rec, 0) >= 0 {
+		nul = slices.IndexFunc(c.cells, func(cell string) bool { return strings.IndexByte(cell, 0) >= 0 })
+	}
 	switch {
 	case col >= 0:
 		row.Err = &RowError{Column: col, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is not valid %s text", c.info.Encoding)}
+	case nul >= 0:
+		row.Err = &RowError{Column: nul, Code: CodeBadEncoding, Message: "cell holds a NUL character (a zero byte), which text does not"}
 	case n != h:
 		row.Err = &RowError{Column: -1, Code: CodeWrongCellCount, Message: fmt.Sprintf("row has %d cells; the header has %d", n, h)}
 	case c.p.badQuote >= 0:
 		row.Err = &RowError{Column: c.p.badQuote, Code: CodeBadQuote, Message: fmt.Sprintf("cell %d has text after its closing quote", c.p.badQuote+1)}
+	}
+	// A quote left open takes the lines below into its cell, until
+	// another quote closes it: name them, or they would go unmentioned.
+	if row.Err != nil && row.Err.Code != CodeBadEncoding && c.p.endLine > c.p.startLine {
+		row.Err.Message += fmt.Sprintf(" (the row runs from line %d to line %d: a quote may be missing its closing quote, and the lines below it were read into its cell)", c.p.startLine, c.p.endLine)
 	}
 	return row
 }

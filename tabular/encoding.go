@@ -126,15 +126,13 @@ func detectWideUnicode(b []byte) (textEncoding, bool) {
 	return textEncoding{}, false
 }
 
-// looksBinary reports whether the sample holds a NUL or is more than 5%
-// control bytes that text files do not contain.
+// looksBinary reports whether the sample is more than 5% control bytes
+// that text files do not contain (NUL among them), as binary files are. A
+// stray NUL in text fails its row (badEncodingColumn), not the file.
 func looksBinary(b []byte) bool {
 	ctl := 0
 	for _, c := range b {
-		switch {
-		case c == 0:
-			return true
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A:
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1A {
 			ctl++
 		}
 	}
