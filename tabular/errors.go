@@ -24,6 +24,7 @@ const (
 	CodeWrongCellCount = "wrong_cell_count"
 	CodeBadQuote       = "bad_quote"
 	CodeBadCell        = "bad_cell"
+	CodeCellError      = "cell_error" // an XLSX cell holds an error such as #N/A, not a value
 	// CodeBadEncoding is shared with FatalError.
 )
 

@@ -161,6 +161,8 @@ func TestXLSXHandmade(t *testing.T) {
 		`<!-- a comment with <tags> --><x:row><x:c t="inlineStr"><x:is><x:r><x:t xml:space="preserve">Jo </x:t></x:r><x:r><x:t>&amp; Co</x:t></x:r><x:rPh><x:t>ジョ</x:t></x:rPh></x:is></x:c><x:c t="e"><x:v>#N/A</x:v></x:c></x:row>` +
 		`<x:row r="9"><x:c r="B9" t="str"><x:f>A1</x:f><x:v>a_x000D_b &#233;</x:v></x:c></x:row><x:row r="10"/>` +
 		`<x:row r="11"><x:c r="A11" t="b"><x:v>2</x:v></x:c><x:c r="B11"><x:v>abc</x:v></x:c></x:row>` +
+		`<x:row r="12"><x:c r="A12" t="inlineStr"><x:is><x:t>#N/A</x:t></x:is></x:c><x:c r="B12" t="str"><x:f>"#REF!"</x:f><x:v>#REF!</x:v></x:c></x:row>` +
+		`<x:row r="13"><x:c r="A13" t="e"><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c><x:c r="B13" t="e"/></x:row>` +
 		`</x:sheetData></x:worksheet>`
 	data := zipOf(t, minimalParts(sheet), zip.Deflate)
 	r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
@@ -168,9 +170,13 @@ func TestXLSXHandmade(t *testing.T) {
 	want := `info: format=xlsx encoding= delimiter="" sheet="Only"
 header: ["Name" "Note"]
 row 2: ["Jo & Co" "#N/A"]
+  error: column=1 ref="B2" code=cell_error: cell B2 holds Excel's error #N/A, not a value
 row 9: ["" "a\rb é"]
 row 11: ["" "abc"]
   error: column=0 ref="A11" code=bad_cell: boolean cell holds "2"
+row 12: ["#N/A" "#REF!"]
+row 13: ["#DIV/0!" ""]
+  error: column=0 ref="A13" code=cell_error: cell A13 holds Excel's error #DIV/0!, not a value
 EOF
 `
 	if got != want {

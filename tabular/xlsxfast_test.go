@@ -55,6 +55,7 @@ func TestXLSXFastCellsReadAsTokens(t *testing.T) {
 header: ["Name" "Phone" "Seats"]
 row 2: ["Jo & Co é a\rb 1 > 0" " 0042 " "3.5"]
 row 3: ["" "TRUE" "#N/A"]
+  error: column=2 ref="C3" code=cell_error: cell C3 holds Excel's error #N/A, not a value
 row 4: ["" "z" ""]
 row 5: ["" "" "5"]
 EOF

@@ -437,8 +437,16 @@ func (s *sheetParser) cellText() (string, *RowError, error) {
 			return "", nil, fatalf(CodeBadXLSX, "cannot read the workbook's shared strings back from their temporary file: %v", err)
 		}
 		return v, nil, nil
-	case "inlineStr", "str", "e":
+	case "inlineStr", "str":
 		return unescapeOOXML(string(s.val)), nil, nil
+	case "e":
+		// An error value (#N/A, #REF!…), typed or a formula's cached
+		// result: a failed lookup is not a company named "#N/A".
+		v := unescapeOOXML(string(s.val))
+		if v == "" {
+			return "", nil, nil
+		}
+		return v, &RowError{Code: CodeCellError, Message: fmt.Sprintf("cell %s holds Excel's error %s, not a value", CellRef(s.col, s.rowNum), v)}, nil
 	case "b":
 		switch string(s.val) {
 		case "1", "true":
