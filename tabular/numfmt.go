@@ -15,18 +15,23 @@ const (
 	kindDate                   // YYYY-MM-DD, plus " hh:mm:ss" when there is a time part
 	kindTime                   // hh:mm:ss
 	kindPadded                 // integer zero-padded to pad digits ("00000")
+	kindDigits                 // integer laid out in digit placeholders and literal text ("00000-0000")
 )
 
 type numStyle struct {
 	kind numKind
 	pad  int
+	// digits is kindDigits's layout. What it does not render (a
+	// fraction, a negative number) shows as before it: zero-padded to pad
+	// digits when pad > 0, else as General.
+	digits *digitFormat
 }
 
 // builtinStyle classifies Excel's built-in number format ids.
 func builtinStyle(id int) numStyle {
 	switch {
 	case id == 1:
-		return numStyle{kindPadded, 1}
+		return numStyle{kind: kindPadded, pad: 1}
 	case id >= 14 && id <= 17, id == 22, id >= 27 && id <= 36, id >= 50 && id <= 58:
 		// 27–36 and 50–58 are the East Asian built-in date formats.
 		return numStyle{kind: kindDate}
@@ -37,8 +42,9 @@ func builtinStyle(id int) numStyle {
 }
 
 // customStyle classifies a custom format code. Only the first section
-// (positive numbers) matters; quoted text, [brackets] and escaped
-// characters are not format letters.
+// (positive numbers) matters, but for a digit layout with a condition
+// (parseDigitFormat); quoted text, [brackets] and escaped characters are
+// not format letters.
 func customStyle(code string) numStyle {
 	var b strings.Builder
 	inQuote := false
@@ -76,8 +82,15 @@ func customStyle(code string) numStyle {
 	if strings.Contains(f, "m") && !strings.Contains(f, "e") { // "mmm": month names
 		return numStyle{kind: kindDate}
 	}
+	pad := 0
 	if strings.Trim(f, "0") == "" {
-		return numStyle{kindPadded, len(f)}
+		pad = len(f)
+	}
+	if d := parseDigitFormat(code); d != nil {
+		return numStyle{kind: kindDigits, pad: pad, digits: d}
+	}
+	if pad > 0 {
+		return numStyle{kind: kindPadded, pad: pad}
 	}
 	return numStyle{}
 }
@@ -99,19 +112,33 @@ func formatNumber(v string, st numStyle, date1904 bool) (string, bool) {
 		if f >= 0 && f <= maxSerial {
 			return formatSerial(f, st.kind, date1904), true
 		}
-	case kindPadded:
-		if r := math.Round(f); math.Abs(r) < 1e15 {
-			s := strconv.FormatInt(int64(math.Abs(r)), 10)
-			if len(s) < st.pad {
-				s = strings.Repeat("0", st.pad-len(s)) + s
-			}
-			if r < 0 {
-				s = "-" + s
-			}
+	case kindDigits:
+		if s, ok := st.digits.format(f); ok {
 			return s, true
+		}
+		if st.pad > 0 && math.Abs(math.Round(f)) < 1e15 {
+			return formatPadded(f, st.pad), true
+		}
+	case kindPadded:
+		if math.Abs(math.Round(f)) < 1e15 {
+			return formatPadded(f, st.pad), true
 		}
 	}
 	return formatGeneral(f), true
+}
+
+// formatPadded rounds f, of less than 1e15, to an integer of at least
+// pad digits.
+func formatPadded(f float64, pad int) string {
+	r := math.Round(f)
+	s := strconv.FormatInt(int64(math.Abs(r)), 10)
+	if len(s) < pad {
+		s = strings.Repeat("0", pad-len(s)) + s
+	}
+	if r < 0 {
+		s = "-" + s
+	}
+	return s
 }
 
 // isPlainInteger reports an optionally negative run of at most 15 digits
