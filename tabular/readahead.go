@@ -38,10 +38,7 @@ func newReadAhead(r io.Reader) *readAhead {
 			case <-ra.done:
 				return
 			}
-			n, err := io.ReadFull(r, b[:cap(b)])
-			if err == io.ErrUnexpectedEOF {
-				err = io.EOF
-			}
+			n, err := fill(r, b[:cap(b)])
 			select {
 			case ra.full <- aheadBlock{b[:n], err}:
 			case <-ra.done:
@@ -75,4 +72,19 @@ func (ra *readAhead) Read(p []byte) (int, error) {
 func (ra *readAhead) Close() {
 	ra.stop.Do(func() { close(ra.done) })
 	<-ra.finished
+}
+
+// fill reads into b until it is full or r fails, like io.ReadFull but
+// keeping r's own error: a deflated part cut short reports
+// io.ErrUnexpectedEOF, which must not pass for its end.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := r.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

@@ -121,7 +121,7 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 	ahead := newReadAhead(part)
 	x := &xlsxReader{
 		info:   Info{Format: "xlsx", Sheet: sh.name},
-		sheet:  newSheetParser(ahead, wb),
+		sheet:  newSheetParser(ahead, wb, sh.path),
 		part:   part,
 		ahead:  ahead,
 		wb:     wb,
@@ -131,6 +131,7 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 	for {
 		ok, err := x.sheet.nextRow()
 		if err != nil {
+			err = x.sheet.orDamage(err)
 			x.closeSheet()
 			return nil, err
 		}
@@ -203,7 +204,7 @@ func (x *xlsxReader) Next() (Row, error) {
 	for {
 		ok, err := x.sheet.nextRow()
 		if err != nil {
-			return Row{}, err
+			return Row{}, x.sheet.orDamage(err)
 		}
 		if !ok {
 			return Row{}, io.EOF
@@ -271,6 +272,10 @@ func partError(name string, err error) *FatalError {
 		return fe
 	case errors.Is(err, errZipBomb):
 		return fatalf(CodeTooLarge, "%s expands too much when uncompressed (possible zip bomb)", name)
+	case errors.Is(err, zip.ErrChecksum):
+		return fatalf(CodeBadXLSX, "the workbook is damaged: %s fails its checksum", name)
+	case damaged(err):
+		return fatalf(CodeBadXLSX, "the workbook is damaged: %s is corrupt (%v)", name, err)
 	}
 	return fatalf(CodeBadXLSX, "cannot read %s in the workbook: %v", name, err)
 }
@@ -282,6 +287,23 @@ func (wb *workbook) unmarshal(name string, v any) error {
 	}
 	defer rc.Close()
 	if err := xml.NewDecoder(rc).Decode(v); err != nil {
+		return partError(name, err)
+	}
+	return drainPart(name, rc)
+}
+
+// damaged reports an error of a part's compressed data: corrupt, cut
+// short, longer than the zip directory says, or failing its checksum.
+func damaged(err error) bool {
+	return errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, new(flate.CorruptInputError))
+}
+
+// drainPart reads a part to its end, where the zip reader checks its
+// checksum: a damaged part must fail rather than give garbled content.
+// What follows the content read is usually a few bytes.
+func drainPart(name string, r io.Reader) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
 		return partError(name, err)
 	}
 	return nil

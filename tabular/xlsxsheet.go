@@ -3,6 +3,7 @@ package tabular
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -45,8 +46,8 @@ type sheetParser struct {
 	phonetic int
 }
 
-func newSheetParser(r io.Reader, wb *workbook) *sheetParser {
-	return &sheetParser{tok: newXMLTok(bufio.NewReaderSize(r, 256<<10), wb.maxCell+1024), wb: wb}
+func newSheetParser(r io.Reader, wb *workbook, name string) *sheetParser {
+	return &sheetParser{tok: newXMLTok(bufio.NewReaderSize(r, 256<<10), wb.maxCell+1024), wb: wb, name: name}
 }
 
 // CellRef returns the A1-style reference of a 0-based column and a row number.
@@ -93,7 +94,28 @@ func (s *sheetParser) fail(err error) error {
 	if err == errTokenTooLong {
 		return fatalf(CodeCellTooLarge, "a cell in row %d of the sheet is larger than %d bytes", s.rowNum, s.wb.maxCell)
 	}
-	return partError("the worksheet", err)
+	return partError(s.name, err)
+}
+
+// orDamage returns the error of a damaged part instead of err, a fault
+// found in the sheet's XML, when the rest of the part shows damage: a
+// corrupt part inflates to garbage before its checksum fails.
+func (s *sheetParser) orDamage(err error) error {
+	var fe *FatalError
+	if !errors.As(err, &fe) || (fe.Code != CodeBadXLSX && fe.Code != CodeCellTooLarge) {
+		return err
+	}
+	if _, derr := io.Copy(io.Discard, s.tok.br); derr != nil && damaged(derr) {
+		return partError(s.name, derr)
+	}
+	return err
+}
+
+// finish reads the part to its end after the sheet data, so that a
+// damaged part fails its checksum before any row is used: the counting
+// pass reads every row, and its error comes before the import writes.
+func (s *sheetParser) finish() error {
+	return drainPart(s.name, s.tok.br)
 }
 
 // nextRow reads the next <row> into s.cells. It returns false at the end
@@ -178,7 +200,7 @@ func (s *sheetParser) nextRow() (bool, error) {
 			switch string(t.name) {
 			case "sheetData":
 				s.done = true
-				return false, nil
+				return false, s.finish()
 			case "row":
 				if inRow {
 					return true, nil
