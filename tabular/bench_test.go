@@ -117,3 +117,38 @@ func BenchmarkXLSX(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/time.Since(start).Seconds(), "rows/s")
 }
+
+// BenchmarkXLSXSharedStrings reads 100k rows of 3 shared strings each,
+// as Excel writes them (in order of first use, a third of them used
+// again), the table in memory and in its temporary file.
+func BenchmarkXLSXSharedStrings(b *testing.B) {
+	const n = 200_000
+	refs := make([]int, 0, 300_000)
+	for i := range 100_000 {
+		refs = append(refs, 2*i, 2*i+1, i%1000)
+	}
+	data := sstWorkbook(b, n, refs)
+	for _, c := range []struct {
+		name      string
+		mem, ends int
+	}{{"memory", 16 << 20, sstMemEnds}, {"file", 0, sstMemEnds}, {"file-ends-in-file", 0, 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			defer func(m, e int) { sstMemBytes, sstMemEnds = m, e }(sstMemBytes, sstMemEnds)
+			sstMemBytes, sstMemEnds = c.mem, c.ends
+			for b.Loop() {
+				r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					if _, err := r.Next(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+				r.Close()
+			}
+		})
+	}
+}

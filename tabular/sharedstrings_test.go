@@ -92,8 +92,11 @@ func TestSharedStringsInAFile(t *testing.T) {
 		if !strings.Contains(want, `"rich 7 & run"`) || !strings.Contains(want, `"sss 3 é\r"`) || strings.Count(want, "\nrow ") != n {
 			t.Fatalf("%s: unexpected rows:\n%.600s", name, want)
 		}
-		for _, c := range []struct{ mem, window, recent int }{{1 << 10, 1 << 20, 1 << 16}, {64, 256, 1 << 16}, {64, 256, 8}, {0, 64, 1}} {
+		for _, c := range []struct{ mem, window, recent, ends int }{{1 << 10, 1 << 20, 1 << 16, 1 << 22}, {64, 256, 1 << 16, 1 << 22}, {64, 256, 8, 1 << 22}, {0, 64, 1, 1 << 22},
+			{0, 1 << 20, 1 << 16, 0}, {64, 256, 8, 100}, {0, 64, 1, 1}} {
+			sstMemEnds = c.ends
 			got, spilled := readSST(t, data, c.mem, c.window, c.recent)
+			sstMemEnds = 4 << 20
 			if !spilled {
 				t.Fatalf("%s %+v: the strings stayed in memory", name, c)
 			}
@@ -309,7 +312,10 @@ func TestXLSXNarrow(t *testing.T) {
 			rows = append(rows, got)
 		}
 	}
-	for _, mem := range []int{16 << 20, 0} {
+	defer func(n int) { sstMemEnds = n }(sstMemEnds)
+	for _, c := range []struct{ mem, ends int }{{16 << 20, 1 << 22}, {0, 1 << 22}, {0, 0}, {0, 7}} {
+		mem := c.mem
+		sstMemEnds = c.ends
 		full := read(mem, nil)
 		if len(full) != 5 || full[2].err == "" || full[3].err == "" {
 			t.Fatalf("memory %d: unexpected rows %+v", mem, full)

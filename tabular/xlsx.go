@@ -15,21 +15,38 @@ import (
 	"github.com/klauspost/compress/flate"
 )
 
-// Limits against zip bombs and oversized parts. Parts are streamed, so the
-// sheet limit bounds time, not memory; shared strings are held in memory.
+// Limits against zip bombs and oversized parts. Parts are streamed, so
+// the limits bound time and temporary disk, not memory: shared strings
+// past sstMemBytes go to a temporary file, and their count bounds the
+// ends kept of them (sstMemEnds).
 const (
-	maxXLSXTotalBytes   = 4 << 30   // all parts, uncompressed
-	maxXLSXRatio        = 500       // uncompressed/compressed, once past ratioFloor
-	ratioFloor          = 8 << 20   // small parts may compress very well
-	maxSharedStrings    = 256 << 20 // bytes of sharedStrings.xml
-	maxMetaPartBytes    = 32 << 20  // workbook, rels, styles
-	maxSharedStringsNum = 1 << 24
+	maxXLSXTotalBytes = 4 << 30 // all parts, uncompressed
+	maxXLSXRatio      = 500     // uncompressed/compressed, once past ratioFloor
+	ratioFloor        = 8 << 20 // small parts may compress very well
+	// maxSharedStrings is the most bytes of sharedStrings.xml. A
+	// million contacts with a notes column took 296 MB; the text's ends
+	// in its file are 32-bit, and the text is no longer than the XML.
+	maxSharedStrings = 2 << 30
+	maxMetaPartBytes = 32 << 20 // workbook, rels, styles
 )
+
+// maxSharedStringsNum bounds the shared strings, empty ones too, and so
+// the time and temporary disk they take: <si/> is 5 bytes of XML, and a
+// few bits zipped. A variable for tests.
+var maxSharedStringsNum = 1 << 24
 
 // zipBudget counts uncompressed bytes read from all parts of one workbook.
 type zipBudget struct{ total int64 }
 
-var errZipBomb = errors.New("zip bomb")
+var (
+	errZipBomb          = errors.New("zip bomb")
+	errWorkbookTooLarge = errors.New("workbook too large")
+)
+
+// partTooLarge is a part past its own size limit.
+type partTooLarge struct{ limit int64 }
+
+func (e partTooLarge) Error() string { return fmt.Sprintf("larger than %d bytes", e.limit) }
 
 // limitedPart reads one zip entry, failing once it expands past the limits.
 type limitedPart struct {
@@ -43,11 +60,23 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 	n, err := l.rc.Read(p)
 	l.n += int64(n)
 	l.budget.total += int64(n)
-	if l.n > l.limit || l.budget.total > maxXLSXTotalBytes ||
-		(l.n > ratioFloor && l.n > (l.compressed+1)*maxXLSXRatio) {
+	switch {
+	case l.n > l.limit:
+		return n, partTooLarge{l.limit}
+	case l.budget.total > maxXLSXTotalBytes:
+		return n, errWorkbookTooLarge
+	case l.n > ratioFloor && l.n > (l.compressed+1)*maxXLSXRatio:
 		return n, errZipBomb
 	}
 	return n, err
+}
+
+// sizeText writes a limit of bytes in MB or GB.
+func sizeText(n int64) string {
+	if n >= 1<<30 && n%(1<<30) == 0 {
+		return fmt.Sprintf("%d GB", n>>30)
+	}
+	return fmt.Sprintf("%d MB", n>>20)
 }
 
 func (l *limitedPart) Close() error { return l.rc.Close() }
@@ -267,11 +296,16 @@ func (wb *workbook) open(name string, limit int64) (io.ReadCloser, error) {
 // partError turns a read error of a part into a FatalError.
 func partError(name string, err error) *FatalError {
 	var fe *FatalError
+	var tl partTooLarge
 	switch {
 	case errors.As(err, &fe):
 		return fe
 	case errors.Is(err, errZipBomb):
-		return fatalf(CodeTooLarge, "%s expands too much when uncompressed (possible zip bomb)", name)
+		return fatalf(CodeTooLarge, "%s expands more than %d times when uncompressed (possible zip bomb)", name, maxXLSXRatio)
+	case errors.Is(err, errWorkbookTooLarge):
+		return fatalf(CodeTooLarge, "the workbook is larger than %s uncompressed, the most Roster reads (at %s)", sizeText(maxXLSXTotalBytes), name)
+	case errors.As(err, &tl):
+		return fatalf(CodeTooLarge, "%s is larger than %s uncompressed, the most Roster reads of that part", name, sizeText(tl.limit))
 	case errors.Is(err, zip.ErrChecksum):
 		return fatalf(CodeBadXLSX, "the workbook is damaged: %s fails its checksum", name)
 	case damaged(err):
@@ -539,8 +573,8 @@ func (wb *workbook) loadSharedStrings() error {
 				// run left open must not blank the strings after it.
 				inSI, inT, phonetic, buf = true, false, 0, buf[:0]
 				if t.kind == tokEmpty {
-					if err := wb.sst.add(""); err != nil {
-						return sharedStringsError(err)
+					if err := wb.addShared(nil); err != nil {
+						return err
 					}
 					inSI = false
 				}

@@ -389,7 +389,7 @@ func (s *sheetParser) endCell() error {
 	var rerr *RowError
 	var err error
 	if s.typ == "s" && s.col < len(s.elide) && s.elide[s.col] {
-		v, rerr = s.elided()
+		v, rerr, err = s.elided()
 	} else {
 		v, rerr, err = s.cellText()
 	}
@@ -424,19 +424,26 @@ func (s *sheetParser) endCell() error {
 // caller does not read: whether the string is empty is known from the
 // table's index alone, with the same error as cellText's for a string
 // that does not exist.
-func (s *sheetParser) elided() (string, *RowError) {
+func (s *sheetParser) elided() (string, *RowError, error) {
 	i, ok := atoiBytes(s.val)
 	if !ok {
 		i = -1
 	}
 	empty, err := s.wb.sst.empty(i)
 	switch {
+	case err == errNoSharedString:
+		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
 	case err != nil:
-		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}
+		return "", nil, sharedStringsReadError(err)
 	case empty:
-		return "", nil
+		return "", nil, nil
 	}
-	return elidedText, nil
+	return elidedText, nil, nil
+}
+
+// sharedStringsReadError is a failure to read the shared strings' file.
+func sharedStringsReadError(err error) *FatalError {
+	return fatalf(CodeBadXLSX, "cannot read the workbook's shared strings back from their temporary file: %v", err)
 }
 
 // elidedText is the text of an elided cell that holds a value.
@@ -456,7 +463,7 @@ func (s *sheetParser) cellText() (string, *RowError, error) {
 			return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
 		}
 		if err != nil {
-			return "", nil, fatalf(CodeBadXLSX, "cannot read the workbook's shared strings back from their temporary file: %v", err)
+			return "", nil, sharedStringsReadError(err)
 		}
 		return v, nil, nil
 	case "inlineStr", "str":
