@@ -250,28 +250,28 @@ func (t *sharedStrings) get(i int) (string, error) {
 	return s, nil
 }
 
-// empty reports whether string i is empty, without reading it; an
-// error is errNoSharedString.
-func (t *sharedStrings) empty(i int) (bool, error) {
+// size returns the length of string i, without reading it; an error is
+// errNoSharedString or the file failing.
+func (t *sharedStrings) size(i int) (int, error) {
 	if t.file == nil {
 		if i < 0 || i >= len(t.mem) {
-			return false, errNoSharedString
+			return 0, errNoSharedString
 		}
-		return t.mem[i] == "", nil
+		return len(t.mem[i]), nil
 	}
 	if i < 0 || i >= t.n {
-		return false, errNoSharedString
+		return 0, errNoSharedString
 	}
 	if i >= len(t.ends) {
 		if s, ok := t.recent[i]; ok {
-			return s == "", nil
+			return len(s), nil
 		}
 	}
 	start, end, err := t.span(i)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	return start == end, nil
+	return int(end - start), nil
 }
 
 // inWindow returns the text from start to end if the window holds it.

@@ -148,9 +148,11 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 		return nil, err
 	}
 	ahead := newReadAhead(part)
+	sheet := newSheetParser(ahead, wb, sh.path)
+	sheet.maxExpanded = maxXLSXRatio * (int64(wb.files[strings.ToLower(strings.TrimPrefix(sh.path, "/"))].CompressedSize64) + wb.sstZipped + 1)
 	x := &xlsxReader{
 		info:   Info{Format: "xlsx", Sheet: sh.name},
-		sheet:  newSheetParser(ahead, wb, sh.path),
+		sheet:  sheet,
 		part:   part,
 		ahead:  ahead,
 		wb:     wb,
@@ -259,14 +261,15 @@ func (x *xlsxReader) Next() (Row, error) {
 
 // workbook holds the parts of the package needed to read one sheet.
 type workbook struct {
-	files    map[string]*zip.File
-	budget   *zipBudget
-	maxCell  int
-	wbPath   string
-	sheets   []sheetInfo
-	date1904 bool
-	styles   []numStyle
-	sst      sharedStrings
+	files     map[string]*zip.File
+	budget    *zipBudget
+	maxCell   int
+	wbPath    string
+	sheets    []sheetInfo
+	date1904  bool
+	styles    []numStyle
+	sst       sharedStrings
+	sstZipped int64 // the shared strings' part's zipped size
 }
 
 type sheetInfo struct {
@@ -542,6 +545,7 @@ func (wb *workbook) loadSharedStrings() error {
 	if err != nil {
 		return err
 	}
+	wb.sstZipped = int64(wb.files[strings.ToLower(strings.TrimPrefix(p, "/"))].CompressedSize64)
 	defer rc.Close()
 	ahead := newReadAhead(rc) // inflating beside the parsing
 	defer ahead.Close()

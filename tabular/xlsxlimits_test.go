@@ -69,3 +69,52 @@ func TestSharedStringsTinyOnesSpill(t *testing.T) {
 		t.Errorf("read back from the file:\n%.300s\nwant:\n%.300s", got, want)
 	}
 }
+
+// Rows that all name one long shared string give text far beyond what
+// the workbook zips to, as a zip bomb does: the reading fails once past
+// the ratio, narrowed (the pass that counts rows) or not, and whether the
+// table is in memory or in its file.
+func TestXLSXSharedStringAmplification(t *testing.T) {
+	long := strings.Repeat("A", 1<<20)
+	data := sameStringRows(t, long, 40)
+	for _, mem := range []int{16 << 20, 0} {
+		for _, narrow := range []bool{false, true} {
+			func() {
+				defer func(m int) { sstMemBytes = m }(sstMemBytes)
+				sstMemBytes = mem
+				r, err := NewXLSX(bytes.NewReader(data), int64(len(data)), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer r.Close()
+				if narrow {
+					r.(Narrower).Narrow([]bool{false})
+				}
+				rows := 0
+				for err == nil {
+					_, err = r.Next()
+					rows++
+				}
+				var fe *FatalError
+				if !errors.As(err, &fe) || fe.Code != CodeTooLarge || !strings.Contains(fe.Message, "repeat long shared strings") {
+					t.Errorf("memory %d, narrowed %v: got %v after %d rows", mem, narrow, err, rows)
+				}
+			}()
+		}
+	}
+	// The same string named a few times is a cell like any other.
+	few := sameStringRows(t, long, 4)
+	if n, err := readToEnd(few); err != nil || n != 4 {
+		t.Errorf("4 rows: %d, %v", n, err)
+	}
+}
+
+// sameStringRows is a workbook of n rows that all name one shared string.
+func sameStringRows(t testing.TB, text string, n int) []byte {
+	parts := minimalParts(sheetHead + `<row><c t="inlineStr"><is><t>a</t></is></c></row>` +
+		strings.Repeat(`<row><c t="s"><v>0</v></c></row>`, n) + sheetTail)
+	parts["xl/sharedStrings.xml"] = `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>` + text + `</t></si></sst>`
+	parts["xl/_rels/workbook.xml.rels"] = strings.Replace(parts["xl/_rels/workbook.xml.rels"], `</Relationships>`,
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`, 1)
+	return zipOf(t, parts, zip.Deflate)
+}

@@ -34,6 +34,9 @@ type sheetParser struct {
 	// elide are the columns whose text the caller does not read
 	// (Narrower): their shared strings are not looked up.
 	elide []bool
+	// expanded counts the text of the shared strings the cells name, up
+	// to maxExpanded (see expand).
+	expanded, maxExpanded int64
 
 	// current cell
 	col      int
@@ -429,16 +432,35 @@ func (s *sheetParser) elided() (string, *RowError, error) {
 	if !ok {
 		i = -1
 	}
-	empty, err := s.wb.sst.empty(i)
+	n, err := s.wb.sst.size(i)
 	switch {
 	case err == errNoSharedString:
 		return "", &RowError{Code: CodeBadCell, Message: fmt.Sprintf("shared string %q does not exist", s.val)}, nil
 	case err != nil:
 		return "", nil, sharedStringsReadError(err)
-	case empty:
+	case n == 0:
 		return "", nil, nil
 	}
+	if err := s.expand(n); err != nil {
+		return "", nil, err
+	}
 	return elidedText, nil, nil
+}
+
+// expand counts n bytes of shared string text given for a cell. A cell
+// naming a shared string is a few bytes of XML whatever the string's
+// length: a workbook of a few kilobytes whose rows all name one string of
+// a megabyte gave gigabytes of rows (2,000 rows filled a 2 GB journal).
+// The text so given is held to the zip bomb ratio, against the zipped
+// size of the sheet and of the shared strings, as the XML read is; a
+// workbook saved by Excel gives about as much text as it zips to.
+func (s *sheetParser) expand(n int) error {
+	s.expanded += int64(n)
+	if s.expanded > ratioFloor && s.expanded > s.maxExpanded {
+		return fatalf(CodeTooLarge, "cell %s: the sheet's cells repeat long shared strings, more than %d times the workbook's zipped size in all (possible zip bomb)",
+			CellRef(s.col, s.rowNum), maxXLSXRatio)
+	}
+	return nil
 }
 
 // sharedStringsReadError is a failure to read the shared strings' file.
@@ -464,6 +486,9 @@ func (s *sheetParser) cellText() (string, *RowError, error) {
 		}
 		if err != nil {
 			return "", nil, sharedStringsReadError(err)
+		}
+		if err := s.expand(len(v)); err != nil {
+			return "", nil, err
 		}
 		return v, nil, nil
 	case "inlineStr", "str":
