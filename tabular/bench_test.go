@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/transform"
 )
@@ -148,6 +149,35 @@ func BenchmarkXLSXSharedStrings(b *testing.B) {
 					}
 				}
 				r.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkSniffEncoding times encoding detection on a full sniff window
+// of legacy text, the case that decodes the sample with every candidate.
+func BenchmarkSniffEncoding(b *testing.B) {
+	kr, _, err := transform.Bytes(korean.EUCKR.NewEncoder(), benchCSV(20_000, true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	line, err := charmap.Windows1252.NewEncoder().String("1,Jürgen,Groß,j@x.de,+49 30 1234,\"Müller GmbH\",Köln,DE,50667,Café Crème für René\n")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var west bytes.Buffer
+	for west.Len() < sniffBytes {
+		west.WriteString(line)
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"cp949", kr[:sniffBytes]}, {"windows-1252", west.Bytes()[:sniffBytes]}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, ferr := sniffEncoding(c.data, true); ferr != nil {
+					b.Fatal(ferr)
+				}
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/encoding/unicode/utf32"
+	"golang.org/x/text/transform"
 )
 
 // textEncoding is a decodable encoding with the name reported in Info.
@@ -160,27 +161,109 @@ func validUTF8Prefix(b []byte, truncated bool) bool {
 	return utf8.Valid(b)
 }
 
-// mostlyUTF8 reports whether sample is UTF-8 text with a few bad bytes,
-// which then fail their rows, rather than text in a legacy encoding. Those
-// form valid multi-byte UTF-8 sequences only by chance: in the public
-// corpora (windows-125x, CP949, GBK, Big5, Shift_JIS, EUC…) there are at
-// most a third as many as invalid bytes, so it takes three times as many.
+// mostlyUTF8 reports whether sample is UTF-8 text with some bad bytes,
+// which then fail their rows, rather than text in a legacy encoding: a file
+// written by a UTF-8 export with rows appended by a program that writes
+// windows-1252. Legacy bytes form valid multi-byte UTF-8 sequences by
+// chance, but those decode to letters of no particular script (ѕ, ĳ, ي) or
+// rare ideographs; sequences that decode to an accented Latin letter beside
+// an ASCII one ("Jürgen"), or to common Hangul, kana or ideographs, they
+// hardly ever form (none in the public corpora of windows-125x, CP949, GBK,
+// Big5, Shift_JIS, EUC…). Two of those are evidence enough unless invalid
+// bytes far outnumber them: reading such a file as UTF-8 fails the few
+// legacy rows loudly, where reading it as legacy text would garble the
+// UTF-8 rows silently.
 func mostlyUTF8(sample []byte) bool {
-	valid, invalid := 0, 0
+	telling, invalid := 0, 0
+	prevASCIILetter := false
 	for b := sample; len(b) > 0; {
-		if b[0] < utf8.RuneSelf {
+		if c := b[0]; c < utf8.RuneSelf {
+			prevASCIILetter = 'a' <= c|0x20 && c|0x20 <= 'z'
 			b = b[1:]
 			continue
 		}
 		r, size := utf8.DecodeRune(b)
+		b = b[size:]
 		if r == utf8.RuneError && size <= 1 {
 			invalid++
-		} else {
-			valid++
+			prevASCIILetter = false
+			continue
 		}
-		b = b[size:]
+		if utf8Telling(r, prevASCIILetter, b) {
+			telling++
+		}
+		prevASCIILetter = false
 	}
-	return valid >= 3 && valid >= 3*invalid
+	return telling >= 2 && telling*4 >= invalid
+}
+
+// legacyLookalike reports whether sample, valid UTF-8, is as likely a
+// few Chinese, Japanese or Korean names in a legacy encoding: two GBK
+// characters can spell a valid UTF-8 sequence ("李娜" is no UTF-8, but
+// some pairs are). That is so when its UTF-8 reading holds few non-ASCII
+// characters and none that legacy bytes rarely spell (see utf8Telling),
+// while a legacy reading explains nearly every byte as common text.
+func legacyLookalike(sample []byte) (textEncoding, bool) {
+	seqs, high := 0, 0
+	prevASCIILetter := false
+	for b := sample; len(b) > 0; {
+		if c := b[0]; c < utf8.RuneSelf {
+			prevASCIILetter = 'a' <= c|0x20 && c|0x20 <= 'z'
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		if utf8Telling(r, prevASCIILetter, b) || seqs >= 8 {
+			return textEncoding{}, false
+		}
+		seqs++
+		high += size
+		prevASCIILetter = false
+	}
+	if seqs == 0 {
+		return textEncoding{}, false
+	}
+	e, rivals, ok := detectLegacy(sample, false)
+	if !ok && len(rivals) > 0 {
+		// Too close to call between legacy readings: the best of them.
+		e, _ = lookupEncoding(rivals[0])
+	} else if !ok {
+		return textEncoding{}, false
+	}
+	if singleByte(e) {
+		return textEncoding{}, false
+	}
+	dec, _, err := transform.Bytes(e.enc.NewDecoder(), nonASCIILines(sample))
+	if err != nil {
+		return textEncoding{}, false
+	}
+	points, bad, _ := plausibility(dec, e)
+	return e, bad == 0 && points >= float64(high)*3/4 && points >= refuseMargin
+}
+
+// utf8Telling reports whether r, validly UTF-8 encoded, is one that legacy
+// bytes rarely spell by chance: a Latin letter touching an ASCII letter
+// (prev says whether one comes before; rest is what follows), or a common
+// Hangul syllable, kana or ideograph.
+func utf8Telling(r rune, prev bool, rest []byte) bool {
+	switch {
+	case r >= 0xC0 && r <= 0x24F && r != 0xD7 && r != 0xF7:
+		if prev {
+			return true
+		}
+		if len(rest) > 0 {
+			c := rest[0] | 0x20
+			return 'a' <= c && c <= 'z'
+		}
+	case r >= 0x3041 && r <= 0x30FA:
+		return true
+	case r >= 0xAC00 && r <= 0xD7A3:
+		return commonHangul[r]
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return commonHanzi[r]
+	}
+	return false
 }
 
 // sniffEncoding chooses the encoding of a text file from its first bytes.
@@ -202,14 +285,30 @@ func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalErro
 	if looksBinary(sample) {
 		return textEncoding{}, 0, fatalf(CodeNotText, "the file is not a text or XLSX file")
 	}
-	if validUTF8Prefix(sample, truncated) || mostlyUTF8(sample) {
+	if validUTF8Prefix(sample, truncated) {
+		if e, ok := legacyLookalike(sample); ok {
+			return textEncoding{}, 0, ambiguousEncoding([]string{e.name, "utf-8"})
+		}
 		return encUTF8, 0, nil
 	}
-	e, ok := detectLegacy(sample, truncated)
+	if mostlyUTF8(sample) {
+		return encUTF8, 0, nil
+	}
+	e, rivals, ok := detectLegacy(sample, truncated)
 	if !ok {
+		if len(rivals) > 0 {
+			return textEncoding{}, 0, ambiguousEncoding(rivals)
+		}
 		return textEncoding{}, 0, fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
 	}
 	return e, 0, nil
+}
+
+// ambiguousEncoding is the refusal to guess between encodings that read
+// the file as different, equally plausible text (names, most likely first).
+func ambiguousEncoding(names []string) *FatalError {
+	return fatalf(CodeBadEncoding, "cannot tell the file's text encoding: it reads as plausible but different text in %s; choose the encoding (--encoding %s, say) or save the file as UTF-8",
+		strings.Join(names, " and in "), names[0])
 }
 
 // KnownEncoding reports whether name is an encoding Options.Encoding
