@@ -222,7 +222,7 @@ func (s *Store) loadMemberships(ctx context.Context, q queryer, tenantID int64, 
 		byID[c.ID] = c
 		ids = append(ids, c.ID)
 	}
-	in, args := s.inList("m.contact_id", ids)
+	in, args := inList(s, "m.contact_id", ids)
 	rows, err := q.QueryContext(ctx, s.Q(`SELECT m.contact_id, m.company_id, c.name, m.view_all_tickets
 		FROM memberships m JOIN companies c ON c.id = m.company_id
 		WHERE m.tenant_id = ? AND `+in+` ORDER BY m.contact_id, m.position`), append([]any{tenantID}, args...)...)

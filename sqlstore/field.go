@@ -83,10 +83,7 @@ func (s *Store) DeleteField(ctx context.Context, tenantID int64, kind roster.Kin
 			return roster.Errorf(roster.ENOTFOUND, "%s field %q not found", strings.TrimSuffix(string(kind), "s"), key)
 		}
 		// Values live in each record's JSON; rewrite only the records that hold the key.
-		table := "contacts"
-		if kind == roster.KindCompanies {
-			table = "companies"
-		}
+		table := tableOf(kind)
 		rows, err := tx.QueryContext(ctx, s.Q(`SELECT id, custom FROM `+table+` WHERE tenant_id = ? AND custom LIKE ? ESCAPE '\'`),
 			tenantID, "%"+escapeLike(`"`+key+`":`)+"%")
 		if err != nil {

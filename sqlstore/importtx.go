@@ -261,25 +261,15 @@ func (t *importTx) exec(query string, args ...any) error {
 const lookupChunk = 500
 
 // lookup runs query, which ends in the column to look up, for keys
-// ("col IN (…)" in chunks, or one array "col IN (SELECT unnest(…))" where
-// arrays are taken: as a semi-join the planner can hash it, where
-// "col = ANY(array)" on a table it still thinks small would compare every
-// row with every key),
-// calling scan for each row. Pending writes go first so reads see them.
+// (inList, in chunks where the database takes no arrays), calling scan
+// for each row. Pending writes go first so reads see them.
 func lookup[K string | int64](t *importTx, query string, keys []K, scan func(*sql.Rows) error) error {
 	if err := t.flush(); err != nil {
 		return err
 	}
 	return inChunks(t, keys, func(part []K) (string, []any) {
-		if t.s.Dialect.Arrays {
-			return query + " IN (SELECT unnest(?::" + arrayType(part) + "))", []any{t.tenantID, part}
-		}
-		args := make([]any, 0, len(part)+1)
-		args = append(args, t.tenantID)
-		for _, k := range part {
-			args = append(args, k)
-		}
-		return query + " IN (" + placeholders(len(part)) + ")", args
+		q, args := inList(t.s, query, part)
+		return q, append([]any{t.tenantID}, args...)
 	}, scan)
 }
 
@@ -301,17 +291,7 @@ func inChunks[K string | int64](t *importTx, keys []K, build func(part []K) (str
 
 // scanRows runs query and calls scan for each row.
 func (t *importTx) scanRows(query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := t.tx.QueryContext(t.ctx, t.s.Q(query), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return t.s.scanRows(t.ctx, t.tx, query, args, scan)
 }
 
 func (t *importTx) idsBy(query string, keys []string) (map[string]int64, error) {
@@ -711,13 +691,4 @@ func (t *importTx) CompanyRefs(names, externalIDs []string) (map[string]*roster.
 		return nil, nil, err
 	}
 	return byName, byExt, nil
-}
-
-// arrayType is the PostgreSQL array type of keys.
-func arrayType[K string | int64](keys []K) string {
-	var k K
-	if _, ok := any(k).(int64); ok {
-		return "bigint[]"
-	}
-	return "text[]"
 }

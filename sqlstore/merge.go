@@ -152,7 +152,7 @@ func (s *Store) diffLinks(ctx context.Context, tx *Tx, tenantID int64, ups []pen
 	for i, u := range ups {
 		ids[i] = u.id
 	}
-	in, inArgs := s.inList("contact_id", ids)
+	in, inArgs := inList(s, "contact_id", ids)
 	for k, l := range linkTables {
 		want := map[linkKey]bool{}
 		for _, u := range ups {
@@ -270,7 +270,7 @@ func sameRows(a, b [][]any) bool {
 
 // setBased reports whether the batch's updates wait for flush to be
 // merged set-based: where the dialect copies and t's transaction can.
-func (t *importTx) setBased() bool { return t.s.Dialect.Copy != nil && t.tx.conn != nil }
+func (t *importTx) setBased() bool { return t.s.setBased(t.tx) }
 
 // pendingCreate reports whether id is among the new records of rows not yet written.
 func pendingCreate(rows [][]any, id int64) bool {

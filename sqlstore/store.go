@@ -509,14 +509,48 @@ func (s *Store) analyze(ctx context.Context) {
 
 // inList is "column IN (?,…)" with its arguments, or one array argument
 // where the database takes arrays: one statement text whatever the
-// number of ids.
-func (s *Store) inList(column string, ids []int64) (string, []any) {
+// number of keys (as a semi-join the planner can hash it, where "col =
+// ANY(array)" on a table it still thinks small would compare every row
+// with every key).
+func inList[K string | int64](s *Store, column string, keys []K) (string, []any) {
 	if s.Dialect.Arrays {
-		return column + " IN (SELECT unnest(?::bigint[]))", []any{ids}
+		return column + " IN (SELECT unnest(?::" + arrayType(keys) + "))", []any{keys}
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
 	}
-	return column + " IN (" + placeholders(len(ids)) + ")", args
+	return column + " IN (" + placeholders(len(keys)) + ")", args
+}
+
+// arrayType is the PostgreSQL array type of keys.
+func arrayType[K string | int64](keys []K) string {
+	var k K
+	if _, ok := any(k).(int64); ok {
+		return "bigint[]"
+	}
+	return "text[]"
+}
+
+// scanRows runs query on tx and calls scan for each row.
+func (s *Store) scanRows(ctx context.Context, tx *Tx, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, s.Q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// tableOf is the table of a kind's records.
+func tableOf(kind roster.Kind) string {
+	if kind == roster.KindCompanies {
+		return "companies"
+	}
+	return "contacts"
 }

@@ -193,12 +193,8 @@ func (s *Store) undoDeleted(ctx context.Context, tx *Tx, tenantID int64, c roste
 		n.Reason = reason
 		*list = append(*list, n)
 	}
-	table := "contacts"
-	if c.Kind == roster.KindCompanies {
-		table = "companies"
-	}
 	var n int
-	if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM `+table+` WHERE tenant_id = ? AND id = ?`), tenantID, c.RecordID).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, s.Q(`SELECT count(*) FROM `+tableOf(c.Kind)+` WHERE tenant_id = ? AND id = ?`), tenantID, c.RecordID).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {

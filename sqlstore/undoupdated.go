@@ -5,7 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"time"
+	"maps"
+	"slices"
 
 	"roster"
 )
@@ -19,15 +20,9 @@ func (s *Store) undoUpdated(ctx context.Context, tx *Tx, tenantID int64, run []r
 	var chunk []roster.Change
 	in := map[roster.UndoNote]bool{}
 	flush := func() error {
-		for _, kind := range [2]roster.Kind{roster.KindContacts, roster.KindCompanies} {
-			var of []roster.Change
-			for _, c := range chunk {
-				if c.Kind == kind {
-					of = append(of, c)
-				}
-			}
+		for _, of := range byKind(chunk) {
 			if len(of) > 0 {
-				if err := s.undoUpdatedChunk(ctx, tx, tenantID, kind, of, rep, restored); err != nil {
+				if err := s.undoUpdatedChunk(ctx, tx, tenantID, of, rep, restored); err != nil {
 					return err
 				}
 			}
@@ -51,41 +46,12 @@ func (s *Store) undoUpdated(ctx context.Context, tx *Tx, tenantID int64, run []r
 }
 
 // undoUpdatedChunk restores one chunk of distinct records of one kind.
-func (s *Store) undoUpdatedChunk(ctx context.Context, tx *Tx, tenantID int64, kind roster.Kind, chunk []roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
-	table := "contacts"
-	if kind == roster.KindCompanies {
-		table = "companies"
-	}
-	ids := make([]int64, len(chunk))
-	for i, c := range chunk {
-		ids[i] = c.RecordID
-	}
-	updated := make(map[int64]time.Time, len(ids))
-	err := s.queryIDs(ctx, tx, `SELECT id, updated_at FROM `+table+` WHERE tenant_id = ? AND id`, tenantID, ids, func(r *sql.Rows) error {
-		var id int64
-		var at time.Time
-		if err := r.Scan(&id, &at); err != nil {
-			return err
-		}
-		updated[id] = at.UTC()
-		return nil
-	})
+func (s *Store) undoUpdatedChunk(ctx context.Context, tx *Tx, tenantID int64, chunk []roster.Change, rep *roster.UndoReport, restored map[roster.UndoNote]bool) error {
+	ok, err := s.unchangedSince(ctx, tx, tenantID, chunk[0].Kind, chunk, rep)
 	if err != nil {
 		return err
 	}
-	var ok []roster.Change
-	for _, c := range chunk {
-		at, exists := updated[c.RecordID]
-		switch {
-		case !exists:
-			rep.Conflicts = append(rep.Conflicts, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: "deleted since the import"})
-		case !at.Equal(c.After):
-			rep.Conflicts = append(rep.Conflicts, roster.UndoNote{Kind: c.Kind, RecordID: c.RecordID, Reason: "changed since the import"})
-		default:
-			ok = append(ok, c)
-		}
-	}
-	if kind == roster.KindCompanies {
+	if chunk[0].Kind == roster.KindCompanies {
 		return s.restoreCompanies(ctx, tx, tenantID, ok, restored)
 	}
 	return s.restoreContacts(ctx, tx, tenantID, ok, rep, restored)
@@ -143,43 +109,30 @@ func (s *Store) restoreContacts(ctx context.Context, tx *Tx, tenantID int64, ok 
 	if err := s.dropGoneCompanies(ctx, tx, tenantID, cts, companies); err != nil {
 		return err
 	}
-	var emails []string
+	keys := make([][]string, len(cts)) // each contact's emails, as keyed
 	wanted := map[string]int64{}
-	for _, ct := range cts {
+	for i, ct := range cts {
 		for _, r := range emailRows(tenantID, ct) {
 			e := r[1].(string)
 			if other, dup := wanted[e]; dup && other != ct.ID {
 				return s.restoreContactsInTurn(ctx, tx, tenantID, ok, cts, rep, restored)
 			}
 			wanted[e] = ct.ID
-			emails = append(emails, e)
+			keys[i] = append(keys[i], e)
 		}
 	}
 	owners := map[string]int64{}
-	q, args := `SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email IN (`+placeholders(len(emails))+`)`, []any{tenantID}
-	if s.Dialect.Arrays {
-		q, args = `SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email IN (SELECT unnest(?::text[]))`, []any{tenantID, emails}
-	} else {
-		for _, e := range emails {
-			args = append(args, e)
-		}
-	}
-	if len(emails) > 0 {
-		rows, err := tx.QueryContext(ctx, s.Q(q), args...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+	if len(wanted) > 0 {
+		err := queryIn(ctx, s, tx, `SELECT email, contact_id FROM contact_emails WHERE tenant_id = ? AND email`, tenantID, slices.Collect(maps.Keys(wanted)), func(r *sql.Rows) error {
 			var e string
 			var id int64
-			if err := rows.Scan(&e, &id); err != nil {
-				rows.Close()
+			if err := r.Scan(&e, &id); err != nil {
 				return err
 			}
 			owners[e] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -191,17 +144,10 @@ func (s *Store) restoreContacts(ctx context.Context, tx *Tx, tenantID int64, ok 
 	var ups []pendingUpdate
 	for i, ct := range cts {
 		record := roster.UndoNote{Kind: ok[i].Kind, RecordID: ok[i].RecordID}
-		taken := ""
-		for _, r := range emailRows(tenantID, ct) {
-			e := r[1].(string)
-			if owner, has := owners[e]; has && owner != ct.ID {
-				if taken == "" {
-					taken = fmt.Sprintf("email %s already belongs to contact %d", e, owner)
-				}
-			}
-		}
-		if taken != "" {
-			record.Reason = taken
+		taken := slices.IndexFunc(keys[i], func(e string) bool { return owners[e] != 0 && owners[e] != ct.ID })
+		if taken >= 0 {
+			e := keys[i][taken]
+			record.Reason = fmt.Sprintf("email %s already belongs to contact %d", e, owners[e])
 			rep.Conflicts = append(rep.Conflicts, record)
 			continue
 		}
@@ -237,7 +183,7 @@ func (s *Store) dropGoneCompanies(ctx context.Context, tx *Tx, tenantID int64, c
 	}
 	exists := map[int64]bool{}
 	for start := 0; start < len(companies); start += undoChunk {
-		err := s.queryIDs(ctx, tx, `SELECT id FROM companies WHERE tenant_id = ? AND id`, tenantID, companies[start:min(start+undoChunk, len(companies))], func(r *sql.Rows) error {
+		err := queryIn(ctx, s, tx, `SELECT id FROM companies WHERE tenant_id = ? AND id`, tenantID, companies[start:min(start+undoChunk, len(companies))], func(r *sql.Rows) error {
 			var id int64
 			if err := r.Scan(&id); err != nil {
 				return err

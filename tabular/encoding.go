@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -175,26 +176,45 @@ func validUTF8Prefix(b []byte, truncated bool) bool {
 // UTF-8 rows silently.
 func mostlyUTF8(sample []byte) bool {
 	telling, invalid := 0, 0
-	prevASCIILetter := false
-	for b := sample; len(b) > 0; {
-		if c := b[0]; c < utf8.RuneSelf {
-			prevASCIILetter = 'a' <= c|0x20 && c|0x20 <= 'z'
-			b = b[1:]
-			continue
-		}
-		r, size := utf8.DecodeRune(b)
-		b = b[size:]
-		if r == utf8.RuneError && size <= 1 {
+	for q := range highSeqs(sample) {
+		switch {
+		case q.invalid:
 			invalid++
-			prevASCIILetter = false
-			continue
-		}
-		if utf8Telling(r, prevASCIILetter, b) {
+		case q.telling:
 			telling++
 		}
-		prevASCIILetter = false
 	}
 	return telling >= 2 && telling*4 >= invalid
+}
+
+// highSeq is a non-ASCII sequence of a sample, as utf8.DecodeRune reads
+// it: its size, whether it is an invalid byte, and whether it is one that
+// legacy bytes rarely spell (utf8Telling).
+type highSeq struct {
+	size             int
+	invalid, telling bool
+}
+
+// highSeqs yields the non-ASCII sequences of sample.
+func highSeqs(sample []byte) iter.Seq[highSeq] {
+	return func(yield func(highSeq) bool) {
+		prevASCIILetter := false
+		for b := sample; len(b) > 0; {
+			if c := b[0]; c < utf8.RuneSelf {
+				prevASCIILetter = 'a' <= c|0x20 && c|0x20 <= 'z'
+				b = b[1:]
+				continue
+			}
+			r, size := utf8.DecodeRune(b)
+			b = b[size:]
+			invalid := r == utf8.RuneError && size <= 1
+			telling := !invalid && utf8Telling(r, prevASCIILetter, b)
+			prevASCIILetter = false
+			if !yield(highSeq{size, invalid, telling}) {
+				return
+			}
+		}
+	}
 }
 
 // legacyLookalike reports whether sample, valid UTF-8, is as likely a
@@ -205,21 +225,12 @@ func mostlyUTF8(sample []byte) bool {
 // while a legacy reading explains nearly every byte as common text.
 func legacyLookalike(sample []byte) (textEncoding, bool) {
 	seqs, high := 0, 0
-	prevASCIILetter := false
-	for b := sample; len(b) > 0; {
-		if c := b[0]; c < utf8.RuneSelf {
-			prevASCIILetter = 'a' <= c|0x20 && c|0x20 <= 'z'
-			b = b[1:]
-			continue
-		}
-		r, size := utf8.DecodeRune(b)
-		b = b[size:]
-		if utf8Telling(r, prevASCIILetter, b) || seqs >= 8 {
+	for q := range highSeqs(sample) {
+		if q.telling || seqs >= 8 {
 			return textEncoding{}, false
 		}
 		seqs++
-		high += size
-		prevASCIILetter = false
+		high += q.size
 	}
 	if seqs == 0 {
 		return textEncoding{}, false
