@@ -60,7 +60,7 @@ type footerHold struct {
 // return now: the first held, which proved to be data, or row itself
 // (returned before the next read, so its cells need no copy).
 func (h *footerHold) take(row Row, size, to, width int) (Row, bool) {
-	if h.seen && filled(row.Cells) < width && (len(row.Cells) < width || filled(row.Cells) == 1) && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
+	if h.seen && (len(row.Cells) < width || width > 1 && filled(row.Cells) == 1) && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
 		(len(h.rows) > 0 || h.blank || footerSource(row.Cells) != "") {
 		row.Cells = slices.Clone(row.Cells)
 		h.rows, h.width = append(h.rows, row), width
