@@ -452,6 +452,8 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		total++
 		orders.see(row)
 	}
+	// The encoding may have been told only by a byte far into the file.
+	res.Info = rd.Info()
 	if fr, ok := rd.(tabular.FooterReader); ok && fr.Footer() != nil {
 		res.Warnings = append(res.Warnings, footerWarning(fr.Footer()))
 	}

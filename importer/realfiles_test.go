@@ -7,6 +7,7 @@ package importer_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -747,6 +748,33 @@ func TestXLSXDateOrderLearnt(t *testing.T) {
 		want := `column "Born": dates read as MM/DD/YYYY, the only order "10/26/1945" (row 3) fits`
 		if !slices.Contains(res.Warnings, want) {
 			t.Errorf("warnings %q, want %q", res.Warnings, want)
+		}
+	})
+}
+
+// TestRealLateCzech: a Czech export whose first names hold only letters
+// windows-1250 shares with windows-1252 (Novák, Pokorný) reads the same in
+// both; its later ř and ň tell which it is, and every row is read in it.
+func TestRealLateCzech(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Jm\xe9no;E-mail;Firma\r\n")
+	for i := 0; b.Len() < 100<<10; i++ {
+		fmt.Fprintf(&b, "Jan Nov\xe1k %d;novak%d@example.cz;Praha\r\n", i, i)
+	}
+	b.WriteString("Anton\xedn Dvo\xf8\xe1k;dvorak@example.cz;Plze\xf2\r\n")
+	each(t, func(t *testing.T, e *env) {
+		res := e.importPath(e.encodedFile("kontakty.csv", nil, b.String()), func(o *importer.Options) { o.BatchSize = 500 })
+		if res.Info.Encoding != "windows-1250" {
+			t.Errorf("read as %s", res.Info.Encoding)
+		}
+		if res.Import.Counts.Failed != 0 {
+			t.Fatalf("failed rows: %+v", res.Errors)
+		}
+		if c := e.byEmail("dvorak@example.cz"); c == nil || c.Name != "Antonín Dvořák" {
+			t.Errorf("stored %+v", c)
+		}
+		if c := e.byEmail("novak7@example.cz"); c == nil || c.Name != "Jan Novák 7" {
+			t.Errorf("stored %+v", c)
 		}
 	})
 }

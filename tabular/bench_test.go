@@ -62,8 +62,14 @@ func BenchmarkCSV(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// German, which windows-1250 reads the same: decoded while watched.
+	de, _, err := transform.Bytes(charmap.Windows1252.NewEncoder(), bytes.ReplaceAll(utf, []byte("Smith"), []byte("Müßig")))
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("utf8", func(b *testing.B) { runCSVBench(b, utf, "utf-8") })
 	b.Run("cp949", func(b *testing.B) { runCSVBench(b, kr, "cp949") })
+	b.Run("windows-1252", func(b *testing.B) { runCSVBench(b, de, "windows-1252") })
 }
 
 // writeBenchXLSX writes an n-row, 10-column sheet with the stream writer.

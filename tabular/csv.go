@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/transform"
 )
 
 // sniffBytes is how much raw input is examined to choose the encoding; a
@@ -54,26 +52,27 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	if len(sample) == 0 {
 		return nil, fatalf(CodeEmptyFile, "the file is empty")
 	}
-	var enc textEncoding
-	skip := 0
+	var d detection
 	if opts.Encoding != "" {
 		var ok bool
-		if enc, ok = lookupEncoding(opts.Encoding); !ok {
+		if d.enc, ok = lookupEncoding(opts.Encoding); !ok {
 			return nil, fatalf(CodeBadOption, "unknown encoding %q", opts.Encoding)
 		}
-		if bomEnc, n, ok := detectBOM(sample); ok && bomEnc == enc {
-			skip = n
+		if bomEnc, n, ok := detectBOM(sample); ok && bomEnc == d.enc {
+			d.skip = n
 		}
 	} else {
 		var ferr *FatalError
-		if enc, skip, ferr = sniffEncoding(sample, truncated); ferr != nil {
+		if d, ferr = detectEncoding(sample, truncated); ferr != nil {
 			return nil, ferr
 		}
 	}
-	var text io.Reader = io.MultiReader(bytes.NewReader(sample[skip:]), r)
-	if enc.enc != nil {
-		text = transform.NewReader(text, enc.enc.NewDecoder())
-	}
+	enc := d.enc
+	c := &csvReader{info: Info{Format: "csv", Encoding: enc.name}, utf8: enc.enc == nil}
+	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), d, func(e textEncoding) {
+		// Only plain ASCII, or bytes both read alike, came before.
+		c.info.Encoding, c.utf8 = e.name, e.enc == nil
+	})
 
 	// Look at the decoded start for "sep=" and the delimiter.
 	tb := bufio.NewReaderSize(text, delimSniffBytes)
@@ -112,11 +111,8 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 		}
 	}
 
-	c := &csvReader{
-		p:    newCSVParser(tb, byte(delim), opts.maxCell(), firstLine),
-		info: Info{Format: "csv", Encoding: enc.name, Delimiter: string(delim)},
-		utf8: enc.enc == nil,
-	}
+	c.p = newCSVParser(tb, byte(delim), opts.maxCell(), firstLine)
+	c.info.Delimiter = string(delim)
 	for {
 		if err := c.read(); err != nil {
 			if err == io.EOF {
@@ -129,7 +125,7 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 		}
 	}
 	if col := c.badEncodingColumn(); col >= 0 {
-		return nil, fatalf(CodeBadEncoding, "header column %d is not valid %s text", col+1, enc.name)
+		return nil, fatalf(CodeBadEncoding, "header column %d is not valid %s text", col+1, c.info.Encoding)
 	}
 	h, ferr := cleanHeader(c.cells)
 	if ferr != nil {
@@ -153,6 +149,8 @@ func (c *csvReader) read() error {
 			return fatalf(CodeCellTooLarge, "the cell in row %d, column %s is larger than %d bytes", big.line, c.columnName(big.field), c.p.maxCell)
 		case errors.As(err, &open):
 			return fatalf(CodeUnterminatedQuote, "the quoted cell starting in row %d, column %s is never closed", open.line, c.columnName(open.field))
+		case errors.As(err, new(*FatalError)):
+			return err // the encoding, told late
 		case err == errRowTooLarge:
 			return fatalf(CodeTooLarge, "row %d is too large (over %d cells or %d bytes)", c.p.startLine, maxRowCells, maxRowBytes)
 		default:

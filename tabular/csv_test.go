@@ -127,23 +127,6 @@ func utf16le(s string) string {
 	return string(b)
 }
 
-// TestLateNonASCII: a non-UTF-8 byte far past the sniff window is not
-// replaced silently: its row is flagged.
-func TestLateNonASCII(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("name,city\n")
-	for b.Len() < sniffBytes+1000 {
-		b.WriteString("Smith,London\n")
-	}
-	b.WriteString("M\xfcller,K\xf6ln\n")
-	r, err := NewCSV(strings.NewReader(b.String()), Options{})
-	_, _, meta := readAll(t, r, err)
-	last := meta[len(meta)-1]
-	if last.Err == nil || last.Err.Code != CodeBadEncoding || last.Err.Column != 0 {
-		t.Errorf("last row error %+v", last.Err)
-	}
-}
-
 // TestRowTooLarge: a file without line ends cannot grow a record without bound.
 func TestRowTooLarge(t *testing.T) {
 	in := "a\n" + strings.Repeat("x,", maxRowCells+10)

@@ -29,8 +29,11 @@ var legacyCandidates = []textEncoding{
 //     Mac) get the nearest candidate, i.e. mojibake; ISO-2022-JP/KR use
 //     escape bytes and are refused as not text. Options.Encoding fixes
 //     any of these when the user knows the encoding.
-//   - a file whose first 1 MiB is pure ASCII is read as UTF-8; a later
-//     non-UTF-8 byte then flags its row with bad_encoding.
+//   - what detection examines (the first 1 MiB, and at most 64 KiB of
+//     its non-ASCII lines) may not tell two encodings apart: a long ASCII
+//     file, or a Czech one whose first names hold only letters windows-1252
+//     shares. The reading then watches for the first byte that would tell
+//     them apart and decides there (guardedText).
 //
 // Small files carry little evidence: one or two Chinese or Korean names
 // can read as well in GBK as in Big5 or CP949. When two readings of
@@ -67,6 +70,15 @@ const latinMargin = 2
 // ok is false and rivals empty; when two that read it differently are
 // about as plausible, ok is false and rivals names them.
 func detectLegacy(sample []byte, truncated bool) (e textEncoding, rivals []string, ok bool) {
+	e, _, rivals, ok = detectAmong(sample, truncated, legacyCandidates)
+	return e, rivals, ok
+}
+
+// detectAmong is detectLegacy over the candidates cands, in their order of
+// precedence. It also returns the single-byte candidates that read the
+// text it examined exactly as e does: what it saw cannot tell them from e,
+// and a later byte may (see guardedText).
+func detectAmong(sample []byte, truncated bool, cands []textEncoding) (e textEncoding, agree []textEncoding, rivals []string, ok bool) {
 	if truncated {
 		// '\n' is never a trail byte in these encodings, so cutting there
 		// cannot split a multi-byte character.
@@ -82,7 +94,7 @@ func detectLegacy(sample []byte, truncated bool) (e textEncoding, rivals []strin
 		}
 	}
 	var reads []reading
-	for _, cand := range legacyCandidates {
+	for _, cand := range cands {
 		dec, _, err := transform.Bytes(cand.enc.NewDecoder(), text)
 		if err != nil {
 			continue
@@ -95,7 +107,7 @@ func detectLegacy(sample []byte, truncated bool) (e textEncoding, rivals []strin
 		reads = append(reads, r)
 	}
 	if len(reads) == 0 || high == 0 {
-		return textEncoding{}, nil, false
+		return textEncoding{}, nil, nil, false
 	}
 	// The order of legacyCandidates breaks ties.
 	best := 0
@@ -136,9 +148,14 @@ func detectLegacy(sample []byte, truncated bool) (e textEncoding, rivals []strin
 		rivals = append(rivals, r.enc.name)
 	}
 	if rivals != nil {
-		return textEncoding{}, rivals, false
+		return textEncoding{}, nil, rivals, false
 	}
-	return reads[best].enc, nil, true
+	for i, r := range reads {
+		if i != best && singleByte(r.enc) && singleByte(reads[best].enc) && bytes.Equal(r.dec, reads[best].dec) {
+			agree = append(agree, r.enc)
+		}
+	}
+	return reads[best].enc, agree, nil, true
 }
 
 func singleByte(e textEncoding) bool {

@@ -280,39 +280,78 @@ func utf8Telling(r rune, prev bool, rest []byte) bool {
 // sniffEncoding chooses the encoding of a text file from its first bytes.
 // It returns the encoding and how many BOM bytes to skip.
 func sniffEncoding(sample []byte, truncated bool) (textEncoding, int, *FatalError) {
+	d, ferr := detectEncoding(sample, truncated)
+	return d.enc, d.skip, ferr
+}
+
+// detection is the encoding chosen for a file, the BOM bytes to skip, and
+// the encodings that read the sample just as well and the same way, which
+// the rest of the file may still tell apart (see guardedText).
+type detection struct {
+	enc   textEncoding
+	skip  int
+	alive []textEncoding
+}
+
+func detectEncoding(sample []byte, truncated bool) (detection, *FatalError) {
 	if e, n, ok := detectBOM(sample); ok {
 		// Some Java writers put a UTF-16 BOM before UTF-32 text; trust the
 		// zero-byte pattern of the text over the BOM then.
 		if n == 2 {
 			if w, ok := detectWideUnicode(sample[2:]); ok && (w == encUTF32LE || w == encUTF32BE) {
-				return w, 2, nil
+				return detection{enc: w, skip: 2}, nil
 			}
 		}
-		return e, n, nil
+		return detection{enc: e, skip: n}, nil
 	}
 	if e, ok := detectWideUnicode(sample); ok {
-		return e, 0, nil
+		return detection{enc: e}, nil
 	}
 	if looksBinary(sample) {
-		return textEncoding{}, 0, fatalf(CodeNotText, "the file is not a text or XLSX file")
+		return detection{}, fatalf(CodeNotText, "the file is not a text or XLSX file")
 	}
+	return detectText(sample, truncated)
+}
+
+// detectText chooses between UTF-8 and the legacy encodings for text
+// without a BOM.
+func detectText(sample []byte, truncated bool) (detection, *FatalError) {
 	if validUTF8Prefix(sample, truncated) {
 		if e, ok := legacyLookalike(sample); ok {
-			return textEncoding{}, 0, ambiguousEncoding([]string{e.name, "utf-8"})
+			return detection{}, ambiguousEncoding([]string{e.name, "utf-8"})
 		}
-		return encUTF8, 0, nil
+		d := detection{enc: encUTF8}
+		if truncated && isASCII(sample) {
+			// Only plain ASCII so far: the first other byte decides.
+			d.alive = legacyCandidates
+		}
+		return d, nil
 	}
 	if mostlyUTF8(sample) {
-		return encUTF8, 0, nil
+		return detection{enc: encUTF8}, nil
 	}
-	e, rivals, ok := detectLegacy(sample, truncated)
+	e, agree, rivals, ok := detectAmong(sample, truncated, legacyCandidates)
 	if !ok {
 		if len(rivals) > 0 {
-			return textEncoding{}, 0, ambiguousEncoding(rivals)
+			return detection{}, ambiguousEncoding(rivals)
 		}
-		return textEncoding{}, 0, fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
+		return detection{}, errNoEncoding()
 	}
-	return e, 0, nil
+	return detection{enc: e, alive: agree}, nil
+}
+
+// errNoEncoding is the refusal of text that no candidate reads cleanly.
+func errNoEncoding() *FatalError {
+	return fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // ambiguousEncoding is the refusal to guess between encodings that read

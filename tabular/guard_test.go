@@ -1,0 +1,84 @@
+package tabular
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+// repeatTo repeats line until the text is at least n bytes long.
+func repeatTo(head, line string, n int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for b.Len() < n {
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// TestLateEncoding: when what detection examined reads the same in
+// several encodings (plain ASCII, or letters windows-1250 and -1252
+// share), the first byte that would read differently decides, and the
+// rows after it are read in the encoding it tells, not garbled.
+func TestLateEncoding(t *testing.T) {
+	ascii := repeatTo("name,city\n", "Smith,London\n", sniffBytes+1000)
+	shared := repeatTo("name,city\n", "Nov\xe1k,Praha\nPokorn\xfd,Brno\n", 3*detectSampleMax)
+	german := repeatTo("name,city\n", "M\xfcller,K\xf6ln\n", 3*detectSampleMax)
+	for _, c := range []struct {
+		name, in, enc string
+		last          []string
+		bad           bool // the last row fails with bad_encoding
+	}{
+		{"ascii, then windows-1252", ascii + "M\xfcller,K\xf6ln\n", "windows-1252", []string{"Müller", "Köln"}, false},
+		{"ascii, then utf-8", ascii + "Müller,Köln\n", "utf-8", []string{"Müller", "Köln"}, false},
+		{"ascii, then utf-8, then a stray byte", ascii + "Müller,Köln\n" + repeatTo("", "Smith,London\n", 1000) + "M\xfcller,K\xf6ln\n", "utf-8", []string{"M\xfcller", "K\xf6ln"}, true},
+		{"ascii, then bytes no encoding reads cleanly", ascii + "\x81\x8d\x81\x8d\x9d,x\n", "utf-8", []string{"\x81\x8d\x81\x8d\x9d", "x"}, true},
+		{"czech in letters 1252 shares, then its own", shared + "Dvo\xf8\xe1k,Plze\xf2\n", "windows-1250", []string{"Dvořák", "Plzeň"}, false},
+		{"german, then french", german + "H\xe9l\xe8ne,Cr\xe8vec\x9cur\n", "windows-1252", []string{"Hélène", "Crèvecœur"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := NewCSV(strings.NewReader(c.in), Options{})
+			_, rows, meta := readAll(t, r, err)
+			if got := r.Info().Encoding; got != c.enc {
+				t.Errorf("encoding %s, want %s", got, c.enc)
+			}
+			last := rows[len(rows)-1]
+			if strings.Join(last, "|") != strings.Join(c.last, "|") {
+				t.Errorf("last row %q, want %q", last, c.last)
+			}
+			for _, m := range meta[:len(meta)-1] {
+				if m.Err != nil {
+					t.Fatalf("row %d: %v", m.Number, m.Err)
+				}
+			}
+			if e := meta[len(meta)-1].Err; c.bad != (e != nil && e.Code == CodeBadEncoding) {
+				t.Errorf("last row error %v", e)
+			}
+		})
+	}
+}
+
+// TestLateEncodingAmbiguous: a late line that reads as well, and
+// differently, in two encodings refuses the file, naming the line.
+func TestLateEncodingAmbiguous(t *testing.T) {
+	in := repeatTo("name,city\n", "Smith,London\n", sniffBytes+1000)
+	line := strings.Count(in, "\n") + 1
+	in += "\xc4\xe8,x\n"
+	r, err := NewCSV(strings.NewReader(in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, err = r.Next()
+		if err != nil {
+			break
+		}
+	}
+	var fe *FatalError
+	if errors.Is(err, io.EOF) || !errors.As(err, &fe) || fe.Code != CodeBadEncoding || !strings.Contains(fe.Message, fmt.Sprintf("from line %d ", line)) {
+		t.Errorf("got %v, want a refusal naming line %d", err, line)
+	}
+	t.Log(err)
+}
