@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // sniffBytes is how much raw input is examined to choose the encoding; a
@@ -28,7 +30,9 @@ type csvReader struct {
 	info   Info
 	header []string
 	cells  []string
-	utf8   bool // input passed through undecoded: validate cells instead
+	utf8   bool             // input passed through undecoded: validate cells instead
+	single *charmap.Charmap // the single-byte encoding read, if it is one
+	buf    []byte
 	hold   footerHold
 }
 
@@ -69,9 +73,11 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	}
 	enc := d.enc
 	c := &csvReader{info: Info{Format: "csv", Encoding: enc.name}, utf8: enc.enc == nil}
+	c.single, _ = enc.enc.(*charmap.Charmap)
 	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), d, func(e textEncoding) {
 		// Only plain ASCII, or bytes both read alike, came before.
 		c.info.Encoding, c.utf8 = e.name, e.enc == nil
+		c.single, _ = e.enc.(*charmap.Charmap)
 	})
 
 	// Look at the decoded start for "sep=" and the delimiter.
@@ -224,6 +230,21 @@ func (c *csvReader) badEncodingColumn() int {
 	return -1
 }
 
+// utf8Column returns the first cell that is UTF-8 text read in the file's
+// single-byte encoding, or -1 (see utf8Cell).
+func (c *csvReader) utf8Column() int {
+	for i, cell := range c.cells {
+		if !hasHigh(cell) {
+			continue
+		}
+		var ok bool
+		if c.buf, ok = utf8Cell(cell, c.single, c.buf); ok {
+			return i
+		}
+	}
+	return -1
+}
+
 func (c *csvReader) Header() []string { return c.header }
 func (c *csvReader) Info() Info       { return c.info }
 func (c *csvReader) Close() error     { return nil }
@@ -260,13 +281,18 @@ func (c *csvReader) row() Row {
 		c.cells = c.cells[:h]
 		row.Cells, n = c.cells, h
 	}
-	col, nul := c.badEncodingColumn(), -1
+	col, nul, u8 := c.badEncodingColumn(), -1, -1
 	if col < 0 && bytes.IndexByte(c.p.rec, 0) >= 0 {
 		nul = slices.IndexFunc(c.cells, func(cell string) bool { return strings.IndexByte(cell, 0) >= 0 })
+	}
+	if col < 0 && c.single != nil && hasHigh(c.p.rec) {
+		u8 = c.utf8Column()
 	}
 	switch {
 	case col >= 0:
 		row.Err = &RowError{Column: col, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is not valid %s text", c.info.Encoding)}
+	case u8 >= 0:
+		row.Err = &RowError{Column: u8, Code: CodeBadEncoding, Message: fmt.Sprintf("cell is UTF-8 text in a %s file (read as %[1]s it is %q); save the whole file as UTF-8", c.info.Encoding, c.cells[u8])}
 	case nul >= 0:
 		row.Err = &RowError{Column: nul, Code: CodeBadEncoding, Message: "cell holds a NUL character (a zero byte), which text does not"}
 	case n != h:

@@ -1,0 +1,60 @@
+package tabular
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// TestUTF8RowsInLegacyFile: a row a UTF-8 tool appended to a windows-1252
+// export fails, naming its cell, instead of storing "JosÃ©"; the file's
+// own rows import as they are.
+func TestUTF8RowsInLegacyFile(t *testing.T) {
+	own := "name;city\n" + strings.Repeat("Hélène Dupré;Besançon\nJürgen Müller;Köln\nFrançois Lefèvre;Orléans\n", 5)
+	legacy, err := charmap.Windows1252.NewEncoder().String(own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := legacy + "Ana;Lisboa\nJosé Núñez;Málaga\nLars;Tromsø\n"
+	r, err := NewCSV(strings.NewReader(in), Options{})
+	_, rows, meta := readAll(t, r, err)
+	if r.Info().Encoding != "windows-1252" {
+		t.Fatalf("read as %s", r.Info().Encoding)
+	}
+	for i, m := range meta {
+		bad := m.Err != nil && m.Err.Code == CodeBadEncoding
+		if want := i >= 16; bad != want {
+			t.Errorf("row %d %q: error %v", m.Number, rows[i], m.Err)
+		}
+	}
+	if e := meta[16].Err; e == nil || e.Column != 0 || !strings.Contains(e.Message, "JosÃ© NÃºÃ±ez") {
+		t.Errorf("row 18 error %+v, want column 0 named as it would read", e)
+	}
+	if rows[0][0] != "Hélène Dupré" {
+		t.Errorf("first row %q", rows[0])
+	}
+}
+
+// TestLegacyTextIsNotUTF8: windows-125x text whose bytes happen to form
+// valid UTF-8 is not taken for it unless that UTF-8 spells a letter beside
+// a letter.
+func TestLegacyTextIsNotUTF8(t *testing.T) {
+	for _, c := range []struct {
+		cm    *charmap.Charmap
+		cells []string
+	}{
+		{charmap.Windows1252, []string{"CAFÉ’S", "Æ€", "Ü–X", "ß", "São Paulo", "Ørsted", "Å˜", "Âge", "Ça va", "Ã"}},
+		{charmap.Windows1250, []string{"GÓŁKA", "ĽUBOŠ", "ŠŤASTNÝ", "ČÍŽEK", "Čš", "Šťastný", "Dvořák", "Łódź"}},
+		{charmap.ISO8859_2, []string{"GÓŁKA", "ĽUBOŠ", "ŠŤASTNÝ", "Łódź"}},
+	} {
+		for _, cell := range c.cells {
+			if _, ok := utf8Cell(cell, c.cm, nil); ok {
+				t.Errorf("%s: %q taken for UTF-8", c.cm, cell)
+			}
+		}
+	}
+	if _, ok := utf8Cell("JosÃ©", charmap.Windows1252, nil); !ok {
+		t.Error("JosÃ© not taken for UTF-8")
+	}
+}
