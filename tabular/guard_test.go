@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -81,4 +82,54 @@ func TestLateEncodingAmbiguous(t *testing.T) {
 		t.Errorf("got %v, want a refusal naming line %d", err, line)
 	}
 	t.Log(err)
+}
+
+// TestGuardedTextReadsAsItsLastEncoding: whatever the bytes, what the
+// guarded reading gives is the whole input decoded in the encoding it
+// ends in: the bytes before a switch read the same in both.
+func TestGuardedTextReadsAsItsLastEncoding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"Smith,London\n", "a", ",", "\n", "Nov\xe1k", "Dvo\xf8\xe1k", "M\xfcller", "H\xe9l\xe8ne", "\x9a\x9e", "\x81", "\xc3\xa9", "Jos\xc3\xa9 ", "\xb1\xe8", "\xed\xe1"}
+	starts := []detection{
+		{enc: encUTF8, alive: legacyCandidates},
+		{enc: encWin1252, alive: []textEncoding{encWin1250, encLatin2}},
+		{enc: encWin1250, alive: []textEncoding{encLatin2}},
+	}
+	switched, refused := 0, 0
+	for i := 0; i < 3000; i++ {
+		var b strings.Builder
+		for n := rng.IntN(60); n >= 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		in := b.String()
+		d := starts[i%len(starts)]
+		last := d.enc
+		out, err := io.ReadAll(newGuardedText(strings.NewReader(in), d, func(e textEncoding) { last = e }))
+		var fe *FatalError
+		if errors.As(err, &fe) {
+			refused++
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		want := in
+		if last.enc != nil {
+			w, err := last.enc.NewDecoder().String(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = w
+		}
+		if last != d.enc {
+			switched++
+		}
+		if string(out) != want {
+			t.Fatalf("%q from %s ending in %s:\n got %q\nwant %q", in, d.enc.name, last.name, out, want)
+		}
+	}
+	t.Logf("%d switched, %d refused", switched, refused)
+	if switched < 300 || refused < 100 {
+		t.Errorf("%d of 3000 readings switched and %d were refused: the test no longer tries both", switched, refused)
+	}
 }
