@@ -50,7 +50,9 @@ type emailKeyChange struct {
 //     the other contact is left exactly as it was, its email and its key
 //     in the old spelling: no import or look-up finds it by that address
 //     any more (the address is the first contact's), and saving it through
-//     the API reports the conflict, naming the contact that has it.
+//     the API reports the conflict, naming the contact that has it. Each
+//     such contact is logged as a warning, with the one that kept the
+//     address.
 //
 // Rewritten contacts keep updated_at (the mailbox did not change) and lose
 // their import digest, as any write outside an import does.
@@ -88,7 +90,11 @@ func canonicalEmailKeys(ctx context.Context, s *Store, tx *Tx) error {
 		case holder == c.contactID:
 			_, err = tx.ExecContext(ctx, s.Q(`DELETE FROM contact_emails WHERE tenant_id = ? AND email = ?`), c.tenantID, c.old)
 		default:
-			continue // another contact has the address: leave this one as it is
+			// Another contact has the address: leave this one as it is,
+			// and say so, for the admin to merge or correct the two.
+			s.logger().Warn("migration 012: an email address two contacts held in two spellings stays with one; the other is left as it was",
+				"tenant", c.tenantID, "contact", c.contactID, "email", c.old, "kept_by_contact", holder, "address", c.key)
+			continue
 		}
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,6 +91,9 @@ type Store struct {
 	Dialect Dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Logger takes what a migration has to tell an admin; nil is
+	// slog.Default().
+	Logger *slog.Logger
 
 	queries sync.Map // query text with ? -> dialect text
 
@@ -101,6 +105,13 @@ type Store struct {
 }
 
 var _ roster.Store = (*Store)(nil)
+
+func (s *Store) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
 
 // New returns a Store over db.
 func New(db *sql.DB, d Dialect) *Store {

@@ -1,8 +1,12 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,8 +74,21 @@ func RunEmailKeyMigration(t *testing.T, open func(testing.TB) *sqlstore.Store, m
 	annElsewhere := add(other.ID, "Ann", "ann@xn--bcher-kva.de")
 
 	exec(`DELETE FROM schema_migrations WHERE version = 12`)
+	var log bytes.Buffer
+	s.Logger = slog.New(slog.NewTextHandler(&log, nil))
 	if err := migrate(ctx, s); err != nil {
 		t.Fatalf("migration: %v", err)
+	}
+	// The contacts left as they were are named, with the ones that kept
+	// their addresses, for an admin to merge or correct.
+	warned := strings.Split(strings.TrimSpace(log.String()), "\n")
+	for i, want := range []string{
+		fmt.Sprintf("contact=%d email=eva@mu\u0308ller.de kept_by_contact=%d address=eva@müller.de", evaToo, eva),
+		fmt.Sprintf(`contact=%d email=jan@xn--mller-kva.de kept_by_contact=%d address=jan@müller.de`, janOld, janNew),
+	} {
+		if len(warned) != 2 || !strings.Contains(warned[i], want) {
+			t.Errorf("the migration's warnings:\n%s\nwant 2, the %s one with %s", log.String(), []string{"1st", "2nd"}[i], want)
+		}
 	}
 
 	keys := func(tenant int64) map[string]int64 {
