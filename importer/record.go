@@ -46,6 +46,11 @@ func (r *record) failed() bool { return len(r.errs) > 0 }
 // has reports whether the row has a non-blank cell for the canonical key.
 func (r *record) has(key string) bool { return r.filled&keyBits[key] != 0 }
 
+// failedWith reports whether r has failed with code already.
+func (r *record) failedWith(code string) bool {
+	return slices.ContainsFunc(r.errs, func(e roster.RowError) bool { return e.Code == code })
+}
+
 // keyBits gives each canonical key of either kind its bit of
 // record.filled: a map a row cost more than the rest of its record.
 var keyBits = func() map[string]uint64 {
@@ -430,20 +435,20 @@ func (p *parser) companyRefs(r *record, names, ids, viewAll []string, col, viewC
 	}
 }
 
-// checkContact applies the row-level rules that need no database.
+// checkContact applies the row-level rules that need no database. They
+// run behind a row's bad cells too, so that one round of fixes clears the
+// row; a cell given but bad counts as given, its own error saying what is
+// wrong with it.
 func (p *parser) checkContact(r *record) {
 	c := &r.contact
-	if r.failed() {
-		return
-	}
-	if len(c.OtherEmails)+1 > roster.MaxEmails && c.Email != "" {
+	if len(c.OtherEmails)+1 > roster.MaxEmails && c.Email != "" && !r.failedWith("too_many_emails") {
 		p.fail(r, -1, "too_many_emails", "a contact has at most 10 emails")
 	}
-	if c.Email != "" || c.Phone != "" || c.Mobile != "" || len(c.OtherEmails) > 0 {
+	if c.Email != "" || c.Phone != "" || c.Mobile != "" || len(c.OtherEmails) > 0 || r.has("email") || r.has("other_emails") || r.has("phone") || r.has("mobile") {
 		return
 	}
 	for _, m := range p.match {
-		if m == roster.MatchExternalID && c.ExternalID != "" || m == roster.MatchUsername && c.Username != "" {
+		if m == roster.MatchExternalID && r.has("external_id") || m == roster.MatchUsername && r.has("username") {
 			return // it may update the contact it matches
 		}
 	}
@@ -459,13 +464,10 @@ func (p *parser) checkContact(r *record) {
 }
 
 func (p *parser) checkCompany(r *record) {
-	if r.failed() {
-		return
-	}
-	if r.company.Name == "" && r.company.ExternalID == "" {
+	if !r.has("name") && !r.has("external_id") {
 		p.fail(r, -1, "missing_name", "a company needs a name")
 	}
-	if r.company.ExternalID == "" && p.match[0] == roster.MatchExternalID && len(p.match) == 1 {
+	if !r.has("external_id") && p.match[0] == roster.MatchExternalID && len(p.match) == 1 {
 		p.fail(r, -1, "missing_external_id", "companies are matched by external id and the row has none")
 	}
 }
