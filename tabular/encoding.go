@@ -35,7 +35,11 @@ var (
 	encWin1252 = textEncoding{"windows-1252", charmap.Windows1252}
 	encLatin2  = textEncoding{"iso-8859-2", charmap.ISO8859_2}
 	encCP949   = textEncoding{"cp949", korean.EUCKR} // x/text's EUC-KR decoder is the CP949 (UHC) superset
-	encGBK     = textEncoding{"gbk", simplifiedchinese.GBK}
+	// The WHATWG Encoding Standard decodes gbk with gb18030's decoder,
+	// which x/text's GBK lacks: a character GBK has no code for (rarer
+	// ideographs of names) is then read as the 4-byte GB18030 sequence
+	// Chinese Windows writes for it, not refused.
+	encGBK     = textEncoding{"gbk", simplifiedchinese.GB18030}
 	encGB18030 = textEncoding{"gb18030", simplifiedchinese.GB18030}
 	encBig5    = textEncoding{"big5", traditionalchinese.Big5}
 	encSJIS    = textEncoding{"shift_jis", japanese.ShiftJIS}

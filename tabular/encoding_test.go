@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // detectFile runs the CSV-side encoding detection on a whole file's start.
@@ -105,6 +107,31 @@ func TestDetectOthers(t *testing.T) {
 	for _, dir := range []string{"encodings/uchardet-test/test/*/*", "encodings/charset_normalizer/data/*.txt"} {
 		for _, f := range mustGlob(t, filepath.Join(shared, dir)) {
 			t.Logf("%-60s %s", strings.TrimPrefix(f, shared+"/encodings/"), detectFile(t, f))
+		}
+	}
+}
+
+// TestGBKReadsFourByteSequences: a GBK file (Chinese Windows' CP936) holds
+// a name's rare ideograph as the 4-byte GB18030 sequence Windows writes for
+// it; gbk is read with gb18030's decoder, as the WHATWG standard reads it,
+// whether detected or chosen.
+func TestGBKReadsFourByteSequences(t *testing.T) {
+	text := "姓名,电子邮件,公司\n王伟,wang@example.cn,北京科技有限公司\n李娜,li@example.cn,上海贸易公司\n张𠮷,zhang@example.cn,深圳电子公司\n"
+	b, err := simplifiedchinese.GB18030.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := simplifiedchinese.GBK.NewEncoder().String("𠮷"); err == nil {
+		t.Fatal("𠮷 has a GBK code: the test needs a character that has none")
+	}
+	for _, enc := range []string{"", "gbk"} {
+		r, err := NewCSV(strings.NewReader(b), Options{Encoding: enc})
+		_, rows, meta := readAll(t, r, err)
+		if r.Info().Encoding != "gbk" {
+			t.Errorf("--encoding %q: read as %s", enc, r.Info().Encoding)
+		}
+		if len(rows) != 3 || rows[2][0] != "张𠮷" || meta[2].Err != nil {
+			t.Errorf("--encoding %q: rows %q, last error %v", enc, rows, meta[len(meta)-1].Err)
 		}
 	}
 }
