@@ -83,6 +83,9 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	// Look at the decoded start for "sep=" and the delimiter.
 	tb := bufio.NewReaderSize(text, delimSniffBytes)
 	head, err := tb.Peek(delimSniffBytes)
+	if fe := (*FatalError)(nil); errors.As(err, &fe) {
+		return nil, fe // the encoding, told from a line further on
+	}
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fatalf(CodeIO, "cannot read the file: %v", err)
 	}
