@@ -455,7 +455,7 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	// The encoding may have been told only by a byte far into the file.
 	res.Info = rd.Info()
 	if fr, ok := rd.(tabular.FooterReader); ok && fr.Footer() != nil {
-		res.Warnings = append(res.Warnings, footerWarning(fr.Footer()))
+		res.Warnings = append(res.Warnings, footerWarning(fr.Footer(), res.Info.Format))
 	}
 	if o.MaxRows > 0 && total > o.MaxRows {
 		return 0, roster.Errorf(roster.ETOOLARGE, "the file has %d rows; this import allows at most %d (max_rows)", total, o.MaxRows).With("max_rows", o.MaxRows)

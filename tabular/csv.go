@@ -267,7 +267,8 @@ func (c *csvReader) Next() (Row, error) {
 			c.hold.blank = true
 			continue
 		}
-		if row, ok := c.hold.take(c.row(), len(c.p.rec), c.p.endLine, len(c.header)); ok {
+		row := c.row()
+		if row, ok := c.hold.take(row, narrowLine(row.Cells, len(c.header)), len(c.p.rec), c.p.endLine, len(c.header)); ok {
 			return row, nil
 		}
 	}

@@ -92,6 +92,8 @@ type xlsxReader struct {
 	wb     *workbook // nil once closed or reopened
 	sh     sheetInfo
 	budget int64 // the workbook's bytes read before the sheet's
+	hold   footerHold
+	prev   int // the number of the last row read, blank or not
 }
 
 // NewXLSX reads one worksheet of the XLSX workbook in r: opts.Sheet, or
@@ -99,7 +101,8 @@ type xlsxReader struct {
 //
 // Rows: empty rows are skipped, missing cells are "", and cells beyond the
 // header's width are dropped when empty, else the row gets a
-// "wrong_cell_count" error.
+// "wrong_cell_count" error. A report's footer below the rows is not
+// returned as rows: see Footer.
 func NewXLSX(r io.ReaderAt, size int64, opts Options) (Reader, error) {
 	var magic [8]byte
 	n, _ := r.ReadAt(magic[:], 0)
@@ -181,6 +184,7 @@ func (wb *workbook) startSheet(sh sheetInfo) (*xlsxReader, error) {
 	}
 	x.header = h
 	x.sheet.width = len(h)
+	x.prev = x.sheet.rowNum
 	return x, nil
 }
 
@@ -233,16 +237,27 @@ func (x *xlsxReader) closeSheet() error {
 
 func (x *xlsxReader) Next() (Row, error) {
 	for {
+		if row, ok := x.hold.pop(); ok {
+			return row, nil
+		}
 		ok, err := x.sheet.nextRow()
 		if err != nil {
 			return Row{}, x.sheet.orDamage(err)
 		}
 		if !ok {
+			if x.hold.end() {
+				continue // the held rows were rows after all
+			}
 			return Row{}, io.EOF
 		}
+		if x.sheet.rowNum > x.prev+1 {
+			x.hold.blank = true // Excel writes no row for a blank one
+		}
+		x.prev = x.sheet.rowNum
 		cells, beyond := x.sheet.cells, x.sheet.beyond
 		if beyond < 0 && x.sheet.rowErr == nil && allEmpty(cells) {
-			continue // blank; a cell that failed to read is not
+			x.hold.blank = true // blank; a cell that failed to read is not
+			continue
 		}
 		row := Row{Number: x.sheet.rowNum, Err: x.sheet.rowErr}
 		h := len(x.header)
@@ -255,9 +270,41 @@ func (x *xlsxReader) Next() (Row, error) {
 		}
 		x.sheet.cells = cells
 		row.Cells = cells
-		return row, nil
+		narrow, err := x.footerShaped(cells)
+		if err != nil {
+			return Row{}, err
+		}
+		size := 0
+		if narrow {
+			for _, c := range cells {
+				size += len(c)
+			}
+		}
+		if row, ok := x.hold.take(row, narrow, size, row.Number, h); ok {
+			return row, nil
+		}
 	}
 }
+
+// footerShaped reports whether a row is shaped as a footer's line: one
+// cell written, or a totals row. A sheet writes no empty cells, so every
+// row reads as wide as the header, and only a line of the footer's own
+// text tells a footer from rows such as a company's name alone.
+func (x *xlsxReader) footerShaped(cells []string) (bool, error) {
+	if x.sheet.texts > 1 {
+		return false, nil // the data rows, in one look
+	}
+	one := len(x.header) > 1 && filled(cells) == 1
+	if x.sheet.texts == 1 {
+		if err := x.sheet.unelide(); err != nil {
+			return false, err
+		}
+	}
+	return one || x.sheet.texts == 1 && totalsRow(cells), nil
+}
+
+// Footer implements FooterReader.
+func (x *xlsxReader) Footer() *Footer { return x.hold.found }
 
 // workbook holds the parts of the package needed to read one sheet.
 type workbook struct {

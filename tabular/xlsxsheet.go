@@ -32,8 +32,13 @@ type sheetParser struct {
 	width  int
 	beyond int
 	// elide are the columns whose text the caller does not read
-	// (Narrower): their shared strings are not looked up.
-	elide []bool
+	// (Narrower): their shared strings are not looked up. elidedCol is
+	// the row's first cell so elided, or -1, and elidedIdx its string.
+	elide                []bool
+	elidedCol, elidedIdx int
+	// texts counts the row's cells with a value that is not a number:
+	// a row of one is shaped as a footer's line may be.
+	texts int
 	// expanded counts the text of the shared strings the cells name, up
 	// to maxExpanded (see expand).
 	expanded, maxExpanded int64
@@ -172,6 +177,7 @@ func (s *sheetParser) nextRow() (bool, error) {
 					s.rowNum++
 				}
 				s.cells, s.rowErr, s.col, s.inCell, s.beyond = s.cells[:0], nil, -1, false, -1
+				s.texts, s.elidedCol = 0, -1
 				if empty {
 					return true, nil
 				}
@@ -412,6 +418,9 @@ func (s *sheetParser) endCell() error {
 		}
 		return nil
 	}
+	if v != "" && s.typ != "n" {
+		s.texts++
+	}
 	for len(s.cells) < s.col {
 		s.cells = append(s.cells, "")
 	}
@@ -444,7 +453,25 @@ func (s *sheetParser) elided() (string, *RowError, error) {
 	if err := s.expand(n); err != nil {
 		return "", nil, err
 	}
+	if s.elidedCol < 0 {
+		s.elidedCol, s.elidedIdx = s.col, i
+	}
 	return elidedText, nil, nil
+}
+
+// unelide puts back the text of the row's first elided cell: a footer's
+// line is told by its text, and the counting pass must find the footer
+// the import's pass finds.
+func (s *sheetParser) unelide() error {
+	if s.elidedCol < 0 || s.elidedCol >= len(s.cells) {
+		return nil
+	}
+	v, err := s.wb.sst.get(s.elidedIdx)
+	if err != nil {
+		return sharedStringsReadError(err)
+	}
+	s.cells[s.elidedCol], s.elidedCol = v, -1
+	return nil
 }
 
 // expand counts n bytes of shared string text given for a cell. A cell
