@@ -22,7 +22,11 @@ func footerWarning(f *tabular.Footer, format string) string {
 	if f.From == f.To {
 		lines = fmt.Sprintf("%s %d", line, f.From)
 	}
+	// A report with no rows is its header and footer.
 	after := fmt.Sprintf("after row %d", f.After)
+	if f.After == 0 {
+		after = "after the header"
+	}
 	if f.Lines == 1 {
 		return fmt.Sprintf("the %s %s (%s: %q) looks like %s and was not imported", line, after, lines, f.First, what)
 	}

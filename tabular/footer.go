@@ -17,7 +17,8 @@ import (
 // with a line such a footer has (narrower: its cells past the last
 // written one do not count): the reader holds those records back, and
 // returns them as rows after all when a record as wide as the header
-// follows, or the block outgrows what a footer holds.
+// follows, or the block outgrows what a footer holds. A report with no
+// rows is its header and footer alone.
 
 // footerRecords and footerBytes bound what is held back, so reading
 // stays streaming: a longer block is read as rows.
@@ -29,7 +30,7 @@ const (
 // Footer is a block of lines below the last row that the reader took for
 // the file's footer and did not return as rows.
 type Footer struct {
-	After    int    // the number of the row it follows
+	After    int    // the number of the row it follows; 0: it follows the header
 	From, To int    // its first and last line
 	Lines    int    // its records that are not blank
 	Source   string // "Salesforce", "totals", or "" when only its place and shape tell
@@ -45,7 +46,6 @@ type FooterReader interface {
 
 // footerHold is what a reader holds back while it may be a footer.
 type footerHold struct {
-	seen  bool  // a row was returned
 	last  int   // the number of the last row returned
 	blank bool  // a blank record followed it
 	rows  []Row // held, cells copied
@@ -62,7 +62,7 @@ type footerHold struct {
 // first held, which proved to be data, or row itself (returned before the
 // next read, so its cells need no copy).
 func (h *footerHold) take(row Row, narrow bool, size, to, width int) (Row, bool) {
-	if h.seen && narrow && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
+	if narrow && len(h.rows) < footerRecords && h.bytes+size <= footerBytes &&
 		(len(h.rows) > 0 || h.blank || footerSource(row.Cells) != "") {
 		row.Cells = slices.Clone(row.Cells)
 		h.rows, h.width = append(h.rows, row), width
@@ -144,7 +144,7 @@ func (h *footerHold) pop() (Row, bool) {
 
 // returned notes that row is returned.
 func (h *footerHold) returned(row Row) {
-	h.seen, h.last, h.blank = true, row.Number, false
+	h.last, h.blank = row.Number, false
 }
 
 // footerSource tells what a record's text shows it to be: "Salesforce"
