@@ -81,6 +81,7 @@ type parser struct {
 	kind   roster.Kind
 	header []string
 	keys   []string // per column: canonical or custom key, "" if unmapped
+	seps   []string // per column: a list separator besides "||" (mapping.Mapping.Separators)
 	defs   map[string]*roster.FieldDef
 	phones *normalize.Phones
 	dates  normalize.DateLayout
@@ -142,7 +143,7 @@ func (p *parser) parse(row int, cells []string) *record {
 		r.company = &roster.Company{}
 	}
 	var companies, companyIDs, viewAll []string
-	companiesCol, viewAllCol := -1, -1
+	companiesCol, namesCol, idsCol, viewAllCol := -1, -1, -1, -1
 	for col, key := range p.keys {
 		if key == "" || col >= len(cells) {
 			continue
@@ -169,9 +170,9 @@ func (p *parser) parse(row int, cells []string) *record {
 		r.filled |= keyBits[key]
 		switch key {
 		case "company":
-			companies, companiesCol = splitList(v), col
+			companies, companiesCol, namesCol = p.splitList(col, v), col, col
 		case "company_external_id":
-			companyIDs = splitList(v)
+			companyIDs, idsCol = p.splitList(col, v), col
 			if companiesCol < 0 {
 				companiesCol = col
 			}
@@ -187,6 +188,7 @@ func (p *parser) parse(row int, cells []string) *record {
 	}
 	if p.kind == roster.KindContacts {
 		p.addMoreEmails(r)
+		companies = p.alignNames(cells, companies, companyIDs, namesCol, idsCol)
 		p.companyRefs(r, companies, companyIDs, viewAll, companiesCol, viewAllCol)
 		p.checkContact(r)
 		if !r.failed() {
@@ -205,6 +207,38 @@ func splitList(v string) []string {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
 	return parts
+}
+
+// splitList splits the cell of column col on "||" and on the separator
+// its header says the export uses (HubSpot's ";").
+func (p *parser) splitList(col int, v string) []string {
+	if sep := p.sep(col); sep != "" {
+		v = strings.ReplaceAll(v, sep, "||")
+	}
+	return splitList(v)
+}
+
+// sep is the separator column col's lists use besides "||", or "".
+func (p *parser) sep(col int) string {
+	if col < 0 || col >= len(p.seps) {
+		return ""
+	}
+	return p.seps[col]
+}
+
+// alignNames checks the company names split on an export's separator
+// against the ids beside them: a name holding that separator ("Umbrella;
+// Iberia") splits into more names than there are ids. One id means one
+// company, whose name is the whole cell; with several, the ids alone say
+// which companies, as they are what the export links by.
+func (p *parser) alignNames(cells, names, ids []string, namesCol, idsCol int) []string {
+	if idsCol < 0 || p.sep(namesCol) == "" || len(names) == len(ids) {
+		return names
+	}
+	if len(ids) == 1 {
+		return splitList(roster.UnneutralizeCell(strings.TrimSpace(cells[namesCol])))[:1]
+	}
+	return nil
 }
 
 func (p *parser) text(r *record, col int, v string, max int) (string, bool) {

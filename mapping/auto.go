@@ -14,6 +14,9 @@ type Mapping struct {
 	Columns  []string // per header column: the key it maps to, or "" if unmapped
 	Unmapped []string // header names left unmapped, in file order (reported as warnings)
 	Warnings []string // e.g. two columns map to the same key: the later one is ignored
+	// Separators holds, per column, a separator its cells' lists use
+	// besides Roster's own "||" ("" for none): HubSpot's ";" (see lists.go).
+	Separators []string
 }
 
 // Match tiers, strongest first: when two columns want one key the stronger
@@ -21,6 +24,7 @@ type Mapping struct {
 const (
 	tierKey    = iota // the header is the canonical key itself
 	tierCustom        // a custom field's key or label
+	tierList          // an export's list of links (lists.go)
 	tierSyn           // a synonym
 	tierNumber        // any of the above once a trailing number is cut ("Phone 2")
 )
@@ -32,12 +36,13 @@ type matcher struct {
 	syn    map[string]string // Fold(synonym) -> canonical key
 	// secondary maps columns that fill a key only if no other does.
 	secondary map[string]string
+	lists     map[string]string // Fold(list column header) -> key
 }
 
 func newMatcher(kind Kind, custom []Custom) *matcher {
 	m := &matcher{canon: map[string]string{}, custom: map[string]string{}, syn: synonymIndex[kind]}
 	if kind == Contacts {
-		m.secondary = secondaryIndex
+		m.secondary, m.lists = secondaryIndex, listIndex
 	}
 	for _, k := range canonicalKeys[kind] {
 		m.canon[Fold(k)] = k
@@ -116,6 +121,9 @@ func (m *matcher) exact(f string) (string, int, bool) {
 		return k, tierCustom, true
 	}
 	if k, ok := m.syn[f]; ok {
+		if m.lists[f] == k {
+			return k, tierList, true
+		}
 		return k, tierSyn, true
 	}
 	return "", 0, false
@@ -127,6 +135,7 @@ func (m *matcher) exact(f string) (string, int, bool) {
 func Auto(kind Kind, header []string, custom []Custom) Mapping {
 	m := newMapping(header)
 	m.auto(kind, header, custom, make([]bool, len(header)), map[string]claim{})
+	m.setSeparators(kind, header)
 	return m
 }
 

@@ -182,6 +182,7 @@ func Apply(kind Kind, header []string, explicit map[string]string, custom []Cust
 	} else {
 		m.leaveRest(header, done)
 	}
+	m.setSeparators(kind, header)
 	return m, nil
 }
 

@@ -148,7 +148,9 @@ var contactSynonyms = map[string]phrases{
 		"ja":      {"携帯電話", "携帯", "携帯番号", "携帯電話番号"},
 	},
 	"company": {
-		"en":      {"Company Name", "Account Name", "Organization", "Organisation", "Organization Name", "Organisation Name", "Associated Company", "Employer", "Business Name"},
+		"en": {"Company Name", "Account Name", "Organization", "Organisation", "Organization Name", "Organisation Name", "Associated Company", "Employer", "Business Name"},
+		// HubSpot: the primary one of "Associated Company" (lists.go).
+		"export":  {"Associated Company (Primary)"},
 		"cs":      {"Společnost", "Firma", "Klient", "Organizace", "Název firmy", "Název společnosti"},
 		"de":      {"Unternehmen", "Firmenname", "Arbeitgeber"},
 		"fr":      {"Société", "Entreprise", "Nom de l'entreprise", "Nom de la société"},
@@ -159,7 +161,9 @@ var contactSynonyms = map[string]phrases{
 		"ja":      {"会社名", "会社", "企業名", "所属", "勤務先", "組織名", "社名"},
 	},
 	"company_external_id": {
-		"en":      {"Company External ID", "External Company ID", "Company ID", "Organization ID", "Organisation ID", "Organization External ID", "Account ID", "Associated Company ID"},
+		"en": {"Company External ID", "External Company ID", "Company ID", "Organization ID", "Organisation ID", "Organization External ID", "Account ID", "Associated Company ID"},
+		// HubSpot's ids of the companies a contact is associated with.
+		"export":  {"Associated Company IDs", "Associated Company IDs (Primary)", "Primary Associated Company ID"},
 		"cs":      {"ID společnosti", "ID firmy", "Externí ID společnosti", "ID klienta"},
 		"de":      {"Firmen-ID", "Unternehmens-ID", "Externe Firmen-ID"},
 		"fr":      {"ID de l'entreprise", "ID externe de l'entreprise", "ID société"},
