@@ -44,7 +44,7 @@ var (
 		// parts of an address (city, postal code, country) are joined into
 		// it, in the file's column order.
 		"en": {"Address", "Work Address", "Business Address", "Street Address", "Street", "Mailing Address", "Mailing Street", "Billing Address", "Billing Street", "Postal Address", "Full Address", "Address Line", "Address Line 1",
-			"City", "Town", "Postal Code", "Postcode", "Zip", "Zip Code", "ZIP/Postal Code", "State/Province", "Country", "Country/Region",
+			"City", "Town", "Postal Code", "Postcode", "Zip", "Zip Code", "ZIP/Postal Code", "State/Province", "State/Region", "Country", "Country/Region",
 			"Mailing City", "Mailing State", "Mailing Zip", "Mailing Postal Code", "Mailing Country", "Billing City", "Billing State", "Billing Zip", "Billing Code", "Billing Postal Code", "Billing Country",
 			"Business City", "Business State", "Business Postal Code", "Business Country/Region", "Work City", "Work State", "Work ZipCode", "Work Country", "Address 1 - City", "Address 1 - Postal Code", "Address 1 - Region", "Address 1 - Country"},
 		"cs":      {"Adresa", "Ulice", "Sídlo", "Poštovní adresa", "Město", "Obec", "PSČ", "Země"},
@@ -90,19 +90,21 @@ var contactSynonyms = map[string]phrases{
 		"export":  {"Person - Name"},
 	},
 	"first_name": {
-		"en": {"First Name", "Given Name", "Forename", "First"},
-		"cs": {"Jméno", "Křestní jméno"},
-		"de": {"Vorname"},
-		"fr": {"Prénom"},
-		"es": {"Nombre", "Nombre de pila"},
+		"en":     {"First Name", "Given Name", "Forename", "First"},
+		"export": {"Contact First Name"}, // Genesys Cloud
+		"cs":     {"Jméno", "Křestní jméno"},
+		"de":     {"Vorname"},
+		"fr":     {"Prénom"},
+		"es":     {"Nombre", "Nombre de pila"},
 		// 名 is the given name in both Chinese and Japanese.
 		"zh": {"名"},
 		"ja": {"下の名前", "ファーストネーム"},
 	},
 	"last_name": {
-		"en": {"Last Name", "Surname", "Family Name", "Last"},
-		"cs": {"Příjmení"},
-		"de": {"Nachname", "Familienname"},
+		"en":     {"Last Name", "Surname", "Family Name", "Last"},
+		"export": {"Contact Last Name"},
+		"cs":     {"Příjmení"},
+		"de":     {"Nachname", "Familienname"},
 		// French "Nom" alone is the family name.
 		"fr": {"Nom", "Nom de famille"},
 		"es": {"Apellido", "Apellidos", "Primer apellido"},
@@ -113,7 +115,7 @@ var contactSynonyms = map[string]phrases{
 	"email": {
 		"en": {"E-mail", "Email Address", "E-mail Address", "Primary Email", "Work Email", "Business Email", "Mail", "Emails", "Email ID"},
 		// Pipedrive ("Person - Email - Work") and Apple ("Email (work)").
-		"export":  {"Email - Work", "Person - Email - Work", "Person - Email"},
+		"export":  {"Email - Work", "Person - Email - Work", "Person - Email", "Contact Work Email"},
 		"cs":      {"E-mailová adresa", "Emailová adresa"},
 		"de":      {"E-Mail-Adresse", "Mailadresse"},
 		"fr":      {"Courriel", "Adresse e-mail", "Adresse électronique", "Adresse mail", "Mél"},
@@ -134,10 +136,10 @@ var contactSynonyms = map[string]phrases{
 		"zh-Hant": {"其他郵箱", "其他電子郵件", "備用郵箱"},
 		"ja":      {"その他のメールアドレス", "他のメールアドレス", "予備メールアドレス"},
 	},
-	"phone": phonePhrases,
+	"phone": with(phonePhrases, phrases{"export": {"Contact Work Phone"}}),
 	"mobile": {
 		"en":      {"Mobile", "Mobile Phone", "Mobile Phone Number", "Mobile Number", "Mobile No", "Cell", "Cell Phone", "Cellphone", "Cell Number", "Cell Phone Number"},
-		"export":  {"Phone - Mobile", "Person - Phone - Mobile"},
+		"export":  {"Phone - Mobile", "Person - Phone - Mobile", "Contact Cell Phone"},
 		"cs":      {"Mobil", "Mobilní telefon", "Mobilní číslo", "Číslo mobilu"},
 		"de":      {"Handy", "Handynummer", "Mobiltelefon", "Mobilnummer", "Mobilfunknummer"},
 		"fr":      {"Portable", "Téléphone portable", "Téléphone mobile", "Numéro de portable"},
@@ -186,6 +188,7 @@ var contactSynonyms = map[string]phrases{
 	},
 	"job_title": {
 		"en":      {"Job Title", "Title", "Position", "Job Position", "Designation", "Job", "Organization Title"},
+		"export":  {"Contact Title"},
 		"cs":      {"Funkce", "Pozice", "Pracovní pozice", "Pracovní funkce"},
 		"de":      {"Berufsbezeichnung", "Jobtitel", "Funktion", "Stellenbezeichnung"},
 		"fr":      {"Poste", "Fonction", "Titre", "Titre du poste", "Intitulé du poste"},
@@ -250,7 +253,8 @@ var contactSynonyms = map[string]phrases{
 		"zh-Hant": {"時區"},
 		"ja":      {"タイムゾーン", "標準時"},
 	},
-	"address":     addressPhrases,
+	// Genesys Cloud's contact address, beside its organization's.
+	"address":     with(addressPhrases, phrases{"export": {"Contact Address", "Contact Address 1", "Contact City", "Contact State", "Contact Postal Code", "Contact Country Code"}}),
 	"description": descriptionPhrases,
 }
 
@@ -286,7 +290,7 @@ var companySynonyms = map[string]phrases{
 		"ja":      {"会社ID", "組織ID"},
 	},
 	"domains": {
-		"en":      {"Domain", "Domain Name", "Domain Names", "Company Domain Name", "Email Domain", "Email Domains"},
+		"en":      {"Domain", "Domain Name", "Domain Names", "Company Domain Name", "Email Domain", "Email Domains", "Domains for this company"},
 		"cs":      {"Doména", "Domény"},
 		"de":      {"Domäne", "Domänen"},
 		"fr":      {"Domaine", "Domaines", "Nom de domaine"},
@@ -298,6 +302,7 @@ var companySynonyms = map[string]phrases{
 	},
 	"website": {
 		"en":      {"Web", "Web Site", "Website URL", "URL", "Web Page", "Homepage", "Home Page", "Company Website"},
+		"export":  {"Account Url", "Account Website"},
 		"cs":      {"Webové stránky", "Webová stránka", "WWW"},
 		"de":      {"Webseite", "Internetseite", "Internetadresse"},
 		"fr":      {"Site web", "Site internet"},
@@ -308,11 +313,13 @@ var companySynonyms = map[string]phrases{
 		"ja":      {"ウェブサイト", "ホームページ", "URL"},
 	},
 	"phone": with(phonePhrases, phrases{
-		"en": {"Company Phone", "Main Phone"},
+		"en":     {"Company Phone", "Main Phone"},
+		"export": {"Account Phone"},
 	}),
 	"description": descriptionPhrases,
 	"industry": {
 		"en":      {"Industry", "Sector", "Business Type"},
+		"export":  {"Account Industry"},
 		"cs":      {"Odvětví", "Obor", "Obor podnikání"},
 		"de":      {"Branche", "Wirtschaftszweig"},
 		"fr":      {"Secteur", "Secteur d'activité", "Industrie"},
@@ -322,7 +329,7 @@ var companySynonyms = map[string]phrases{
 		"zh-Hant": {"行業", "產業"},
 		"ja":      {"業種", "業界"},
 	},
-	"address": addressPhrases,
+	"address": with(addressPhrases, phrases{"export": {"Account Address", "Account Address 1", "Account City", "Account State", "Account Postal Code", "Account Country Code"}}),
 	"tags":    tagPhrases,
 }
 
@@ -343,8 +350,8 @@ func with(base, extra phrases) phrases {
 // email is the one to keep when it is the only one, and otherwise goes to
 // mobile or other emails, or is reported.
 var secondary = map[string]phrases{
-	"email": {"export": {"Email - Home", "Email - Other", "Person - Email - Home", "Person - Email - Other"}},
-	"phone": {"en": {"Home Phone", "Other Phone"}, "export": {"Phone - Home", "Phone - Other", "Person - Phone - Home", "Person - Phone - Other"}},
+	"email": {"export": {"Email - Home", "Email - Other", "Person - Email - Home", "Person - Email - Other", "Contact Personal Email", "Contact Other Email"}},
+	"phone": {"en": {"Home Phone", "Other Phone"}, "export": {"Phone - Home", "Phone - Other", "Person - Phone - Home", "Person - Phone - Other", "Contact Home Phone", "Contact Other Phone"}},
 }
 
 // synonymTables holds the phrase table of each kind.
