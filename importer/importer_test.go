@@ -572,7 +572,7 @@ func TestUndo(t *testing.T) {
 
 func TestCompaniesImport(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		csv := "Company Name,Website,Domains,Industry,External ID\nAcme,https://acme.com,\"acme.com, acme.cz\",Tools,C1\nBeta,beta.com,,,C2\n,https://x.com,,,\n"
+		csv := "Company Name,Website,Domains,Industry,External ID\nAcme,https://acme.com,\"acme.com, acme.cz\",Tools,C1\nBeta,ftp://beta.com,,,C2\n,https://x.com,,,\n"
 		res := e.run(csv, kind(roster.KindCompanies))
 		e.counts(res, 1, 0, 0, 2)
 		if res.Errors[0].Code != "invalid_url" || res.Errors[1].Code != "missing_name" {

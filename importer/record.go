@@ -366,7 +366,7 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 			c.Domains = append(c.Domains, d)
 		}
 	case "website":
-		if u, err := normalize.URL(v); err != nil {
+		if u, err := normalize.Website(v); err != nil {
 			p.failErr(r, col, err)
 		} else {
 			c.Website = u

@@ -306,3 +306,24 @@ func TestEastAsianDates(t *testing.T) {
 		}
 	}
 }
+
+// TestWebsite: a company website given as a bare host gets https://; what
+// URL refuses for other reasons is still refused.
+func TestWebsite(t *testing.T) {
+	for in, want := range map[string]string{
+		"acme.example":               "https://acme.example",
+		"www.Acme.example/about?x=1": "https://www.acme.example/about?x=1",
+		"http://acme.example":        "http://acme.example",
+		"HTTPS://WWW.acme.example":   "https://www.acme.example",
+		"acme.example:8080/x":        "https://acme.example:8080/x",
+	} {
+		if got, err := Website(in); err != nil || got != want {
+			t.Errorf("Website(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"not a url", "acme", "ann@acme.example", "ftp://acme.example", "acme.", ".example"} {
+		if got, err := Website(in); err == nil {
+			t.Errorf("Website(%q) = %q, want an error", in, got)
+		}
+	}
+}

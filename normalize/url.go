@@ -44,3 +44,19 @@ func URL(s string) (string, error) {
 	}
 	return scheme + "://" + strings.ToLower(rest[:hostEnd]) + rest[hostEnd:], nil
 }
+
+// Website is URL for a company's website, where a bare host is the
+// site's address: HubSpot, RAYNET and most CRMs keep "acme.com" or
+// "www.acme.cz" in that field, and an import of their export should not
+// fail for it. Such a cell gets https://; anything else is URL's.
+func Website(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "://") && !strings.ContainsAny(s, " \t@") && strings.Contains(s, ".") {
+		host, _, _ := strings.Cut(s, "/")
+		host, _, _ = strings.Cut(host, "?")
+		if i := strings.LastIndexByte(host, '.'); i > 0 && i < len(host)-1 {
+			return URL("https://" + s)
+		}
+	}
+	return URL(s)
+}
