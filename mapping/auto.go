@@ -165,6 +165,7 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 	var cands []candidate
 	var notes []noted
 	unmapped := make([]bool, len(header))
+	zd := zendeskExport(header)
 	for i, h := range header {
 		if done[i] {
 			continue
@@ -173,12 +174,21 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 			notes = append(notes, blankNote(i))
 			continue
 		}
+		if i == zd.url {
+			unmapped[i] = true // an API address, no website
+			continue
+		}
 		key, tier, ok := mt.match(Fold(h))
 		if !ok {
 			unmapped[i] = true
 			continue
 		}
 		cands = append(cands, candidate{i, tier, key})
+	}
+	idIsExternal := slices.ContainsFunc(cands, func(c candidate) bool { return c.col == zd.id && c.key == "external_id" })
+	if zd.externalID >= 0 && idIsExternal && !done[zd.externalID] {
+		cands = slices.DeleteFunc(cands, func(c candidate) bool { return c.col == zd.externalID })
+		notes = append(notes, zendeskNote(header, zd))
 	}
 	if kind == Contacts {
 		// "Name" and Korean "이름" mean the whole name alone, but beside a

@@ -131,3 +131,85 @@ func TestRealHeaders(t *testing.T) {
 		})
 	}
 }
+
+// Zendesk's organizations and users as its API exports them to CSV.
+var (
+	zendeskOrgs  = []string{"id", "url", "name", "domain_names", "details", "notes", "group_id", "shared_tickets", "shared_comments", "tags", "external_id", "created_at", "updated_at", "organization_fields"}
+	zendeskUsers = []string{"id", "url", "name", "email", "created_at", "updated_at", "time_zone", "iana_time_zone", "phone", "shared_phone_number", "photo", "locale_id", "locale", "organization_id", "role", "verified", "external_id", "tags", "alias", "active", "details", "notes", "user_fields"}
+)
+
+func TestZendeskExports(t *testing.T) {
+	tests := []struct {
+		name   string
+		kind   Kind
+		header []string
+		want   map[string]string // header -> key; the others unmapped
+	}{
+		// Its url is the API's address of the organization, not a website;
+		// its id is what users' organization_id names.
+		{"organizations", Companies, zendeskOrgs, map[string]string{
+			"id": "external_id", "name": "name", "domain_names": "domains", "details": "description", "notes": "description", "tags": "tags",
+		}},
+		{"users", Contacts, zendeskUsers, map[string]string{
+			"id": "external_id", "name": "name", "email": "email", "time_zone": "time_zone", "phone": "phone", "locale": "language",
+			"organization_id": "company_external_id", "role": "role", "tags": "tags", "details": "description", "notes": "description",
+		}},
+		// Columns trimmed to the brief's: still Zendesk's.
+		{"organizations, fewer columns", Companies, []string{"id", "url", "name", "domain_names", "external_id"}, map[string]string{
+			"id": "external_id", "name": "name", "domain_names": "domains",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Auto(tt.kind, tt.header, nil)
+			for i, h := range tt.header {
+				if m.Columns[i] != tt.want[h] {
+					t.Errorf("column %q maps to %q, want %q", h, m.Columns[i], tt.want[h])
+				}
+			}
+			if !slices.Contains(m.Unmapped, "url") {
+				t.Errorf("url not reported unmapped: %q", m.Unmapped)
+			}
+			if slices.Contains(m.Unmapped, "external_id") {
+				t.Errorf("external_id both warned of and unmapped: %q", m.Unmapped)
+			}
+			if !slices.ContainsFunc(m.Warnings, func(w string) bool {
+				return strings.HasPrefix(w, `column "external_id" is ignored: in a Zendesk export "id"`)
+			}) {
+				t.Errorf("warnings %q do not say why external_id is ignored", m.Warnings)
+			}
+		})
+	}
+}
+
+// Only a Zendesk export reads so: elsewhere a URL column is the website
+// and an external_id column the external id.
+func TestNotZendeskExports(t *testing.T) {
+	for _, header := range [][]string{
+		{"id", "url", "name", "external_id"},                 // nothing only Zendesk has
+		{"id", "name", "domain_names", "external_id"},        // no url
+		{"ID", "URL", "Name", "Domain Names", "External ID"}, // not the API's names
+		{"url", "name", "domain_names", "external_id"},       // no id
+	} {
+		m := Auto(Companies, header, nil)
+		for i, h := range header {
+			if f := Fold(h); f == "url" && m.Columns[i] != "website" || f == "externalid" && m.Columns[i] != "external_id" {
+				t.Errorf("%q: column %q maps to %q", header, h, m.Columns[i])
+			}
+		}
+	}
+}
+
+// An explicit mapping overrides the reading of a Zendesk export.
+func TestZendeskExplicit(t *testing.T) {
+	m, err := Apply(Companies, zendeskOrgs, map[string]string{"external_id": "external_id", "url": "website"}, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range zendeskOrgs {
+		want := map[string]string{"external_id": "external_id", "url": "website", "id": ""}
+		if w, ok := want[h]; ok && m.Columns[i] != w {
+			t.Errorf("column %q maps to %q, want %q", h, m.Columns[i], w)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package importer_test
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"roster"
+)
+
+// A Zendesk account's organizations and users, as its API exports them to
+// CSV: the users' organization_id is the organizations' id.
+const (
+	zendeskOrgs = "id,url,name,domain_names,details,notes,group_id,shared_tickets,tags,external_id,created_at,updated_at\n" +
+		"360001,https://acme.zendesk.com/api/v2/organizations/360001.json,Globex,globex.com globex.io,Big customer,Call first,,false,vip,CRM-17,2020-01-01T00:00:00Z,2020-01-02T00:00:00Z\n" +
+		"360002,https://acme.zendesk.com/api/v2/organizations/360002.json,Initech,initech.com,,,,true,,,2020-01-01T00:00:00Z,2020-01-02T00:00:00Z\n"
+	zendeskUsers = "id,url,name,email,phone,organization_id,role,external_id,tags,time_zone,locale,details,notes\n" +
+		"9001,https://acme.zendesk.com/api/v2/users/9001.json,Ann Lee,ann@globex.com,+1 206 555 0100,360001,end-user,SSO-1,vip,Eastern Time (US & Canada),en-US,,\n" +
+		"9002,https://acme.zendesk.com/api/v2/users/9002.json,Bob Ray,bob@initech.com,,360002,end-user,,,Pacific Time (US & Canada),en-US,,\n" +
+		"9003,https://acme.zendesk.com/api/v2/users/9003.json,Cid Vo,cid@acme.com,,,admin,,,,,,\n"
+)
+
+// An organization's url is Zendesk's API address, no website; its id is
+// what the users' organization_id names, so users link to the companies
+// imported from the same account, whatever its external_id holds.
+func TestZendeskUsersLinkToOrganizations(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run(zendeskOrgs, kind(roster.KindCompanies))
+		e.counts(res, 2, 0, 0, 0)
+		if !slices.Contains(res.Warnings, `column "url" is not mapped to a field and was ignored`) {
+			t.Errorf("warnings %q do not report url unmapped", res.Warnings)
+		}
+		byName := map[string]*roster.Company{}
+		for _, co := range e.companies() {
+			byName[co.Name] = co
+			if co.Website != "" {
+				t.Errorf("%s: website %q, from Zendesk's API url", co.Name, co.Website)
+			}
+		}
+		if g := byName["Globex"]; g == nil || g.ExternalID != "360001" || !reflect.DeepEqual(g.Domains, []string{"globex.com", "globex.io"}) {
+			t.Fatalf("Globex stored as %+v", g)
+		}
+
+		res = e.run(zendeskUsers)
+		e.counts(res, 3, 0, 0, 0)
+		if res.Import.Counts.CompaniesCreated != 0 {
+			t.Errorf("%d companies created; the users' organizations were imported", res.Import.Counts.CompaniesCreated)
+		}
+		for email, want := range map[string]string{"ann@globex.com": "Globex", "bob@initech.com": "Initech", "cid@acme.com": ""} {
+			c := e.byEmail(email)
+			if got := strings.Join(membershipNames(c), ","); got != want {
+				t.Errorf("%s: companies %q, want %q", email, got, want)
+			}
+		}
+		if ann := e.byEmail("ann@globex.com"); ann.ExternalID != "9001" || ann.Role != roster.RoleCustomer {
+			t.Errorf("Ann stored as external id %q, role %q", ann.ExternalID, ann.Role)
+		}
+		if cid := e.byEmail("cid@acme.com"); cid.Role != roster.RoleAgent {
+			t.Errorf("an admin stored as %q", cid.Role)
+		}
+	})
+}
