@@ -167,3 +167,20 @@ func (p *parser) addMoreEmails(r *record) {
 	}
 	r.filled |= keyBits["other_emails"]
 }
+
+// listText is a tags or domains cell that is a JSON list (["vip", "beta"],
+// as Zendesk's API exports tags and domain_names turned into CSV) written
+// as the comma-separated values such a cell is split into; any other cell
+// is returned as it is. Read as text, the list made tags of its brackets
+// and quotes (`["vip"`).
+func listText(v string) string {
+	values, ok := jsonValues(v)
+	if !ok {
+		return v
+	}
+	parts := make([]string, len(values))
+	for i, l := range values {
+		parts[i] = l.value
+	}
+	return strings.Join(parts, ",")
+}

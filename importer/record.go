@@ -332,7 +332,7 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 			c.Mobile = e
 		}
 	case "tags":
-		c.Tags = normalize.Tags(v)
+		c.Tags = normalize.Tags(listText(v))
 	}
 }
 
@@ -357,7 +357,7 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 	case "domains":
 		// Separated as tags are (commas, HubSpot's semicolons) or by
 		// spaces (Zendesk).
-		for _, d := range normalize.Tags(strings.Join(strings.Fields(v), ",")) {
+		for _, d := range normalize.Tags(strings.Join(strings.Fields(listText(v)), ",")) {
 			d = strings.ToLower(d)
 			if !roster.LooksLikeDomain(d) || !strings.Contains(d, ".") {
 				p.fail(r, col, "invalid_domain", "not a domain: "+strconv.Quote(d))
@@ -376,7 +376,7 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 			c.Phone = e
 		}
 	case "tags":
-		c.Tags = normalize.Tags(v)
+		c.Tags = normalize.Tags(listText(v))
 	}
 }
 

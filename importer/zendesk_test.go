@@ -61,3 +61,31 @@ func TestZendeskUsersLinkToOrganizations(t *testing.T) {
 		}
 	})
 }
+
+// Zendesk's API holds tags and domain names as lists, which a JSON-to-CSV
+// conversion writes as JSON: they read as their values, and an empty list
+// as none, rather than as tags of brackets and quotes or failed domains.
+func TestZendeskListCells(t *testing.T) {
+	const orgs = "id,url,name,domain_names,tags\n" +
+		`1,https://a.zendesk.com/api/v2/organizations/1.json,Globex,"[""globex.com"",""Globex.io""]","[""vip"",""beta""]"` + "\n" +
+		"2,https://a.zendesk.com/api/v2/organizations/2.json,Initech,[],[]\n"
+	const users = "name,email,tags\n" +
+		`Ann,ann@globex.com,"[""vip"", ""beta""]"` + "\n" +
+		"Bob,bob@initech.com,[]\n"
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run(orgs, kind(roster.KindCompanies)), 2, 0, 0, 0)
+		want := map[string][2][]string{"Globex": {{"globex.com", "globex.io"}, {"vip", "beta"}}, "Initech": {{}, {}}}
+		for _, co := range e.companies() {
+			if got := [2][]string{co.Domains, co.Tags}; !reflect.DeepEqual(got, want[co.Name]) {
+				t.Errorf("%s: domains and tags %q, want %q", co.Name, got, want[co.Name])
+			}
+		}
+		e.counts(e.run(users), 2, 0, 0, 0)
+		if tags := e.byEmail("ann@globex.com").Tags; !reflect.DeepEqual(tags, []string{"vip", "beta"}) {
+			t.Errorf("Ann's tags %q", tags)
+		}
+		if tags := e.byEmail("bob@initech.com").Tags; len(tags) != 0 {
+			t.Errorf("Bob's tags %q, from an empty list", tags)
+		}
+	})
+}
