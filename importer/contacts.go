@@ -607,7 +607,10 @@ func (b *batch) createNamedCompany(r *record, ref companyRef) (*roster.Company, 
 		return nil, failRow(col, "company_not_found", "company not found: %s", what)
 	}
 	if ref.name == "" {
-		return nil, failRow(col, "company_not_found", "company not found: %s (a new company needs a name)", what)
+		// Failed, not imported unlinked: the failed rows file links them
+		// once the companies are imported, where a warning would leave the
+		// link to be found again by hand.
+		return nil, failRow(col, "company_not_found", "company not found: %s (a new company needs a name: import the companies first, or add a company name column)", what)
 	}
 	co := &roster.Company{Name: ref.name, ExternalID: ref.externalID}
 	co.Normalize()
