@@ -427,7 +427,7 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 		return 0, err
 	}
 	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, seps: m.Separators, defs: byKey, phones: phones, dates: dates,
-		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns)}
+		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns), spacedTags: m.SpacedTags}
 	run.parser.customOrder = slices.Sorted(slices.Values(run.parser.customKeys()))
 	// One pass over the file counts its rows, for progress and
 	// --max-rows, and learns how its date columns write dates.

@@ -87,6 +87,8 @@ type parser struct {
 	dates  normalize.DateLayout
 	xlsx   bool
 	match  []string
+	// spacedTags: tags are separated by spaces too (Zendesk's).
+	spacedTags bool
 
 	seed        digester // see digestSeed
 	customOrder []string // the mapped custom keys, sorted: the order digests take them in
@@ -332,7 +334,7 @@ func (p *parser) contactValue(r *record, col int, key, v string) {
 			c.Mobile = e
 		}
 	case "tags":
-		c.Tags = normalize.Tags(listText(v))
+		c.Tags = normalize.Tags(p.tagList(v))
 	}
 }
 
@@ -376,7 +378,7 @@ func (p *parser) companyValue(r *record, col int, key, v string) {
 			c.Phone = e
 		}
 	case "tags":
-		c.Tags = normalize.Tags(listText(v))
+		c.Tags = normalize.Tags(p.tagList(v))
 	}
 }
 
@@ -430,6 +432,15 @@ func (p *parser) customValue(r *record, col int, def *roster.FieldDef, v string)
 		return
 	}
 	r.custom[def.Key] = val
+}
+
+// tagList is a tags cell written as the comma-separated tags it holds.
+func (p *parser) tagList(v string) string {
+	v = listText(v)
+	if p.spacedTags {
+		v = strings.Join(strings.Fields(v), ",")
+	}
+	return v
 }
 
 // companyRefs lines up the company, company_external_id and

@@ -89,3 +89,24 @@ func TestZendeskListCells(t *testing.T) {
 		}
 	})
 }
+
+// Zendesk's tags hold no spaces and are separated by them ("vip beta" is
+// two tags there); in another system's file a tag may hold a space.
+func TestZendeskTagsSeparatedBySpaces(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run("id,url,name,email,organization_id,tags\n"+
+			"9001,https://a.zendesk.com/api/v2/users/9001.json,Ann Lee,ann@globex.com,,vip  beta_tester\n"), 1, 0, 0, 0)
+		if tags := e.byEmail("ann@globex.com").Tags; !reflect.DeepEqual(tags, []string{"vip", "beta_tester"}) {
+			t.Errorf("Zendesk user's tags %q", tags)
+		}
+		e.counts(e.run("id,url,name,domain_names,tags\n1,https://a.zendesk.com/api/v2/organizations/1.json,Globex,globex.com,enterprise emea\n",
+			kind(roster.KindCompanies)), 1, 0, 0, 0)
+		if cos := e.companies(); len(cos) != 1 || !reflect.DeepEqual(cos[0].Tags, []string{"enterprise", "emea"}) {
+			t.Errorf("Zendesk organization stored as %+v", cos)
+		}
+		e.counts(e.run("name,email,tags\nBob,bob@x.com,key account\n"), 1, 0, 0, 0)
+		if tags := e.byEmail("bob@x.com").Tags; !reflect.DeepEqual(tags, []string{"key account"}) {
+			t.Errorf("tags %q, want the one tag of another system's file", tags)
+		}
+	})
+}

@@ -17,6 +17,9 @@ type Mapping struct {
 	// Separators holds, per column, a separator its cells' lists use
 	// besides Roster's own "||" ("" for none): HubSpot's ";" (see lists.go).
 	Separators []string
+	// SpacedTags: the file is Zendesk's export, whose tags hold no spaces
+	// and are separated by them.
+	SpacedTags bool
 }
 
 // Match tiers, strongest first: when two columns want one key the stronger
@@ -140,7 +143,7 @@ func Auto(kind Kind, header []string, custom []Custom) Mapping {
 }
 
 func newMapping(header []string) Mapping {
-	return Mapping{Columns: make([]string, len(header))}
+	return Mapping{Columns: make([]string, len(header)), SpacedTags: zendeskExport(header).id >= 0}
 }
 
 // claim records which column holds a key, and whether an explicit mapping gave it.

@@ -167,6 +167,9 @@ func TestZendeskExports(t *testing.T) {
 					t.Errorf("column %q maps to %q, want %q", h, m.Columns[i], tt.want[h])
 				}
 			}
+			if !m.SpacedTags {
+				t.Error("a Zendesk export's tags not read as separated by spaces")
+			}
 			if !slices.Contains(m.Unmapped, "url") {
 				t.Errorf("url not reported unmapped: %q", m.Unmapped)
 			}
@@ -192,6 +195,9 @@ func TestNotZendeskExports(t *testing.T) {
 		{"url", "name", "domain_names", "external_id"},       // no id
 	} {
 		m := Auto(Companies, header, nil)
+		if m.SpacedTags {
+			t.Errorf("%q: tags read as separated by spaces", header)
+		}
 		for i, h := range header {
 			if f := Fold(h); f == "url" && m.Columns[i] != "website" || f == "externalid" && m.Columns[i] != "external_id" {
 				t.Errorf("%q: column %q maps to %q", header, h, m.Columns[i])
