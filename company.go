@@ -102,7 +102,7 @@ func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name
 
 // CompanyFilter narrows a company list. Empty fields do not filter.
 type CompanyFilter struct {
-	Query      string // part of the name, case-insensitive
+	Query      string // part of the name, ignoring case and accents
 	Name       string // the exact name, case-insensitive
 	Tag        string
 	ExternalID string

@@ -204,7 +204,7 @@ func (c *Contact) Validate(defs []*FieldDef) error {
 
 // ContactFilter narrows a contact list. Empty fields do not filter.
 type ContactFilter struct {
-	Query      string // part of the name or an email, case-insensitive
+	Query      string // part of the name or an email, ignoring case and accents
 	Email      string // any of the contact's emails, case-insensitive, its domain in punycode or Unicode
 	Phone      string // phone or mobile, E.164
 	Tag        string

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"roster"
+	"roster/normalize"
 )
 
 const companyColumns = `id, name, external_id, domains, website, phone, description, industry, address, tags, custom, created_at, updated_at`
@@ -46,17 +47,27 @@ func (s *Store) checkCompany(ctx context.Context, tx *Tx, tenantID int64, c *ros
 	return c.Validate(defs)
 }
 
+// companyInsertColumns and companyValues are one company row as written,
+// shared by the single insert and the import's bulk insert.
 const companyInsertColumns = `tenant_id, name, name_key, external_id, domains, website, phone, description, industry,
-	address, tags, tag_keys, custom, created_at, updated_at`
+	address, tags, tag_keys, custom, search, created_at, updated_at`
 
 func companyValues(tenantID int64, c *roster.Company) []any {
 	return []any{tenantID, c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
-		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.CreatedAt, c.UpdatedAt}
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), companySearch(c),
+		c.CreatedAt, c.UpdatedAt}
+}
+
+// companySearch is the text the Query filter looks in: the name, folded
+// as the query is. name_key, the key companies are matched by, is only
+// lower-cased: Müller GmbH and Muller GmbH are two companies.
+func companySearch(c *roster.Company) string {
+	return normalize.SearchFold(strings.TrimSpace(c.Name))
 }
 
 // InsertCompany writes a validated company.
 func (s *Store) InsertCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
-	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (`+companyInsertColumns+`) VALUES (`+placeholders(15)+`) RETURNING id`),
+	return tx.QueryRowContext(ctx, s.Q(`INSERT INTO companies (`+companyInsertColumns+`) VALUES (`+placeholders(16)+`) RETURNING id`),
 		companyValues(tenantID, c)...).Scan(&c.ID)
 }
 
@@ -92,9 +103,10 @@ func (s *Store) UpdateCompany(ctx context.Context, tenantID int64, c *roster.Com
 // RewriteCompany writes a validated company over the stored one with the same id.
 func (s *Store) RewriteCompany(ctx context.Context, tx *Tx, tenantID int64, c *roster.Company) error {
 	_, err := tx.ExecContext(ctx, s.Q(`UPDATE companies SET name=?, name_key=?, external_id=?, domains=?, website=?, phone=?,
-		description=?, industry=?, address=?, tags=?, tag_keys=?, custom=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
+		description=?, industry=?, address=?, tags=?, tag_keys=?, custom=?, search=?, updated_at=? WHERE tenant_id = ? AND id = ?`),
 		c.Name, roster.NameKey(c.Name), nullable(c.ExternalID), encodeList(c.Domains), c.Website, c.Phone,
-		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), c.UpdatedAt, tenantID, c.ID)
+		c.Description, c.Industry, c.Address, encodeList(c.Tags), tagKeys(c.Tags), encodeCustom(c.Custom), companySearch(c),
+		c.UpdatedAt, tenantID, c.ID)
 	return err
 }
 
@@ -129,8 +141,8 @@ func (s *Store) ListCompanies(ctx context.Context, tenantID int64, f roster.Comp
 	where := []string{"tenant_id = ?", "id > ?"}
 	args := []any{tenantID, after}
 	if f.Query != "" {
-		where = append(where, `name_key LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+escapeLike(roster.NameKey(f.Query))+"%")
+		where = append(where, `search LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+escapeLike(normalize.SearchFold(strings.TrimSpace(f.Query)))+"%")
 	}
 	if f.Name != "" {
 		where = append(where, `name_key = ?`)

@@ -29,9 +29,10 @@ func scanContact(sc interface{ Scan(...any) error }) (*roster.Contact, error) {
 	return c, nil
 }
 
-// contactSearch is the lower-cased text the Query filter looks in.
+// contactSearch is the text the Query filter looks in: the name and
+// emails, folded as the query is (normalize.SearchFold).
 func contactSearch(c *roster.Contact) string {
-	return strings.ToLower(c.Name + " " + strings.Join(c.Emails(), " "))
+	return normalize.SearchFold(c.Name + " " + strings.Join(c.Emails(), " "))
 }
 
 // CreateContact validates and stores a new contact.
@@ -312,7 +313,7 @@ func (s *Store) ListContacts(ctx context.Context, tenantID int64, f roster.Conta
 	args := []any{tenantID, after}
 	if f.Query != "" {
 		where = append(where, `search LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+escapeLike(strings.ToLower(strings.TrimSpace(f.Query)))+"%")
+		args = append(args, "%"+escapeLike(normalize.SearchFold(strings.TrimSpace(f.Query)))+"%")
 	}
 	if f.Email != "" {
 		where = append(where, `id IN (SELECT contact_id FROM contact_emails WHERE tenant_id = ? AND email = ?)`)

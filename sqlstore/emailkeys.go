@@ -30,7 +30,8 @@ func canonicalEmails(c *roster.Contact) {
 // name of the migration's file after its number. Each runs after the
 // file's statements, in the same transaction.
 var migrationSteps = map[string]func(ctx context.Context, s *Store, tx *Tx) error{
-	"email_keys.sql": canonicalEmailKeys,
+	"email_keys.sql":  canonicalEmailKeys,
+	"search_fold.sql": foldSearch,
 }
 
 // emailKeyChange is a contact_emails row whose email is not canonical.
