@@ -30,7 +30,8 @@ type guardedText struct {
 	alive    []textEncoding        // rivals not yet told apart from enc
 	stop     [256]bool             // the bytes that tell enc from one of alive
 	tail     []byte                // the current line's bytes read so far
-	lines    int                   // line ends read
+	lines    int                   // line ends read: LF, CRLF or CR alone
+	lastCR   bool                  // the bytes read so far end in CR
 	out      []byte                // decoded, not yet returned
 	fast     io.Reader             // once no rival is left: the plain decoding
 	onSwitch func(textEncoding)
@@ -154,8 +155,17 @@ func asciiPrefix(b []byte) int {
 // passed reads past b, decoded, keeping the line count and the current
 // line's bytes.
 func (g *guardedText) passed(b []byte) {
-	if nl := bytes.LastIndexByte(b, '\n'); nl >= 0 {
-		g.lines += bytes.Count(b, []byte{'\n'})
+	// Lines end as the parser ends them, in LF, CRLF or a CR alone (old
+	// Mac exports), so that a refusal names the line the parser numbers.
+	g.lines += bytes.Count(b, []byte{'\n'})
+	if bytes.IndexByte(b, '\r') >= 0 {
+		g.lines += bytes.Count(b, []byte{'\r'}) - bytes.Count(b, []byte("\r\n"))
+	}
+	if g.lastCR && b[0] == '\n' {
+		g.lines-- // the LF of a CRLF split between reads
+	}
+	g.lastCR = b[len(b)-1] == '\r'
+	if nl := max(bytes.LastIndexByte(b, '\n'), bytes.LastIndexByte(b, '\r')); nl >= 0 {
 		g.tail = append(g.tail[:0], b[nl+1:]...)
 	} else {
 		g.tail = append(g.tail, b...)
