@@ -263,7 +263,7 @@ func legacyLookalike(sample []byte) (textEncoding, bool) {
 // Hangul syllable, kana or ideograph.
 func utf8Telling(r rune, prev bool, rest []byte) bool {
 	switch {
-	case r >= 0xC0 && r <= 0x24F && r != 0xD7 && r != 0xF7:
+	case livingLatin(r):
 		if prev {
 			return true
 		}
@@ -277,6 +277,26 @@ func utf8Telling(r rune, prev bool, rest []byte) bool {
 		return commonHangul[r]
 	case r >= 0x4E00 && r <= 0x9FFF:
 		return commonHanzi[r]
+	}
+	return false
+}
+
+// livingLatin reports whether r is a Latin letter that a language writes
+// today: Latin-1's and Latin Extended-A's, and of Latin Extended-B only
+// Vietnamese ơ ư, Romanian ș ț and Azerbaijani Ə. The rest of Extended-B
+// (ɅƔȔ), and breve letters no orthography uses (Ĕĕ Ĭĭ Ŏŏ), are what
+// legacy text spells when an accented capital meets a sign: "CAFÉ…",
+// "KNÆ”" and "HYVÄ”" in windows-1252, where UTF-8 text never has them.
+func livingLatin(r rune) bool {
+	switch {
+	case r >= 0xC0 && r <= 0xFF:
+		return r != 0xD7 && r != 0xF7
+	case r >= 0x100 && r <= 0x17F:
+		return r != 0x114 && r != 0x115 && r != 0x12C && r != 0x12D && r != 0x14E && r != 0x14F
+	}
+	switch r {
+	case 0x18F, 0x1A0, 0x1A1, 0x1AF, 0x1B0, 0x218, 0x219, 0x21A, 0x21B:
+		return true
 	}
 	return false
 }

@@ -44,7 +44,9 @@ func TestLegacyTextIsNotUTF8(t *testing.T) {
 		cm    *charmap.Charmap
 		cells []string
 	}{
-		{charmap.Windows1252, []string{"CAFÉ’S", "Æ€", "Ü–X", "ß", "São Paulo", "Ørsted", "Å˜", "Âge", "Ça va", "Ã"}},
+		{charmap.Windows1252, []string{"CAFÉ’S", "Æ€", "Ü–X", "ß", "São Paulo", "Ørsted", "Å˜", "Âge", "Ça va", "Ã",
+			// An accented capital, then a sign, beside a letter.
+			"CAFÉ…", "ANDRÉ€", "KNÆ”", "TRÆ’S", "HYVÄ”", "PERCHÈ”", "FRANÇ™", "MÄ\u00adKI"}},
 		{charmap.Windows1250, []string{"GÓŁKA", "ĽUBOŠ", "ŠŤASTNÝ", "ČÍŽEK", "Čš", "Šťastný", "Dvořák", "Łódź"}},
 		{charmap.ISO8859_2, []string{"GÓŁKA", "ĽUBOŠ", "ŠŤASTNÝ", "Łódź"}},
 	} {
@@ -54,7 +56,14 @@ func TestLegacyTextIsNotUTF8(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := utf8Cell("JosÃ©", charmap.Windows1252, nil); !ok {
-		t.Error("JosÃ© not taken for UTF-8")
+	// UTF-8 names of many languages, read as windows-1252.
+	for _, name := range []string{"José", "Paweł", "Dvořák", "Ştefan", "Ștefan", "Țară", "Trương", "Gülşen", "Pēteris", "Ĳsbrand"} {
+		cell, err := charmap.Windows1252.NewDecoder().String(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := utf8Cell(cell, charmap.Windows1252, nil); !ok {
+			t.Errorf("%q (UTF-8 %q) not taken for UTF-8", cell, name)
+		}
 	}
 }
