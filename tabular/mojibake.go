@@ -18,7 +18,8 @@ import (
 // utf8Cell reports whether cell, decoded from the single-byte encoding
 // cm, is UTF-8 text read in cm: its bytes in cm, every non-ASCII one in a
 // valid UTF-8 sequence, and one of those a letter beside an ASCII letter or
-// a common Hangul syllable, kana or ideograph (utf8Telling).
+// a common Hangul syllable, kana or ideograph (utf8Telling), or two of
+// them letters of one Cyrillic, Greek, Hebrew or Arabic word.
 func utf8Cell(cell string, cm *charmap.Charmap, buf []byte) ([]byte, bool) {
 	buf = buf[:0]
 	for _, r := range cell {
@@ -39,7 +40,42 @@ func utf8Cell(cell string, cm *charmap.Charmap, buf []byte) ([]byte, bool) {
 		}
 		telling = telling || q.telling
 	}
-	return buf, telling
+	return buf, telling || alphabetPair(buf)
+}
+
+// alphabetPair reports whether b, valid UTF-8, holds two letters of one
+// Cyrillic, Greek, Hebrew or Arabic word side by side: "Иван" read in
+// windows-1252 is "Ð˜Ð²Ð°Ð½", which holds no Latin letter to give it
+// away. Single-byte text would need an accented capital and a sign, twice
+// in a row, to spell them.
+func alphabetPair(b []byte) bool {
+	prev := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		b = b[size:]
+		s := alphabet(r)
+		if s != 0 && s == prev {
+			return true
+		}
+		prev = s
+	}
+	return false
+}
+
+// alphabet numbers the script of a letter of the alphabets alphabetPair
+// looks for, 0 for any other character.
+func alphabet(r rune) int {
+	switch {
+	case r >= 0x410 && r <= 0x44F || r == 0x401 || r == 0x451 || r >= 0x404 && r <= 0x407 || r >= 0x454 && r <= 0x457 || r == 0x490 || r == 0x491:
+		return 1 // Cyrillic: Russian, Ukrainian, Belarusian, Serbian…
+	case r >= 0x386 && r <= 0x3CE:
+		return 2 // Greek
+	case r >= 0x5D0 && r <= 0x5EA:
+		return 3 // Hebrew
+	case r >= 0x621 && r <= 0x64A:
+		return 4 // Arabic
+	}
+	return 0
 }
 
 // hasHigh reports whether s holds a non-ASCII character.

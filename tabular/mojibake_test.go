@@ -67,3 +67,33 @@ func TestLegacyTextIsNotUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestNonLatinUTF8InLegacyFile: a Cyrillic, Greek, Hebrew or Arabic name
+// written in UTF-8 holds no Latin letter, yet read in a single-byte
+// encoding it is garbled all the same ("×“×•×“" for "דוד"): its letters side
+// by side give it away. Central European capitals that spell one such
+// letter (ÎŞI, SZKÓŁKA) are not taken for it.
+func TestNonLatinUTF8InLegacyFile(t *testing.T) {
+	for _, c := range []struct {
+		cm    *charmap.Charmap
+		names []string
+	}{
+		{charmap.Windows1252, []string{"דוד", "محمد"}},
+		{charmap.Windows1250, []string{"דוד", "محمد", "Νίκος", "Љиљана"}},
+	} {
+		for _, name := range c.names {
+			cell, err := c.cm.NewDecoder().String(name)
+			if err != nil || strings.ContainsRune(cell, '\uFFFD') {
+				t.Fatalf("%s: %q does not decode cleanly: the case tests nothing", c.cm, name)
+			}
+			if _, ok := utf8Cell(cell, c.cm, nil); !ok {
+				t.Errorf("%s: %q (UTF-8 %q) not taken for UTF-8", c.cm, cell, name)
+			}
+		}
+	}
+	for _, cell := range []string{"ÎŞI", "SZKÓŁKA", "ŘŠ", "2×€"} {
+		if _, ok := utf8Cell(cell, charmap.Windows1250, nil); ok {
+			t.Errorf("%q taken for UTF-8", cell)
+		}
+	}
+}
