@@ -74,7 +74,11 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 	enc := d.enc
 	c := &csvReader{info: Info{Format: "csv", Encoding: enc.name}, utf8: enc.enc == nil}
 	c.single, _ = enc.enc.(*charmap.Charmap)
-	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), d, func(e textEncoding) {
+	size := 0 // unknown
+	if !truncated {
+		size = len(sample) - d.skip
+	}
+	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), size, d, func(e textEncoding) {
 		// Only plain ASCII, or bytes both read alike, came before.
 		c.info.Encoding, c.utf8 = e.name, e.enc == nil
 		c.single, _ = e.enc.(*charmap.Charmap)

@@ -32,7 +32,8 @@ type guardedText struct {
 	tail     []byte                // the current line's bytes read so far
 	lines    int                   // line ends read: LF, CRLF or CR alone
 	lastCR   bool                  // the bytes read so far end in CR
-	out      []byte                // decoded, not yet returned
+	out      []byte                // decoded, not yet returned: in obuf
+	obuf     []byte                // decoding's buffer, reused
 	fast     io.Reader             // once no rival is left: the plain decoding
 	onSwitch func(textEncoding)
 }
@@ -44,12 +45,17 @@ const guardTail = 4 << 10
 const guardChunk = 32 << 10
 
 // newGuardedText reads r, detected as d, and calls switched whenever the
-// encoding changes.
-func newGuardedText(r io.Reader, d detection, switched func(textEncoding)) io.Reader {
+// encoding changes. size is r's length when known (the sample was the
+// whole file), else 0: a small file needs no buffer of a whole window.
+func newGuardedText(r io.Reader, size int, d detection, switched func(textEncoding)) io.Reader {
 	if len(d.alive) == 0 {
 		return decoded(r, d.enc)
 	}
-	g := &guardedText{raw: bufio.NewReaderSize(r, sniffBytes), enc: d.enc, onSwitch: switched}
+	buf := sniffBytes
+	if size > 0 {
+		buf = min(size, buf)
+	}
+	g := &guardedText{raw: bufio.NewReaderSize(r, buf), enc: d.enc, onSwitch: switched}
 	g.watch(d.alive)
 	return g
 }
@@ -127,12 +133,13 @@ func (g *guardedText) step(p []byte) (int, error) {
 	if cm == nil {
 		n = copy(p, b)
 	} else {
-		// A byte decodes to at most 3 bytes of UTF-8, and alone.
-		if cap(g.out) < 3*len(b) {
-			g.out = make([]byte, 3*guardChunk)
+		// A byte decodes to at most 3 bytes of UTF-8, and alone. The
+		// buffer is reused: a new one per chunk cost thrice the file.
+		if len(g.obuf) < 3*len(b) {
+			g.obuf = make([]byte, 3*len(b))
 		}
-		nd, _, _ := g.dec.Transform(g.out[:cap(g.out)], b, true)
-		g.out = g.out[:nd]
+		nd, _, _ := g.dec.Transform(g.obuf, b, true)
+		g.out = g.obuf[:nd]
 	}
 	g.passed(b)
 	return n, nil
@@ -179,6 +186,7 @@ func (g *guardedText) passed(b []byte) {
 // decide chooses the encoding again from the line of a telling byte and
 // those after it.
 func (g *guardedText) decide() error {
+	// A buffer smaller than that holds all that is left.
 	ahead, err := g.raw.Peek(sniffBytes - guardTail)
 	truncated := err == nil
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {

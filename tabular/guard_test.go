@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -106,7 +107,7 @@ func TestGuardedTextReadsAsItsLastEncoding(t *testing.T) {
 		in := b.String()
 		d := starts[i%len(starts)]
 		last := d.enc
-		out, err := io.ReadAll(newGuardedText(strings.NewReader(in), d, func(e textEncoding) { last = e }))
+		out, err := io.ReadAll(newGuardedText(strings.NewReader(in), len(in)*(i%2), d, func(e textEncoding) { last = e }))
 		var fe *FatalError
 		if errors.As(err, &fe) {
 			refused++
@@ -133,5 +134,40 @@ func TestGuardedTextReadsAsItsLastEncoding(t *testing.T) {
 	t.Logf("%d switched, %d refused", switched, refused)
 	if switched < 300 || refused < 100 {
 		t.Errorf("%d of 3000 readings switched and %d were refused: the test no longer tries both", switched, refused)
+	}
+}
+
+// TestGuardedTextMemory: watching a file for a telling byte costs about
+// what reading it does. A small German file, which windows-1250 reads as
+// windows-1252 does, took a buffer of a whole window (a megabyte), and a
+// large one a new buffer per chunk, thrice the file in all.
+func TestGuardedTextMemory(t *testing.T) {
+	allocated := func(in string) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		r, err := NewCSV(strings.NewReader(in), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := r.Next(); err != nil {
+				break
+			}
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for _, c := range []struct {
+		name           string
+		guarded, plain string // read guarded, and not: French tells windows-1252
+	}{
+		{"small", "name,city\nM\xfcller,K\xf6ln\n", "name,city\nH\xe9l\xe8ne,Paris\n"},
+		{"large", repeatTo("name,city\n", "M\xfcller,K\xf6ln\n", 4<<20), repeatTo("name,city\n", "H\xe9l\xe8ne,Paris\n", 4<<20)},
+	} {
+		g, p := allocated(c.guarded), allocated(c.plain)
+		if g > p+p/4 {
+			t.Errorf("%s: guarded reading allocated %d KiB, plain %d KiB", c.name, g>>10, p>>10)
+		}
 	}
 }
