@@ -2,6 +2,7 @@ package tabular
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -119,8 +120,14 @@ func detectAmong(sample []byte, truncated bool, cands []textEncoding) (e textEnc
 	// A close rival matters only if it reads the text differently:
 	// German reads the same in windows-1250 and -1252, GBK text the same
 	// in GB18030.
+	var named [][]byte // the readings of the rivals named
 	for i, r := range reads {
 		if i == best || bytes.Equal(r.dec, reads[best].dec) {
+			continue
+		}
+		// One rival per reading: gbk and gb18030 read alike, and naming
+		// both would offer a choice that is none.
+		if slices.ContainsFunc(named, func(d []byte) bool { return bytes.Equal(d, r.dec) }) {
 			continue
 		}
 		// Two single-byte readings differ in a few letters, each worth a
@@ -146,6 +153,7 @@ func detectAmong(sample []byte, truncated bool, cands []textEncoding) (e textEnc
 			rivals = append(rivals, reads[best].enc.name)
 		}
 		rivals = append(rivals, r.enc.name)
+		named = append(named, r.dec)
 	}
 	if rivals != nil {
 		return textEncoding{}, nil, rivals, false

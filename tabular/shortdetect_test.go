@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,5 +81,18 @@ func TestDetectRefusalNamesCandidates(t *testing.T) {
 	}
 	if ferr.Code != CodeBadEncoding || !strings.Contains(ferr.Message, "gbk") || !strings.Contains(ferr.Message, "big5") || !strings.Contains(ferr.Message, "--encoding") {
 		t.Errorf("refusal: %s: %s", ferr.Code, ferr.Message)
+	}
+}
+
+// TestRivalsReadDifferently: a refusal names each reading once. GBK and
+// GB18030 read alike, so "cp949 and in gbk and in gb18030" named three
+// choices where there are two.
+func TestRivalsReadDifferently(t *testing.T) {
+	_, rivals, ok := detectLegacy([]byte("name,x\n\xc4\xe8,x\n"), false)
+	if ok || len(rivals) < 2 {
+		t.Fatalf("rivals %q: the sample no longer reads as well in two encodings", rivals)
+	}
+	if slices.Contains(rivals, "gbk") && slices.Contains(rivals, "gb18030") {
+		t.Errorf("rivals %q name gbk and gb18030, which read alike", rivals)
 	}
 }
