@@ -192,7 +192,8 @@ func totalsLine(t string, cells []string) bool {
 // count under the columns summed, so the row is as wide as the header.
 // Its label must be a totals word alone, or with a colon, a number or a
 // count in parentheses ("Grand Total", "Record Count: 12", "Total (3
-// records)"): "Count Dracula" with his phone is a contact.
+// records)", "Total 3 records"): "Count Dracula" with his phone is a
+// contact, and "Total 360 Fitness" a company.
 func totalsRow(cells []string) bool {
 	t := strings.ToLower(firstText(cells))
 	if !totalsLine(t, cells) {
@@ -201,8 +202,28 @@ func totalsRow(cells []string) bool {
 	for _, w := range totalsWords {
 		if rest, ok := strings.CutPrefix(t, w); ok {
 			rest = strings.TrimSpace(rest)
-			return rest == "" || strings.ContainsRune(":(0123456789", rune(rest[0]))
+			switch {
+			case rest == "" || rest[0] == ':' || rest[0] == '(':
+				return true
+			case '0' <= rest[0] && rest[0] <= '9':
+				return countOf(rest)
+			}
+			return false
 		}
+	}
+	return false
+}
+
+// countOf reports whether s is a number, alone or with what it counts
+// ("12", "1,204 records").
+func countOf(s string) bool {
+	n, what, _ := strings.Cut(s, " ")
+	if strings.TrimLeft(n, "0123456789,.") != "" {
+		return false
+	}
+	switch strings.TrimSpace(what) {
+	case "", "record", "records", "row", "rows", "item", "items", "result", "results", "entry", "entries":
+		return true
 	}
 	return false
 }
