@@ -30,12 +30,7 @@ func RunEmailKeyMigration(t *testing.T, open func(testing.TB) *sqlstore.Store, m
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.DB.ExecContext(ctx, s.Q(q), args...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	exec := execer(t, s)
 	created := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	// add writes a contact as the store did before the migration: its
 	// emails as given, lower-cased, each its own key.

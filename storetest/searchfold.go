@@ -24,12 +24,7 @@ func RunSearchMigration(t *testing.T, open func(testing.TB) *sqlstore.Store, mig
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.DB.ExecContext(ctx, s.Q(q), args...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	exec := execer(t, s)
 	// The schema as it was: companies without a search text.
 	exec(`ALTER TABLE companies DROP COLUMN search`)
 	exec(`DELETE FROM schema_migrations WHERE version = 13`)
