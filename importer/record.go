@@ -82,6 +82,7 @@ type parser struct {
 	header []string
 	keys   []string // per column: canonical or custom key, "" if unmapped
 	seps   []string // per column: a list separator besides "||" (mapping.Mapping.Separators)
+	yes    []string // per column: the one value meaning yes (mapping.Mapping.YesWords)
 	defs   map[string]*roster.FieldDef
 	phones *normalize.Phones
 	dates  normalize.DateLayout
@@ -179,7 +180,7 @@ func (p *parser) parse(row int, cells []string) *record {
 				companiesCol = col
 			}
 		case "view_all_tickets":
-			viewAll, viewAllCol = splitList(v), col
+			viewAll, viewAllCol = p.yesOnly(col, splitList(v)), col
 		default:
 			if p.kind == roster.KindContacts {
 				p.contactValue(r, col, key, v)
@@ -443,12 +444,39 @@ func (p *parser) tagList(v string) string {
 	return v
 }
 
+// yesWord is the one value that means yes in column col, a setting of
+// another system's (mapping.Mapping.YesWords), or "".
+func (p *parser) yesWord(col int) string {
+	if col < 0 || col >= len(p.yes) {
+		return ""
+	}
+	return p.yes[col]
+}
+
+// yesOnly reads the values of a column whose yes is a word of its own
+// system's: that word is yes, any other leaves the flag unset.
+func (p *parser) yesOnly(col int, values []string) []string {
+	yes := p.yesWord(col)
+	if yes == "" {
+		return values
+	}
+	for i, v := range values {
+		values[i] = ""
+		if strings.EqualFold(v, yes) {
+			values[i] = "yes"
+		}
+	}
+	return values
+}
+
 // companyRefs lines up the company, company_external_id and
 // view_all_tickets lists of a contact row ("A||B", "yes||no").
 func (p *parser) companyRefs(r *record, names, ids, viewAll []string, col, viewCol int) {
 	n := max(len(names), len(ids))
 	if n == 0 {
-		if len(viewAll) > 0 {
+		// A Zendesk user without an organization still has a
+		// ticket_restriction; it says nothing of a company.
+		if len(viewAll) > 0 && p.yesWord(viewCol) == "" {
 			p.fail(r, viewCol, "no_company", "view_all_tickets is set but the row names no company")
 		}
 		return

@@ -110,3 +110,34 @@ func TestZendeskTagsSeparatedBySpaces(t *testing.T) {
 		}
 	})
 }
+
+// A Zendesk user whose ticket_restriction is "organization" sees every
+// ticket of their organization: view_all_tickets for its company. Any
+// other restriction leaves the flag unset, and a user without an
+// organization imports as well.
+func TestZendeskTicketRestriction(t *testing.T) {
+	const users = "id,url,name,email,organization_id,ticket_restriction\n" +
+		"9001,https://acme.zendesk.com/api/v2/users/9001.json,Ann Lee,ann@globex.com,360001,organization\n" +
+		"9002,https://acme.zendesk.com/api/v2/users/9002.json,Bob Ray,bob@initech.com,360002,requested\n" +
+		"9003,https://acme.zendesk.com/api/v2/users/9003.json,Cid Vo,cid@acme.com,,requested\n" +
+		"9004,https://acme.zendesk.com/api/v2/users/9004.json,Dee Oz,dee@globex.com,360001,\n"
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run(zendeskOrgs, kind(roster.KindCompanies)), 2, 0, 0, 0)
+		res := e.run(users)
+		e.counts(res, 4, 0, 0, 0)
+		for _, w := range res.Warnings {
+			if strings.Contains(w, "ticket_restriction") {
+				t.Errorf("warning %q: the column is mapped", w)
+			}
+		}
+		for email, want := range map[string]bool{"ann@globex.com": true, "bob@initech.com": false, "dee@globex.com": false} {
+			c := e.byEmail(email)
+			if len(c.Companies) != 1 || c.Companies[0].ViewAllTickets != want {
+				t.Errorf("%s: memberships %+v, want view_all_tickets %v", email, c.Companies, want)
+			}
+		}
+		if cid := e.byEmail("cid@acme.com"); len(cid.Companies) != 0 {
+			t.Errorf("Cid, of no organization: %+v", cid.Companies)
+		}
+	})
+}

@@ -20,6 +20,12 @@ type Mapping struct {
 	// SpacedTags: the file is Zendesk's export, whose tags hold no spaces
 	// and are separated by them.
 	SpacedTags bool
+	// YesWords holds, per column, the one value that means yes in a
+	// checkbox column that writes a setting of its own system rather than
+	// yes or no ("" for the usual words): Zendesk's ticket_restriction,
+	// whose "organization" is view_all_tickets, and whose other values
+	// leave it unset.
+	YesWords []string
 }
 
 // Match tiers, strongest first: when two columns want one key the stronger
@@ -143,7 +149,14 @@ func Auto(kind Kind, header []string, custom []Custom) Mapping {
 }
 
 func newMapping(header []string) Mapping {
-	return Mapping{Columns: make([]string, len(header)), SpacedTags: zendeskExport(header).id >= 0}
+	m := Mapping{Columns: make([]string, len(header)), YesWords: make([]string, len(header))}
+	if zd := zendeskExport(header); zd.id >= 0 {
+		m.SpacedTags = true
+		if zd.restriction >= 0 {
+			m.YesWords[zd.restriction] = zendeskSeesOrganization
+		}
+	}
+	return m
 }
 
 // claim records which column holds a key, and whether an explicit mapping gave it.
@@ -179,6 +192,10 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 		}
 		if i == zd.url {
 			unmapped[i] = true // an API address, no website
+			continue
+		}
+		if i == zd.restriction && kind == Contacts {
+			cands = append(cands, candidate{i, tierSyn, "view_all_tickets"})
 			continue
 		}
 		key, tier, ok := mt.match(Fold(h))

@@ -135,7 +135,7 @@ func TestRealHeaders(t *testing.T) {
 // Zendesk's organizations and users as its API exports them to CSV.
 var (
 	zendeskOrgs  = []string{"id", "url", "name", "domain_names", "details", "notes", "group_id", "shared_tickets", "shared_comments", "tags", "external_id", "created_at", "updated_at", "organization_fields"}
-	zendeskUsers = []string{"id", "url", "name", "email", "created_at", "updated_at", "time_zone", "iana_time_zone", "phone", "shared_phone_number", "photo", "locale_id", "locale", "organization_id", "role", "verified", "external_id", "tags", "alias", "active", "details", "notes", "user_fields"}
+	zendeskUsers = []string{"id", "url", "name", "email", "created_at", "updated_at", "time_zone", "iana_time_zone", "phone", "shared_phone_number", "photo", "locale_id", "locale", "organization_id", "role", "verified", "external_id", "tags", "alias", "active", "details", "notes", "user_fields", "ticket_restriction"}
 )
 
 func TestZendeskExports(t *testing.T) {
@@ -153,6 +153,7 @@ func TestZendeskExports(t *testing.T) {
 		{"users", Contacts, zendeskUsers, map[string]string{
 			"id": "external_id", "name": "name", "email": "email", "time_zone": "time_zone", "phone": "phone", "locale": "language",
 			"organization_id": "company_external_id", "role": "role", "tags": "tags", "details": "description", "notes": "description",
+			"ticket_restriction": "view_all_tickets",
 		}},
 		// Columns trimmed to the brief's: still Zendesk's.
 		{"organizations, fewer columns", Companies, []string{"id", "url", "name", "domain_names", "external_id"}, map[string]string{
@@ -169,6 +170,11 @@ func TestZendeskExports(t *testing.T) {
 			}
 			if !m.SpacedTags {
 				t.Error("a Zendesk export's tags not read as separated by spaces")
+			}
+			for i, h := range tt.header {
+				if want := map[bool]string{true: "organization"}[h == "ticket_restriction"]; m.YesWords[i] != want {
+					t.Errorf("column %q reads %q as yes, want %q", h, m.YesWords[i], want)
+				}
 			}
 			if !slices.Contains(m.Unmapped, "url") {
 				t.Errorf("url not reported unmapped: %q", m.Unmapped)

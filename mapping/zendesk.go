@@ -16,6 +16,8 @@ import (
 //     is the external id that links users to their companies; Zendesk's
 //     optional "external_id" (an id from yet another system, blank for most
 //     records) is ignored with a warning rather than taking its place.
+//   - a user's "ticket_restriction" of "organization" is view_all_tickets
+//     for the user's organization (see Mapping.YesWords).
 
 // zendeskOnly are field names that only Zendesk's organizations and users
 // carry, folded; beside "id" and "url" they tell a Zendesk export.
@@ -34,13 +36,19 @@ func init() {
 
 // zendeskColumns are the columns of a Zendesk export that map unlike
 // their names, or -1 for each if the header is no Zendesk export.
-type zendeskColumns struct{ id, url, externalID int }
+type zendeskColumns struct{ id, url, externalID, restriction int }
+
+// zendeskSeesOrganization is the ticket_restriction of a Zendesk user who
+// sees every ticket of their organization: what Roster's
+// view_all_tickets says of the user's company. Its other values
+// (requested, assigned, groups) or none leave the flag as it is.
+const zendeskSeesOrganization = "organization"
 
 // zendeskExport finds the columns "id", "url" and "external_id" of a
 // header written as Zendesk's API names them, beside a field only
 // Zendesk has.
 func zendeskExport(header []string) zendeskColumns {
-	z := zendeskColumns{-1, -1, -1}
+	z := zendeskColumns{-1, -1, -1, -1}
 	own := false
 	for i, h := range header {
 		switch strings.TrimSpace(h) {
@@ -50,12 +58,15 @@ func zendeskExport(header []string) zendeskColumns {
 			z.url = i
 		case "external_id":
 			z.externalID = i
+		case "ticket_restriction":
+			z.restriction = i
+			own = true
 		default:
 			own = own || zendeskOnly[Fold(h)]
 		}
 	}
 	if !own || z.id < 0 || z.url < 0 {
-		return zendeskColumns{-1, -1, -1}
+		return zendeskColumns{-1, -1, -1, -1}
 	}
 	return z
 }
