@@ -2,7 +2,10 @@ package importer_test
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+
+	"roster"
 )
 
 // TestHubSpotAssociatedCompanies: HubSpot's contacts export lists a
@@ -57,6 +60,26 @@ func TestPlainCompanyKeepsSemicolon(t *testing.T) {
 		}
 		if got, want := membershipNames(e.byEmail("bob@x.example")), []string{"Acme", "Globex"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("bob: companies %q, want %q", got, want)
+		}
+	})
+}
+
+// HubSpot keeps a company's main domain and its others in two columns:
+// the company gets them all, once each.
+func TestHubSpotAdditionalDomains(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		res := e.run(`"Record ID","Company name","Company Domain Name","Additional Domains"`+"\n"+
+			`"9001","Acme","acme.example","acme.io;acme-corp.example;acme.example"`+"\n"+
+			`"9002","Globex","globex.example",""`+"\n", kind(roster.KindCompanies))
+		e.counts(res, 2, 0, 0, 0)
+		want := map[string][]string{"Acme": {"acme.example", "acme.io", "acme-corp.example"}, "Globex": {"globex.example"}}
+		for _, co := range e.companies() {
+			if !reflect.DeepEqual(co.Domains, want[co.Name]) {
+				t.Errorf("%s: domains %q, want %q", co.Name, co.Domains, want[co.Name])
+			}
+		}
+		if !slices.Contains(res.Warnings, `columns "Company Domain Name" and "Additional Domains" both map to domains; their cells are joined with a comma`) {
+			t.Errorf("warnings %q", res.Warnings)
 		}
 	})
 }

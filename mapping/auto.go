@@ -299,9 +299,10 @@ func blankNote(col int) noted {
 	return noted{col, fmt.Sprintf("column %d has no header name; it is ignored", col+1)}
 }
 
-// Joined are the text fields several columns may fill, and what joins
-// their cells: an address's lines, a description's paragraphs.
-var Joined = map[string]string{"address": ", ", "description": "\n\n"}
+// Joined are the fields several columns may fill, and what joins their
+// cells: an address's lines, a description's paragraphs, a company's
+// domains (HubSpot's "Company Domain Name" and "Additional Domains").
+var Joined = map[string]string{"address": ", ", "description": "\n\n", "domains": ", "}
 
 func isClaimed(claimed map[string]claim, key string) bool {
 	_, ok := claimed[key]

@@ -290,7 +290,7 @@ var companySynonyms = map[string]phrases{
 		"ja":      {"会社ID", "組織ID"},
 	},
 	"domains": {
-		"en":      {"Domain", "Domain Name", "Domain Names", "Company Domain Name", "Email Domain", "Email Domains", "Domains for this company"},
+		"en":      {"Domain", "Domain Name", "Domain Names", "Company Domain Name", "Email Domain", "Email Domains", "Domains for this company", "Additional Domains"},
 		"cs":      {"Doména", "Domény"},
 		"de":      {"Domäne", "Domänen"},
 		"fr":      {"Domaine", "Domaines", "Nom de domaine"},
