@@ -3,6 +3,7 @@ package importer_test
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"roster"
@@ -81,5 +82,36 @@ func TestHubSpotAdditionalDomains(t *testing.T) {
 		if !slices.Contains(res.Warnings, `columns "Company Domain Name" and "Additional Domains" both map to domains; their cells are joined with a comma`) {
 			t.Errorf("warnings %q", res.Warnings)
 		}
+	})
+}
+
+// HubSpot writes a contact's primary company beside the whole list: it
+// comes first, as the default, wherever the list has it.
+func TestHubSpotPrimaryCompanyFirst(t *testing.T) {
+	const file = `"Record ID","Email","First Name","Associated Company IDs","Associated Company","Associated Company IDs (Primary)","Associated Company (Primary)"
+"51","maria@acme.example","Maria","9001;9002;9003","Acme;Globex;Initech","9002","Globex"
+"52","bh@globex.example","Brian","9001;9002","Acme;Globex","","Globex"
+"53","ana@acme.example","Ana","9001;9002","Acme;Globex","9001","Acme"
+"54","lee@acme.example","Lee","9001","Acme","9009","Hooli"
+`
+	each(t, func(t *testing.T, e *env) {
+		res := e.run(file)
+		e.counts(res, 4, 0, 0, 0)
+		for _, w := range res.Warnings {
+			if strings.Contains(w, "(Primary)") {
+				t.Errorf("warning %q: the primary columns are read", w)
+			}
+		}
+		for email, want := range map[string][]string{
+			"maria@acme.example": {"Globex", "Acme", "Initech"},
+			"bh@globex.example":  {"Globex", "Acme"}, // by name, without the id
+			"ana@acme.example":   {"Acme", "Globex"},
+			"lee@acme.example":   {"Acme"}, // a primary the list lacks changes nothing
+		} {
+			if got := membershipNames(e.byEmail(email)); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: companies %q, want %q, the primary first", email, got, want)
+			}
+		}
+		e.counts(e.run(file), 0, 0, 4, 0)
 	})
 }

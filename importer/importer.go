@@ -426,7 +426,7 @@ func (im *Importer) prepare(ctx context.Context, tenant *roster.Tenant, path str
 	if err != nil {
 		return 0, err
 	}
-	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, seps: m.Separators, yes: m.YesWords, defs: byKey, phones: phones, dates: dates,
+	run.parser = &parser{kind: o.Kind, header: res.Header, keys: m.Columns, seps: m.Separators, yes: m.YesWords, primaries: m.Primaries, defs: byKey, phones: phones, dates: dates,
 		xlsx: res.Info.Format == "xlsx", match: o.Match, seed: digestSeed(o, m.Columns), spacedTags: m.SpacedTags}
 	run.parser.customOrder = slices.Sorted(slices.Values(run.parser.customKeys()))
 	// One pass over the file counts its rows, for progress and

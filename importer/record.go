@@ -83,11 +83,13 @@ type parser struct {
 	keys   []string // per column: canonical or custom key, "" if unmapped
 	seps   []string // per column: a list separator besides "||" (mapping.Mapping.Separators)
 	yes    []string // per column: the one value meaning yes (mapping.Mapping.YesWords)
-	defs   map[string]*roster.FieldDef
-	phones *normalize.Phones
-	dates  normalize.DateLayout
-	xlsx   bool
-	match  []string
+	// primaries: the columns naming a contact's primary company (mapping.Mapping.Primaries)
+	primaries map[string]int
+	defs      map[string]*roster.FieldDef
+	phones    *normalize.Phones
+	dates     normalize.DateLayout
+	xlsx      bool
+	match     []string
 	// spacedTags: tags are separated by spaces too (Zendesk's).
 	spacedTags bool
 
@@ -192,6 +194,7 @@ func (p *parser) parse(row int, cells []string) *record {
 	if p.kind == roster.KindContacts {
 		p.addMoreEmails(r)
 		companies = p.alignNames(cells, companies, companyIDs, namesCol, idsCol)
+		p.primaryFirst(cells, companies, companyIDs, viewAll)
 		p.companyRefs(r, companies, companyIDs, viewAll, companiesCol, viewAllCol)
 		p.checkContact(r)
 		if !r.failed() {
@@ -442,6 +445,35 @@ func (p *parser) tagList(v string) string {
 		v = strings.Join(strings.Fields(v), ",")
 	}
 	return v
+}
+
+// primaryFirst puts the company the file names as the contact's primary
+// one (HubSpot's "(Primary)" columns) first in the row's lists of company
+// names, ids and view_all_tickets values, so that it is the default.
+func (p *parser) primaryFirst(cells, names, ids, viewAll []string) {
+	cell := func(key string) string {
+		if col, ok := p.primaries[key]; ok && col < len(cells) {
+			return roster.UnneutralizeCell(strings.TrimSpace(cells[col]))
+		}
+		return ""
+	}
+	i := -1
+	if id := cell("company_external_id"); id != "" {
+		i = slices.Index(ids, id)
+	}
+	if name := cell("company"); i < 0 && name != "" {
+		i = slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
+	}
+	if i <= 0 {
+		return
+	}
+	for _, l := range [][]string{names, ids, viewAll} {
+		if i < len(l) {
+			v := l[i]
+			copy(l[1:i+1], l[:i])
+			l[0] = v
+		}
+	}
 }
 
 // yesWord is the one value that means yes in column col, a setting of

@@ -20,6 +20,10 @@ type Mapping struct {
 	// SpacedTags: the file is Zendesk's export, whose tags hold no spaces
 	// and are separated by them.
 	SpacedTags bool
+	// Primaries maps company and company_external_id to the column that
+	// names the contact's primary one of a list column's companies
+	// (HubSpot's "Associated Company IDs (Primary)"), put first.
+	Primaries map[string]int
 	// YesWords holds, per column, the one value that means yes in a
 	// checkbox column that writes a setting of its own system rather than
 	// yes or no ("" for the usual words): Zendesk's ticket_restriction,
@@ -149,7 +153,7 @@ func Auto(kind Kind, header []string, custom []Custom) Mapping {
 }
 
 func newMapping(header []string) Mapping {
-	m := Mapping{Columns: make([]string, len(header)), YesWords: make([]string, len(header))}
+	m := Mapping{Columns: make([]string, len(header)), YesWords: make([]string, len(header)), Primaries: map[string]int{}}
 	if zd := zendeskExport(header); zd.id >= 0 {
 		m.SpacedTags = true
 		if zd.restriction >= 0 {
@@ -253,6 +257,12 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 				claimed[next], wanted[next] = claim{col: c.col}, true
 				m.Columns[c.col] = next
 				notes = append(notes, noted{c.col, overflowWarning(header, c.key, next, cl, c.col)})
+				continue
+			}
+			if kind == Contacts && !cl.explicit && primaryOf(header, c.key, cl.col, c.col) {
+				// HubSpot's "(Primary)" beside the whole list: it says
+				// which of the list comes first, the default.
+				m.Primaries[c.key] = c.col
 				continue
 			}
 			notes = append(notes, noted{c.col, dupWarning(header, c.key, cl, c.col)})

@@ -39,3 +39,24 @@ func (m *Mapping) setSeparators(kind Kind, header []string) {
 		}
 	}
 }
+
+// primaryColumns name the primary one of a list column's companies:
+// HubSpot writes it beside the whole list, which holds it too.
+var primaryColumns = func() map[string]string {
+	idx := map[string]string{}
+	for key, hs := range map[string][]string{
+		"company":             {"Associated Company (Primary)"},
+		"company_external_id": {"Associated Company IDs (Primary)", "Primary Associated Company ID"},
+	} {
+		for _, h := range hs {
+			idx[Fold(h)] = key
+		}
+	}
+	return idx
+}()
+
+// primaryOf reports whether column col, which lost key to column list,
+// names the primary one of the list column's values.
+func primaryOf(header []string, key string, list, col int) bool {
+	return listIndex[Fold(header[list])] == key && primaryColumns[Fold(header[col])] == key
+}

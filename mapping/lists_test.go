@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -46,5 +47,22 @@ func TestListColumnsAreSynonyms(t *testing.T) {
 		if synonymIndex[Contacts][f] != key {
 			t.Errorf("list column %q (%s) is not a synonym of %s", f, key, key)
 		}
+	}
+}
+
+// HubSpot's "(Primary)" columns beside the whole list name which of it
+// comes first; alone, they are the contact's company.
+func TestHubSpotPrimaryColumns(t *testing.T) {
+	header := []string{"Email", "Associated Company IDs", "Associated Company", "Associated Company IDs (Primary)", "Associated Company (Primary)"}
+	m := Auto(Contacts, header, nil)
+	if want := map[string]int{"company_external_id": 3, "company": 4}; !reflect.DeepEqual(m.Primaries, want) {
+		t.Errorf("primaries %v, want %v", m.Primaries, want)
+	}
+	if len(m.Warnings) != 0 || len(m.Unmapped) != 0 {
+		t.Errorf("warnings %q, unmapped %q", m.Warnings, m.Unmapped)
+	}
+	alone := Auto(Contacts, []string{"Email", "Associated Company (Primary)", "Company Name"}, nil)
+	if alone.Columns[1] != "company" || len(alone.Primaries) != 0 {
+		t.Errorf("the primary column alone maps to %q, primaries %v", alone.Columns[1], alone.Primaries)
 	}
 }
