@@ -12,6 +12,9 @@ func (b *batch) prefetchCompanies(recs []*record) error {
 		if !r.failed() {
 			names = append(names, r.company.Name)
 			exts = append(exts, r.company.ExternalID)
+			if alt := salesforceAlt(r.company.ExternalID); alt != "" {
+				exts = append(exts, alt)
+			}
 		}
 	}
 	var err error
@@ -35,6 +38,9 @@ func (b *batch) importCompany(r *record) error {
 			target = b.companyByKey[roster.NameKey(row.Name)]
 		case m == roster.MatchExternalID && row.ExternalID != "":
 			target = b.companyByExt[row.ExternalID]
+			if alt := salesforceAlt(row.ExternalID); target == nil && alt != "" {
+				target = b.companyByExt[alt] // the file's form of the id then replaces it
+			}
 		}
 	}
 	next := &roster.Company{Custom: map[string]any{}}

@@ -58,10 +58,16 @@ func contactKeysOf(recs []*record) lookupKeys {
 		k.emails = append(append(k.emails, c.Email), c.OtherEmails...)
 		k.phones = append(k.phones, c.Phone, c.Mobile)
 		k.exts = append(k.exts, c.ExternalID)
+		if alt := salesforceAlt(c.ExternalID); alt != "" {
+			k.exts = append(k.exts, alt)
+		}
 		k.users = append(k.users, c.Username)
 		for _, ref := range r.refs {
 			k.names = append(k.names, ref.name)
 			k.companyExts = append(k.companyExts, ref.externalID)
+			if alt := salesforceAlt(ref.externalID); alt != "" {
+				k.companyExts = append(k.companyExts, alt)
+			}
 		}
 	}
 	seen := make(map[string]bool, n) // one map for all six lists: a map a list was most of their cost
@@ -265,7 +271,11 @@ func (b *batch) matchContacts(c *roster.Contact) []int64 {
 			}
 		case roster.MatchExternalID:
 			if c.ExternalID != "" {
-				add(b.extOwner[c.ExternalID])
+				id := b.extOwner[c.ExternalID]
+				if alt := salesforceAlt(c.ExternalID); id == 0 && alt != "" {
+					id = b.extOwner[alt] // the file's form of the id then replaces it
+				}
+				add(id)
 			}
 		case roster.MatchUsername:
 			if c.Username != "" {
@@ -587,6 +597,9 @@ func (b *batch) findCompany(ref companyRef) *roster.Company {
 	var co *roster.Company
 	if ref.externalID != "" {
 		co = b.companyByExt[ref.externalID]
+		if alt := salesforceAlt(ref.externalID); co == nil && alt != "" {
+			co = b.companyByExt[alt]
+		}
 	}
 	if co == nil && ref.name != "" {
 		co = b.companyByKey[roster.NameKey(ref.name)]

@@ -238,7 +238,8 @@ func (b *batch) refresh(recs []*record, d dirtySince) error {
 	for _, r := range recs {
 		if r.kept != 0 && (d.hasContact(r.kept) || slices.ContainsFunc(r.refs, func(ref companyRef) bool {
 			co := b.findCompany(ref)
-			return co == nil || d.hasCompany(co.ID) || d.has(keyCompanyName, roster.NameKey(ref.name)) || d.has(keyCompanyExternalID, ref.externalID)
+			return co == nil || d.hasCompany(co.ID) || d.has(keyCompanyName, roster.NameKey(ref.name)) || d.has(keyCompanyExternalID, ref.externalID) ||
+				d.has(keyCompanyExternalID, salesforceAlt(ref.externalID))
 		})) {
 			if err := b.unkeep(r); err != nil {
 				return err

@@ -120,3 +120,66 @@ func TestSalesforceContactsWithoutCreatingCompanies(t *testing.T) {
 		}
 	})
 }
+
+// Accounts loaded with Data Loader carry 18-character ids, a report's
+// contacts 15-character ones (and the other way round): they name the same
+// accounts, and the contacts link to them, across batches, without a
+// company made again; an id that only looks like one still fails.
+func TestSalesforceIDForms(t *testing.T) {
+	const accounts = "Id,Name\n" +
+		"001D000000IqhSLIAZ,Globex\n" + // 18 characters
+		"0015g00000AbCdE,Initech\n" // 15
+	const contacts = "Contact ID,Account ID,First Name,Last Name,Email\n" +
+		"003A01,001D000000IqhSL,Ann,Lee,ann@globex.com\n" +
+		"003A02,0015g00000AbCdEAAV,Bob,Ray,bob@initech.com\n" +
+		"003A03,001D000000IqhSL,Cid,Vo,cid@globex.com\n" +
+		"003A04,001D000000iqhSL,Dee,Ma,dee@globex.com\n" // another account: ids are case-sensitive
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run(accounts, kind(roster.KindCompanies), func(o *importer.Options) { o.Match = []string{roster.MatchExternalID} }), 2, 0, 0, 0)
+		res := e.run(contacts)
+		e.counts(res, 3, 0, 0, 1)
+		for email, want := range map[string]string{"ann@globex.com": "Globex", "bob@initech.com": "Initech", "cid@globex.com": "Globex"} {
+			if got := companiesOf(e, email); got != want {
+				t.Errorf("%s: companies %q, want %q", email, got, want)
+			}
+		}
+		if n := len(e.companies()); n != 2 {
+			t.Errorf("%d companies, want the 2 accounts", n)
+		}
+		if failed := e.failedRows(res); len(failed[5].Errors) != 1 || failed[5].Errors[0].Code != "company_not_found" {
+			t.Errorf("row 5: %+v", failed[5])
+		}
+		e.counts(e.run(contacts), 0, 0, 3, 1)
+	})
+}
+
+// Accounts matched by external id find the companies a report's contacts
+// made with the other form of their ids, and give them the file's form.
+func TestSalesforceAccountsMatchOtherIDForm(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run("Account ID,Account Name,First Name,Email\n001D000000IqhSL,Globex,Ann,ann@globex.com\n"), 1, 0, 0, 0)
+		res := e.run("Id,Name,Website\n001D000000IqhSLIAZ,Globex,https://globex.com\n", kind(roster.KindCompanies),
+			func(o *importer.Options) { o.Match = []string{roster.MatchExternalID} })
+		e.counts(res, 0, 1, 0, 0)
+		cos := e.companies()
+		if len(cos) != 1 || cos[0].ExternalID != "001D000000IqhSLIAZ" || cos[0].Website != "https://globex.com" {
+			t.Errorf("companies %+v, want Globex with the 18-character id", cos)
+		}
+		if got := companiesOf(e, "ann@globex.com"); got != "Globex" {
+			t.Errorf("Ann's companies %q", got)
+		}
+	})
+}
+
+// Contacts matched by external id find the ones stored with the other
+// form of their Salesforce ids.
+func TestSalesforceContactsMatchOtherIDForm(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.counts(e.run("Id,FirstName,LastName,Email\n003D000000QnWzAIAV,Ann,Lee,ann@globex.com\n"), 1, 0, 0, 0)
+		res := e.run("Contact ID,First Name,Last Name,Title\n003D000000QnWzA,Ann,Lee,CEO\n", func(o *importer.Options) { o.Match = []string{roster.MatchExternalID} })
+		e.counts(res, 0, 1, 0, 0)
+		if ann := e.byEmail("ann@globex.com"); ann.JobTitle != "CEO" || ann.ExternalID != "003D000000QnWzA" {
+			t.Errorf("Ann stored as %q, %q", ann.JobTitle, ann.ExternalID)
+		}
+	})
+}
