@@ -11,10 +11,7 @@ func (b *batch) prefetchCompanies(recs []*record) error {
 	for _, r := range recs {
 		if !r.failed() {
 			names = append(names, r.company.Name)
-			exts = append(exts, r.company.ExternalID)
-			if alt := salesforceAlt(r.company.ExternalID); alt != "" {
-				exts = append(exts, alt)
-			}
+			exts = append(exts, r.company.ExternalID, salesforceAlt(r.company.ExternalID)) // "" is compacted away
 		}
 	}
 	var err error
@@ -37,9 +34,8 @@ func (b *batch) importCompany(r *record) error {
 		case m == roster.MatchName && row.Name != "":
 			target = b.companyByKey[roster.NameKey(row.Name)]
 		case m == roster.MatchExternalID && row.ExternalID != "":
-			target = b.companyByExt[row.ExternalID]
-			if alt := salesforceAlt(row.ExternalID); target == nil && alt != "" {
-				target = b.companyByExt[alt] // the file's form of the id then replaces it
+			if target = b.companyByExt[row.ExternalID]; target == nil {
+				target = b.companyByExt[salesforceAlt(row.ExternalID)] // the file's form of the id then replaces it
 			}
 		}
 	}

@@ -48,7 +48,7 @@ func contactKeysOf(recs []*record) lookupKeys {
 	if n == 0 {
 		return lookupKeys{}
 	}
-	k := lookupKeys{emails: make([]string, 0, n), phones: make([]string, 0, 2*n), exts: make([]string, 0, n),
+	k := lookupKeys{emails: make([]string, 0, n), phones: make([]string, 0, 2*n), exts: make([]string, 0, 2*n),
 		users: make([]string, 0, n), names: make([]string, 0, n), companyExts: make([]string, 0, n)}
 	for _, r := range recs {
 		if r.failed() || r.kept != 0 {
@@ -57,17 +57,11 @@ func contactKeysOf(recs []*record) lookupKeys {
 		c := &r.contact
 		k.emails = append(append(k.emails, c.Email), c.OtherEmails...)
 		k.phones = append(k.phones, c.Phone, c.Mobile)
-		k.exts = append(k.exts, c.ExternalID)
-		if alt := salesforceAlt(c.ExternalID); alt != "" {
-			k.exts = append(k.exts, alt)
-		}
+		k.exts = append(k.exts, c.ExternalID, salesforceAlt(c.ExternalID)) // "" is compacted away
 		k.users = append(k.users, c.Username)
 		for _, ref := range r.refs {
 			k.names = append(k.names, ref.name)
-			k.companyExts = append(k.companyExts, ref.externalID)
-			if alt := salesforceAlt(ref.externalID); alt != "" {
-				k.companyExts = append(k.companyExts, alt)
-			}
+			k.companyExts = append(k.companyExts, ref.externalID, salesforceAlt(ref.externalID))
 		}
 	}
 	seen := make(map[string]bool, n) // one map for all six lists: a map a list was most of their cost
@@ -272,8 +266,8 @@ func (b *batch) matchContacts(c *roster.Contact) []int64 {
 		case roster.MatchExternalID:
 			if c.ExternalID != "" {
 				id := b.extOwner[c.ExternalID]
-				if alt := salesforceAlt(c.ExternalID); id == 0 && alt != "" {
-					id = b.extOwner[alt] // the file's form of the id then replaces it
+				if id == 0 {
+					id = b.extOwner[salesforceAlt(c.ExternalID)] // the file's form of the id then replaces it
 				}
 				add(id)
 			}
@@ -596,9 +590,8 @@ func (b *batch) resolveCompanies(r *record) ([]roster.Membership, error) {
 func (b *batch) findCompany(ref companyRef) *roster.Company {
 	var co *roster.Company
 	if ref.externalID != "" {
-		co = b.companyByExt[ref.externalID]
-		if alt := salesforceAlt(ref.externalID); co == nil && alt != "" {
-			co = b.companyByExt[alt]
+		if co = b.companyByExt[ref.externalID]; co == nil {
+			co = b.companyByExt[salesforceAlt(ref.externalID)]
 		}
 	}
 	if co == nil && ref.name != "" {

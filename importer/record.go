@@ -153,7 +153,7 @@ func (p *parser) parse(row int, cells []string) *record {
 		if key == "" || col >= len(cells) {
 			continue
 		}
-		v := roster.UnneutralizeCell(strings.TrimSpace(cells[col]))
+		v := cellText(cells, col)
 		if v == "" {
 			continue
 		}
@@ -225,11 +225,22 @@ func (p *parser) splitList(col int, v string) []string {
 }
 
 // sep is the separator column col's lists use besides "||", or "".
-func (p *parser) sep(col int) string {
-	if col < 0 || col >= len(p.seps) {
+func (p *parser) sep(col int) string { return ofColumn(p.seps, col) }
+
+// ofColumn is the entry of a per-column list for column col, or "" for
+// none (col < 0: the row has no such column).
+func ofColumn(l []string, col int) string {
+	if col < 0 || col >= len(l) {
 		return ""
 	}
-	return p.seps[col]
+	return l[col]
+}
+
+// cellText is a cell's value as the row reads it: trimmed, and with the
+// guard against formulas an export of Roster's put before it undone
+// (roster.UnneutralizeCell).
+func cellText(cells []string, col int) string {
+	return roster.UnneutralizeCell(strings.TrimSpace(cells[col]))
 }
 
 // alignNames checks the company names split on an export's separator
@@ -242,7 +253,7 @@ func (p *parser) alignNames(cells, names, ids []string, namesCol, idsCol int) []
 		return names
 	}
 	if len(ids) == 1 {
-		return splitList(roster.UnneutralizeCell(strings.TrimSpace(cells[namesCol])))[:1]
+		return splitList(cellText(cells, namesCol))[:1]
 	}
 	return nil
 }
@@ -453,7 +464,7 @@ func (p *parser) tagList(v string) string {
 func (p *parser) primaryFirst(cells, names, ids, viewAll []string) {
 	cell := func(key string) string {
 		if col, ok := p.primaries[key]; ok && col < len(cells) {
-			return roster.UnneutralizeCell(strings.TrimSpace(cells[col]))
+			return cellText(cells, col)
 		}
 		return ""
 	}
@@ -478,12 +489,7 @@ func (p *parser) primaryFirst(cells, names, ids, viewAll []string) {
 
 // yesWord is the one value that means yes in column col, a setting of
 // another system's (mapping.Mapping.YesWords), or "".
-func (p *parser) yesWord(col int) string {
-	if col < 0 || col >= len(p.yes) {
-		return ""
-	}
-	return p.yes[col]
-}
+func (p *parser) yesWord(col int) string { return ofColumn(p.yes, col) }
 
 // yesOnly reads the values of a column whose yes is a word of its own
 // system's: that word is yes, any other leaves the flag unset.
@@ -549,7 +555,7 @@ func (p *parser) checkContact(r *record) {
 	if len(c.OtherEmails)+1 > roster.MaxEmails && c.Email != "" && !r.failedWith("too_many_emails") {
 		p.fail(r, -1, "too_many_emails", "a contact has at most 10 emails")
 	}
-	if c.Email != "" || c.Phone != "" || c.Mobile != "" || len(c.OtherEmails) > 0 || r.has("email") || r.has("other_emails") || r.has("phone") || r.has("mobile") {
+	if r.has("email") || r.has("other_emails") || r.has("phone") || r.has("mobile") {
 		return
 	}
 	for _, m := range p.match {

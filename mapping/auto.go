@@ -30,6 +30,8 @@ type Mapping struct {
 	// whose "organization" is view_all_tickets, and whose other values
 	// leave it unset.
 	YesWords []string
+
+	zendesk zendeskColumns // the header's Zendesk columns, if it is Zendesk's export
 }
 
 // Match tiers, strongest first: when two columns want one key the stronger
@@ -153,8 +155,9 @@ func Auto(kind Kind, header []string, custom []Custom) Mapping {
 }
 
 func newMapping(header []string) Mapping {
-	m := Mapping{Columns: make([]string, len(header)), YesWords: make([]string, len(header)), Primaries: map[string]int{}}
-	if zd := zendeskExport(header); zd.id >= 0 {
+	m := Mapping{Columns: make([]string, len(header)), YesWords: make([]string, len(header)), Primaries: map[string]int{},
+		zendesk: zendeskExport(header)}
+	if zd := m.zendesk; zd.id >= 0 {
 		m.SpacedTags = true
 		if zd.restriction >= 0 {
 			m.YesWords[zd.restriction] = zendeskSeesOrganization
@@ -185,7 +188,7 @@ func (m *Mapping) auto(kind Kind, header []string, custom []Custom, done []bool,
 	var cands []candidate
 	var notes []noted
 	unmapped := make([]bool, len(header))
-	zd := zendeskExport(header)
+	zd := m.zendesk
 	for i, h := range header {
 		if done[i] {
 			continue

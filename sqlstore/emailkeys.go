@@ -26,14 +26,6 @@ func canonicalEmails(c *roster.Contact) {
 	c.Normalize()
 }
 
-// migrationSteps are the parts of migrations that SQL cannot do, by the
-// name of the migration's file after its number. Each runs after the
-// file's statements, in the same transaction.
-var migrationSteps = map[string]func(ctx context.Context, s *Store, tx *Tx) error{
-	"email_keys.sql":  canonicalEmailKeys,
-	"search_fold.sql": foldSearch,
-}
-
 // emailKeyChange is a contact_emails row whose email is not canonical.
 type emailKeyChange struct {
 	tenantID, contactID int64

@@ -98,3 +98,11 @@ func (s *Store) migrated(ctx context.Context, names []string) bool {
 func migrationVersion(name string) (int, error) {
 	return strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 }
+
+// migrationSteps are the parts of migrations that SQL cannot do, by the
+// name of the migration's file after its number. Each runs after the
+// file's statements, in the same transaction.
+var migrationSteps = map[string]func(ctx context.Context, s *Store, tx *Tx) error{
+	"email_keys.sql":  canonicalEmailKeys, // emailkeys.go
+	"search_fold.sql": foldSearch,         // searchfold.go
+}

@@ -71,18 +71,14 @@ func NewCSV(r io.Reader, opts Options) (Reader, error) {
 			return nil, ferr
 		}
 	}
-	enc := d.enc
-	c := &csvReader{info: Info{Format: "csv", Encoding: enc.name}, utf8: enc.enc == nil}
-	c.single, _ = enc.enc.(*charmap.Charmap)
+	c := &csvReader{info: Info{Format: "csv"}}
+	c.reading(d.enc)
 	size := 0 // unknown
 	if !truncated {
 		size = len(sample) - d.skip
 	}
-	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), size, d, func(e textEncoding) {
-		// Only plain ASCII, or bytes both read alike, came before.
-		c.info.Encoding, c.utf8 = e.name, e.enc == nil
-		c.single, _ = e.enc.(*charmap.Charmap)
-	})
+	// A switch comes after plain ASCII, or bytes both read alike.
+	text := newGuardedText(io.MultiReader(bytes.NewReader(sample[d.skip:]), r), size, d, c.reading)
 
 	// Look at the decoded start for "sep=" and the delimiter.
 	tb := bufio.NewReaderSize(text, delimSniffBytes)
@@ -235,6 +231,13 @@ func (c *csvReader) badEncodingColumn() int {
 		}
 	}
 	return -1
+}
+
+// reading notes the encoding the text is decoded in: detection's, then
+// any the guarded reading switches to.
+func (c *csvReader) reading(e textEncoding) {
+	c.info.Encoding, c.utf8 = e.name, e.enc == nil
+	c.single, _ = e.enc.(*charmap.Charmap)
 }
 
 // utf8Column returns the first cell that is UTF-8 text read in the file's

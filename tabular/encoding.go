@@ -338,35 +338,43 @@ func detectEncoding(sample []byte, truncated bool) (detection, *FatalError) {
 }
 
 // detectText chooses between UTF-8 and the legacy encodings for text
-// without a BOM.
+// without a BOM, or refuses it.
 func detectText(sample []byte, truncated bool) (detection, *FatalError) {
+	d, rivals, ok := chooseText(sample, truncated)
+	switch {
+	case ok:
+		return d, nil
+	case len(rivals) > 0:
+		return detection{}, ambiguousEncoding(rivals, "")
+	}
+	return detection{}, fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
+}
+
+// chooseText is detectText's choice: ok is false with rivals when two
+// readings of different text are as plausible, and without when no
+// encoding reads the sample cleanly.
+func chooseText(sample []byte, truncated bool) (d detection, rivals []string, ok bool) {
 	if validUTF8Prefix(sample, truncated) {
 		if e, ok := legacyLookalike(sample); ok {
-			return detection{}, ambiguousEncoding([]string{e.name, "utf-8"})
+			return detection{}, []string{e.name, "utf-8"}, false
 		}
 		d := detection{enc: encUTF8}
 		if truncated && isASCII(sample) {
 			// Only plain ASCII so far: the first other byte decides.
 			d.alive = legacyCandidates
 		}
-		return d, nil
+		return d, nil, true
 	}
 	if mostlyUTF8(sample) {
-		return detection{enc: encUTF8}, nil
+		return detection{enc: encUTF8}, nil, true
 	}
-	e, agree, rivals, ok := detectAmong(sample, truncated, legacyCandidates)
-	if !ok {
-		if len(rivals) > 0 {
-			return detection{}, ambiguousEncoding(rivals)
-		}
-		return detection{}, errNoEncoding()
-	}
-	return detection{enc: e, alive: agree}, nil
+	return chooseAmong(sample, truncated, legacyCandidates)
 }
 
-// errNoEncoding is the refusal of text that no candidate reads cleanly.
-func errNoEncoding() *FatalError {
-	return fatalf(CodeBadEncoding, "cannot tell the file's text encoding; save it as UTF-8 or choose the encoding")
+// chooseAmong is detectAmong's choice as a detection.
+func chooseAmong(sample []byte, truncated bool, cands []textEncoding) (detection, []string, bool) {
+	e, agree, rivals, ok := detectAmong(sample, truncated, cands)
+	return detection{enc: e, alive: agree}, rivals, ok
 }
 
 func isASCII(b []byte) bool {
@@ -379,10 +387,11 @@ func isASCII(b []byte) bool {
 }
 
 // ambiguousEncoding is the refusal to guess between encodings that read
-// the file as different, equally plausible text (names, most likely first).
-func ambiguousEncoding(names []string) *FatalError {
-	return fatalf(CodeBadEncoding, "cannot tell the file's text encoding: it reads as plausible but different text in %s; choose the encoding (--encoding %s, say) or save the file as UTF-8",
-		strings.Join(names, " and in "), names[0])
+// the file as different, equally plausible text (names, most likely
+// first); from says where, when not from the start ("from line 9 ").
+func ambiguousEncoding(names []string, from string) *FatalError {
+	return fatalf(CodeBadEncoding, "cannot tell the file's text encoding: %sit reads as plausible but different text in %s; choose the encoding (--encoding %s, say) or save the file as UTF-8",
+		from, strings.Join(names, " and in "), names[0])
 }
 
 // KnownEncoding reports whether name is an encoding Options.Encoding

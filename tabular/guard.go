@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -194,28 +193,20 @@ func (g *guardedText) decide() error {
 	}
 	window := append(append([]byte(nil), g.tail...), ahead...)
 	var d detection
-	var ferr *FatalError
+	var rivals []string
+	var ok bool
 	if g.enc.enc == nil {
-		if d, ferr = detectText(window, truncated); ferr != nil && ferr.Message == errNoEncoding().Message {
-			// Plain ASCII, then bytes no encoding reads cleanly: they
-			// fail their rows as bad UTF-8, as a stray byte does.
-			d, ferr = detection{enc: g.enc}, nil
-		}
+		d, rivals, ok = chooseText(window, truncated)
 	} else {
-		cands := append([]textEncoding{g.enc}, g.alive...)
-		e, agree, rivals, ok := detectAmong(window, truncated, precedence(cands))
-		switch {
-		case ok:
-			d = detection{enc: e, alive: agree}
-		case len(rivals) > 0:
-			ferr = ambiguousEncoding(rivals)
-		default: // no reading is clean: the bad bytes fail their rows
-			d = detection{enc: g.enc}
-		}
+		d, rivals, ok = chooseAmong(window, truncated, precedence(append([]textEncoding{g.enc}, g.alive...)))
 	}
-	if ferr != nil {
-		ferr.Message = strings.Replace(ferr.Message, "it reads as", fmt.Sprintf("from line %d it reads as", g.lines+1), 1)
-		return ferr
+	switch {
+	case len(rivals) > 0:
+		return ambiguousEncoding(rivals, fmt.Sprintf("from line %d ", g.lines+1))
+	case !ok:
+		// No reading is clean: the bad bytes fail their rows, as a
+		// stray byte does.
+		d = detection{enc: g.enc}
 	}
 	if d.enc != g.enc {
 		g.enc = d.enc
